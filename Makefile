@@ -1,0 +1,21 @@
+.PHONY: check test lint types schema diagram bench
+
+check: test lint types
+
+test:
+	pytest
+
+lint:
+	ruff check exercise tests benchmarks
+
+types:
+	mypy
+
+schema:
+	exercise schema -o scenarios/scenario.schema.json
+
+diagram:
+	python -m exercise.engine.diagram > docs/phases.md
+
+bench:
+	python benchmarks/bench_cli.py

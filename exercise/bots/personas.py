@@ -1,0 +1,66 @@
+"""Personas: how a computer player weighs value, the room, time and danger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    """A negotiating temperament; numbers are in units of the party's typical element value.
+
+    Attributes:
+        name: hardliner, pragmatist or cooperative.
+        threshold: how much an element must be worth to accept it.
+        social: weight on the other parties' public support.
+        concession: how far the bar drops as the rounds run out.
+        caution: weight on pushing a track toward its collapse line.
+        ambition: what a package must promise before this persona tables it.
+        noise: spread of the seeded noise on each judgement.
+        description: one line for seat assignment and help screens.
+    """
+
+    name: str
+    threshold: float
+    social: float
+    concession: float
+    caution: float
+    ambition: float
+    noise: float
+    description: str
+
+
+PERSONAS: dict[str, Persona] = {
+    "hardliner": Persona(
+        name="hardliner",
+        threshold=0.6,
+        social=0.2,
+        concession=0.8,
+        caution=0.6,
+        ambition=0.8,
+        noise=0.5,
+        description="wants clear gains, concedes late and little, shrugs off the room",
+    ),
+    "pragmatist": Persona(
+        name="pragmatist",
+        threshold=0.0,
+        social=0.6,
+        concession=1.4,
+        caution=1.0,
+        ambition=0.2,
+        noise=0.6,
+        description="takes what is worth taking, bends as time runs out if the deal still pays",
+    ),
+    "cooperative": Persona(
+        name="cooperative",
+        threshold=-0.6,
+        social=1.0,
+        concession=2.0,
+        caution=1.6,
+        ambition=-0.2,
+        noise=0.6,
+        description="builds consensus, accepts small losses for a deal, fears escalation",
+    ),
+}
+
+DEFAULT_PERSONA = "pragmatist"

@@ -1,0 +1,177 @@
+"""The ``exercise`` command: subcommands, each importing only what it needs.
+
+``exercise --help`` must answer in well under 0.15 s, so this module imports
+argparse and nothing heavy: pydantic, YAML and the engine load inside the
+subcommand that uses them, and Textual only inside ``play``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from exercise import __version__
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # a file is invalid
+EXIT_USAGE = 2  # a wrong flag, an unknown scenario, an illegal move
+
+DESCRIPTION = """\
+A tabletop negotiation exercise in the terminal: delegations meet over timed
+rounds and accept or reject the elements of a security-guarantee plan, while
+injects drawn from real news reports land mid-exercise.
+"""
+
+EPILOG = """\
+examples:
+  exercise list                               the bundled scenarios
+  exercise validate my-scenario.yaml          every problem, with file:line:column
+  exercise run tutorial --bots all --seed 3   a whole exercise, computer players only
+  exercise run berlin-2025 --moves moves.yaml --bots russia,us --json
+  exercise schema > scenario.schema.json      the JSON Schema for editors
+
+SCENARIO is a path to a .yaml file or the name of a bundled scenario.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error names the subcommand's help."""
+
+    def error(self, message: str) -> Any:  # pragma: no cover - exercised through main()
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n"
+                              f"Run '{self.prog} --help' for the options.\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = _Parser(
+        prog="exercise",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"exercise {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser(
+        "list",
+        help="list the bundled scenarios",
+        description="List the bundled scenarios: name, parties, rounds and length.",
+    )
+
+    v = sub.add_parser(
+        "validate",
+        help="check scenario files and list every problem",
+        description=(
+            "Check scenario files against the format and its cross-references. Every "
+            "problem is listed at once, as FILE:LINE:COLUMN: severity: key.path: message. "
+            "Exit status 0 when every file is valid (warnings allowed), 1 otherwise."
+        ),
+    )
+    v.add_argument("files", nargs="+", metavar="FILE", help="scenario files (or bundled names)")
+    v.add_argument("-q", "--quiet", action="store_true", help="print errors only, no warnings")
+
+    s = sub.add_parser(
+        "schema",
+        help="print the scenario format's JSON Schema",
+        description=(
+            "Print the JSON Schema (draft-07) of scenario files, generated from the model. "
+            "Point your editor at it with a first line "
+            "'# yaml-language-server: $schema=PATH'."
+        ),
+    )
+    s.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+
+    r = sub.add_parser(
+        "run",
+        help="play a scenario headless, from a moves file and computer players",
+        description=(
+            "Play a scenario without the terminal UI. Moves come from a YAML moves file "
+            "(see scenario-format.md, 'Headless moves'); seats named in --bots move by "
+            "themselves whenever it is their turn. An illegal move stops the run with exit "
+            "status 2, naming the move's index and what was expected."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "a moves file:\n"
+            "  - table: {party: ukraine, elements: [dmz, us-monitoring]}\n"
+            "  - vote: {party: russia, votes: {dmz: reject, us-monitoring: accept}}\n"
+            "  - pass: {party: ukraine}\n"
+            "  - inject: sloviansk-strike\n"
+            "  - ratify\n"
+            '  - end: "Facilitator stopped the exercise"\n'
+        ),
+    )
+    r.add_argument("scenario", metavar="SCENARIO", help="a scenario file or bundled name")
+    r.add_argument("--moves", metavar="FILE", help="the moves file (omit when every seat is a bot)")
+    r.add_argument(
+        "--bots",
+        metavar="IDS",
+        default="",
+        help="comma-separated party ids played by the computer, or 'all'",
+    )
+    r.add_argument("--seed", type=_positive_int, default=0, help="random seed (default 0)")
+    r.add_argument(
+        "--personas",
+        nargs="+",
+        metavar="PARTY=PERSONA",
+        default=[],
+        help="override computer personas: hardliner, pragmatist or cooperative "
+        "(PARTY may be 'all')",
+    )
+    r.add_argument("--json", action="store_true", help="print the result as JSON")
+    r.add_argument("-v", "--verbose", action="store_true",
+                   help="print every event and the computer players' reasons")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command
+    try:
+        if command is None:
+            parser.print_help()
+            return EXIT_OK
+        if command == "list":
+            from exercise.commands import list_scenarios
+
+            return list_scenarios()
+        if command == "validate":
+            from exercise.commands import validate
+
+            return validate(args.files, quiet=args.quiet)
+        if command == "schema":
+            from exercise.commands import schema
+
+            return schema(args.output)
+        if command == "run":
+            from exercise.headless import run_command
+
+            return run_command(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    parser.error(f"unknown command {command!r}")  # pragma: no cover
+    return EXIT_USAGE  # pragma: no cover
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

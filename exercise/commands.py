@@ -1,0 +1,79 @@
+"""The small subcommands: list, validate, schema."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from exercise import catalog
+from exercise.scenario.problems import Severity
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def list_scenarios() -> int:
+    """Print the bundled scenarios as a table."""
+    from exercise.scenario.loading import check_file
+
+    entries = catalog.bundled()
+    if not entries:
+        print("no bundled scenarios are installed", file=sys.stderr)
+        return EXIT_PROBLEMS
+    rows = []
+    for entry in entries:
+        checked = check_file(entry.path)
+        sc = checked.scenario
+        if sc is None:
+            rows.append((entry.name, "(invalid: run exercise validate)", "", "", ""))
+            continue
+        voters = len(sc.voters)
+        rows.append((entry.name, sc.title, f"{voters}", f"{sc.rounds}", f"~{sc.minutes:.0f} min"))
+    header = ("NAME", "TITLE", "PARTIES", "ROUNDS", "LENGTH")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print(f"\nPlay one with: exercise run {entries[0].name} --bots all")
+    return EXIT_OK
+
+
+def validate(files: list[str], *, quiet: bool = False) -> int:
+    """Check each file; print every problem; 0 when all are valid."""
+    from exercise.scenario.loading import check_file
+
+    status = EXIT_OK
+    for name in files:
+        try:
+            path = catalog.resolve(name)
+        except catalog.UnknownScenario:
+            path = Path(name)  # check_file reports the missing file in the usual form
+        checked = check_file(path)
+        for problem in checked.problems:
+            if quiet and problem.severity is Severity.WARNING:
+                continue
+            print(problem)
+        n_err, n_warn = len(checked.errors), len(checked.warnings)
+        if n_err:
+            status = EXIT_PROBLEMS
+            print(f"{path}: {n_err} error{'s' * (n_err != 1)}"
+                  f"{f', {n_warn} warning' + 's' * (n_warn != 1) if n_warn else ''}",
+                  file=sys.stderr)
+        else:
+            extra = f" ({n_warn} warning{'s' * (n_warn != 1)})" if n_warn else ""
+            print(f"{path}: ok{extra}", file=sys.stderr)
+    return status
+
+
+def schema(output: str | None) -> int:
+    """Print (or write) the JSON Schema."""
+    from exercise.scenario.schema import schema_text
+
+    text = schema_text()
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"exercise schema: cannot write {output}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        return EXIT_OK
+    sys.stdout.write(text)
+    return EXIT_OK

@@ -1,0 +1,421 @@
+"""The engine's public face, in the spirit of python-chess: what is legal, push, outcome.
+
+>>> game = Game(scenario, seed=7)
+>>> game.awaiting()                      # who must move now
+('ukraine',)
+>>> game.push(Table("ukraine", ("dmz",)))
+>>> game.push(CallVote())
+>>> for party in game.awaiting():
+...     game.push(Vote(party, {"dmz": "accept"}))
+>>> game.outcome()                       # None until the exercise has ended
+
+An illegal move raises a subclass of :class:`IllegalMoveError` that says what was
+expected, and leaves the game exactly as it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from exercise.engine.errors import (
+    GameOverError,
+    IllegalMoveError,
+    InjectUnavailableError,
+    InvalidBallotError,
+    InvalidPackageError,
+    NotYourTurnError,
+    WrongPhaseError,
+)
+from exercise.engine.events import Event, EventKind
+from exercise.engine.machine import attach_machine
+from exercise.engine.moves import (
+    FACILITATOR,
+    PACKAGE,
+    Ballot,
+    CallRatification,
+    CallVote,
+    EndExercise,
+    FireInject,
+    Move,
+    Pass,
+    Table,
+    Vote,
+    describe,
+)
+from exercise.engine.phases import LIVE, Phase, Trigger
+from exercise.engine.rulebook import Rulebook
+from exercise.engine.rules import can_fire, fire_inject
+from exercise.engine.session import Outcome, RoundRecord, Session, Status
+from exercise.scenario.model import Scenario
+
+
+class Game:
+    """One exercise in play."""
+
+    def __init__(
+        self,
+        scenario: Scenario | Rulebook,
+        seed: int = 0,
+        *,
+        record_events: bool = True,
+    ):
+        """Start an exercise: round 1's briefing runs at once and the proposer is up.
+
+        Args:
+            scenario: a loaded scenario, or a rulebook compiled from one (shared
+                between many games).
+            seed: the seed of the session's one random source.
+            record_events: keep the event record (a simulation may skip it).
+        """
+        self.book = scenario if isinstance(scenario, Rulebook) else Rulebook(scenario)
+        self.scenario: Scenario = self.book.scenario
+        self.seed = seed
+        self.session = Session(self.book, seed, record_events=record_events)
+        self.machine = attach_machine(self.session)
+        self.session.fire(Trigger.START)
+
+    # --- reading the state ---------------------------------------------------------
+
+    @property
+    def phase(self) -> Phase:
+        """The current phase."""
+        return self.session.state
+
+    @property
+    def round(self) -> int:
+        """The round the exercise is in (or ended in)."""
+        return self.session.round
+
+    @property
+    def proposer(self) -> str | None:
+        """Who proposes this round."""
+        return self.session.proposer
+
+    @property
+    def tabled(self) -> tuple[str, ...]:
+        """The elements on the table this round."""
+        return self.session.tabled
+
+    @property
+    def is_over(self) -> bool:
+        """True once the exercise has ended."""
+        return self.session.state is Phase.ENDED
+
+    def outcome(self) -> Outcome | None:
+        """How the exercise ended, or None while it runs."""
+        return self.session.outcome
+
+    @property
+    def events(self) -> list[Event]:
+        """Everything that has happened, in order."""
+        return self.session.events
+
+    @property
+    def history(self) -> list[RoundRecord]:
+        """One record per resolved round."""
+        return self.session.history
+
+    def status(self, element: str) -> Status:
+        """An element's status."""
+        return self.session.status[element]
+
+    def voted(self) -> tuple[str, ...]:
+        """Parties that have cast their ballot this round (not how they voted)."""
+        return tuple(p for p in self.book.voters if p in self.session.ballots)
+
+    def awaiting(self) -> tuple[str, ...]:
+        """Who must move now: the proposer, the facilitator, or the parties yet to vote."""
+        phase = self.phase
+        if phase is Phase.PROPOSAL:
+            assert self.session.proposer is not None
+            return (self.session.proposer,)
+        if phase is Phase.DISCUSSION:
+            return (FACILITATOR,)
+        if phase is Phase.VOTING:
+            return tuple(p for p in self.book.voters if p not in self.session.ballots)
+        return ()
+
+    def expected(self) -> str:
+        """What the engine is waiting for, in plain words."""
+        phase = self.phase
+        if phase is Phase.PROPOSAL:
+            return f"a proposal from {self.session.proposer} (table or pass)"
+        if phase is Phase.DISCUSSION:
+            return "the facilitator to open voting"
+        if phase is Phase.VOTING:
+            targets = "the package" if self.book.package_voting else ", ".join(self.tabled)
+            return f"votes on {targets} from {', '.join(self.awaiting())}"
+        return "nothing: the exercise has ended"
+
+    def ballot_targets(self) -> tuple[str, ...]:
+        """What a ballot must cover now: each tabled element, or the package."""
+        return (PACKAGE,) if self.book.package_voting else self.session.tabled
+
+    # --- what may be tabled ------------------------------------------------------------
+
+    def why_not_tableable(self, element: str) -> str | None:
+        """Why an element cannot be tabled now, or None if it can."""
+        s = self.session
+        if element not in s.status:
+            return f"there is no element '{element}'"
+        status = s.status[element]
+        if status is Status.HIDDEN:
+            return "it is not on the table yet"
+        if status is Status.ADOPTED:
+            return "it is already adopted"
+        if status is Status.EXCLUDED:
+            by = [e for e in self.book.excludes[element] if s.status[e] is Status.ADOPTED]
+            return f"it was excluded by {', '.join(by)}" if by else "it was excluded"
+        if status is Status.WITHDRAWN:
+            return "it was withdrawn"
+        missing = [r for r in self.book.requires[element] if s.status[r] is not Status.ADOPTED]
+        if missing:
+            return f"it requires {', '.join(missing)} to be adopted first"
+        return None
+
+    def tableable(self) -> tuple[str, ...]:
+        """Open elements whose requirements are all adopted."""
+        return tuple(e for e in self.book.element_ids if self.why_not_tableable(e) is None)
+
+    def available_injects(self) -> tuple[str, ...]:
+        """Injects the facilitator may fire now (each once, unless it repeats)."""
+        if self.phase not in LIVE:
+            return ()
+        return tuple(i for i, spec in self.book.injects.items() if can_fire(self.session, spec))
+
+    # --- legality --------------------------------------------------------------------
+
+    def check(self, move: Move) -> None:
+        """Raise the specific :class:`IllegalMoveError` if ``move`` is not legal now."""
+        if self.is_over:
+            outcome = self.session.outcome
+            raise GameOverError(
+                f"{describe(move)}: the exercise has ended ({outcome})",
+                move=move,
+                expected="nothing",
+            )
+        if isinstance(move, Table):
+            self._check_proposer(move, move.party)
+            self._check_package(move)
+        elif isinstance(move, Pass):
+            self._check_proposer(move, move.party)
+        elif isinstance(move, Vote):
+            self._check_vote(move)
+        elif isinstance(move, CallVote):
+            if self.phase is not Phase.DISCUSSION:
+                raise WrongPhaseError(
+                    "voting can be opened only during discussion, after a package is tabled",
+                    move=move,
+                    expected=self.expected(),
+                )
+        elif isinstance(move, FireInject):
+            self._check_inject(move)
+        elif isinstance(move, (CallRatification, EndExercise)):
+            if self.phase not in LIVE:  # pragma: no cover - pass-through phases never wait
+                raise WrongPhaseError(f"{describe(move)}: not now", move=move,
+                                      expected=self.expected())
+        else:
+            raise IllegalMoveError(f"not a move: {move!r}", move=move, expected=self.expected())
+
+    def is_legal(self, move: Move) -> bool:
+        """Whether ``move`` is legal now."""
+        try:
+            self.check(move)
+        except IllegalMoveError:
+            return False
+        return True
+
+    def _check_proposer(self, move: Move, party: str) -> None:
+        if self.phase is not Phase.PROPOSAL:
+            raise WrongPhaseError(
+                f"{describe(move)}: proposals are made in the proposal phase, and the "
+                f"exercise is in {self.phase}",
+                move=move,
+                expected=self.expected(),
+            )
+        if party != self.session.proposer:
+            raise NotYourTurnError(
+                f"{describe(move)}: it is {self.session.proposer}'s turn to propose",
+                move=move,
+                expected=self.expected(),
+            )
+
+    def _check_package(self, move: Table) -> None:
+        elements = move.elements
+        expected = (
+            f"1 to {self.book.max_package} of: {', '.join(self.tableable()) or '(none; pass)'}"
+        )
+        if not elements:
+            raise InvalidPackageError("a proposal must table at least one element (or pass)",
+                                      move=move, expected=expected)
+        if len(elements) > self.book.max_package:
+            raise InvalidPackageError(
+                f"{len(elements)} elements tabled; at most {self.book.max_package} per proposal",
+                move=move,
+                expected=expected,
+            )
+        if len(set(elements)) != len(elements):
+            raise InvalidPackageError("an element is tabled twice", move=move, expected=expected)
+        for element in elements:
+            why = self.why_not_tableable(element)
+            if why:
+                raise InvalidPackageError(f"'{element}' cannot be tabled: {why}", move=move,
+                                          expected=expected)
+        for a, b in itertools.combinations(elements, 2):
+            if b in self.book.excludes[a]:
+                raise InvalidPackageError(
+                    f"'{a}' and '{b}' exclude each other and cannot be tabled together",
+                    move=move,
+                    expected=expected,
+                )
+
+    def _check_vote(self, move: Vote) -> None:
+        if self.phase is not Phase.VOTING:
+            raise WrongPhaseError(
+                f"{describe(move)}: votes are cast in the voting phase, and the exercise is in "
+                f"{self.phase}",
+                move=move,
+                expected=self.expected(),
+            )
+        party = move.party
+        if party not in self.book.voters:
+            what = "an observer and never votes" if party in self.book.party_ids else "not a party"
+            raise InvalidBallotError(f"'{party}' is {what}", move=move, expected=self.expected())
+        if party in self.session.ballots:
+            raise InvalidBallotError(f"{party} has already voted this round", move=move,
+                                     expected=self.expected())
+        targets = self.ballot_targets()
+        want = " ".join(f"{t}: accept|reject|abstain" for t in targets)
+        given = set(move.votes)
+        missing = [t for t in targets if t not in given]
+        extra = sorted(given - set(targets))
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"no vote on {', '.join(missing)}")
+            if extra:
+                parts.append(f"{', '.join(extra)} {'is' if len(extra) == 1 else 'are'} not "
+                             "on the ballot")
+            raise InvalidBallotError(f"{party}'s ballot: {'; '.join(parts)}", move=move,
+                                     expected=f"a ballot with {want}")
+
+    def _check_inject(self, move: FireInject) -> None:
+        spec = self.book.injects.get(move.inject)
+        if spec is None:
+            from exercise.scenario.problems import did_you_mean
+
+            hint = did_you_mean(move.inject, self.book.injects)
+            raise InjectUnavailableError(f"there is no inject '{move.inject}'{hint}", move=move,
+                                         expected="one of: " + ", ".join(self.book.injects))
+        if not can_fire(self.session, spec):
+            raise InjectUnavailableError(
+                f"inject '{move.inject}' has already fired and does not repeat",
+                move=move,
+                expected="one of: " + (", ".join(self.available_injects()) or "(none left)"),
+            )
+
+    # --- all legal moves --------------------------------------------------------------------
+
+    def legal_moves(self, actor: str | None = None) -> Iterator[Move]:
+        """Every legal move now (lazily: vote and package combinations can be many).
+
+        Args:
+            actor: only the moves of this party, or of ``"facilitator"``.
+        """
+        if self.is_over:
+            return
+        phase = self.phase
+        if actor in (None, self.session.proposer) and phase is Phase.PROPOSAL:
+            party = self.session.proposer
+            assert party is not None
+            yield Pass(party)
+            options = self.tableable()
+            for size in range(1, self.book.max_package + 1):
+                for combo in itertools.combinations(options, size):
+                    if not any(b in self.book.excludes[a]
+                               for a, b in itertools.combinations(combo, 2)):
+                        yield Table(party, combo)
+        if phase is Phase.VOTING:
+            targets = self.ballot_targets()
+            for party in self.awaiting():
+                if actor not in (None, party):
+                    continue
+                for choice in itertools.product(tuple(Ballot), repeat=len(targets)):
+                    yield Vote(party, dict(zip(targets, choice, strict=True)))
+        if actor in (None, FACILITATOR):
+            if phase is Phase.DISCUSSION:
+                yield CallVote()
+            for inject in self.available_injects():
+                yield FireInject(inject)
+            yield CallRatification()
+            yield EndExercise()
+
+    # --- moving ----------------------------------------------------------------------------
+
+    def push(self, move: Move) -> list[Event]:
+        """Make a move and run the rules it sets off; return the events it produced.
+
+        Raises:
+            IllegalMoveError: (a subclass naming the problem) if the move is not legal
+                now; the game is then unchanged.
+        """
+        self.check(move)
+        s = self.session
+        start = len(s.events)
+        if isinstance(move, Table):
+            s.tabled = move.elements
+            s.emit(EventKind.TABLED, party=move.party, elements=list(move.elements))
+            s.fire(Trigger.TABLE)
+        elif isinstance(move, Pass):
+            s.emit(EventKind.PASSED, party=move.party)
+            s.fire(Trigger.PASS_TURN)
+        elif isinstance(move, CallVote):
+            s.fire(Trigger.CALL_VOTE)
+        elif isinstance(move, Vote):
+            s.ballots[move.party] = dict(move.votes)
+            s.emit(EventKind.VOTE_CAST, party=move.party)
+            if s.all_voted():
+                s.fire(Trigger.CLOSE_VOTE)
+        elif isinstance(move, FireInject):
+            had_package = bool(s.tabled)
+            fire_inject(s, self.book.injects[move.inject], FACILITATOR)
+            self._settle_after_inject(had_package)
+        elif isinstance(move, CallRatification):
+            s.fire(Trigger.RATIFY)
+        elif isinstance(move, EndExercise):
+            s.stop_reason = move.reason
+            s.fire(Trigger.STOP)
+        return s.events[start:]
+
+    def _settle_after_inject(self, had_package: bool) -> None:
+        """After a hand-fired inject: collapse, ratify if nothing is open, or re-open the floor."""
+        s = self.session
+        if s.collapse_reason is not None:
+            s.fire(Trigger.COLLAPSE)
+        elif s.nothing_open():
+            s.fire(Trigger.RATIFY)
+        elif had_package and not s.tabled:
+            s.emit(EventKind.PACKAGE_RETRACTED)
+            s.fire(Trigger.RETRACT)
+        elif self.phase is Phase.VOTING and s.all_voted():
+            s.fire(Trigger.CLOSE_VOTE)
+
+    # --- the record of `exercise run --json` ----------------------------------------------
+
+    def result(self) -> dict[str, Any]:
+        """The state as ``exercise run --json`` prints it (outcome null while running)."""
+        s = self.session
+        outcome = s.outcome
+        return {
+            "outcome": str(outcome.kind) if outcome else None,
+            "round": s.round,
+            "phase": str(s.state),
+            "elements": {e: str(st) for e, st in s.status.items()},
+            "rejections": dict(s.rejections),
+            "scores": dict(s.scores),
+            "signed": dict(s.signed),
+            "tracks": dict(s.tracks),
+            "injects_fired": list(s.fired),
+        }

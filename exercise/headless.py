@@ -1,0 +1,383 @@
+"""Headless play: ``exercise run`` — a moves file, computer seats, and the result.
+
+The rules are the engine's; this module only reads the moves file, lets computer
+seats move whenever they are awaited, opens voting as soon as a package is tabled
+(the contract's headless rule) and prints the result.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exercise import catalog
+from exercise.bots import PERSONAS, ComputerPlayer
+from exercise.engine import (
+    Ballot,
+    CallRatification,
+    CallVote,
+    EndExercise,
+    Event,
+    FireInject,
+    Game,
+    IllegalMoveError,
+    Move,
+    Pass,
+    Phase,
+    Table,
+    Vote,
+)
+from exercise.scenario.model import Scenario
+from exercise.scenario.problems import Problem, ScenarioError, did_you_mean
+from exercise.scenario.yaml_source import Document, read_yaml
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_ILLEGAL = 0, 1, 2
+MOVE_KINDS = ("table", "pass", "vote", "inject", "ratify", "end")
+
+
+class UsageError(Exception):
+    """A wrong argument; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class ScriptedMove:
+    """A move read from a moves file, with where it was written."""
+
+    index: int
+    line: int | None
+    move: Move
+
+
+# --- reading a moves file --------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if isinstance(value, str) and str(value).strip() else None
+
+
+def _parse_item(doc: Document, i: int, item: Any, problems: list[Problem]) -> Move | None:
+    path: tuple[str | int, ...] = (i,)
+
+    def bad(message: str, sub: tuple[str | int, ...] = (), key: bool = False) -> None:
+        problems.append(doc.problem((*path, *sub), message, key=key))
+
+    if isinstance(item, str):
+        if str(item) == "ratify":
+            return CallRatification()
+        bad(f"unknown move '{item}'{did_you_mean(str(item), MOVE_KINDS)}; a move is one of: "
+            + ", ".join(MOVE_KINDS))
+        return None
+    if not isinstance(item, dict) or len(item) != 1:
+        bad("a move is a mapping with one key: " + ", ".join(MOVE_KINDS) + " (or the word ratify)")
+        return None
+    kind, body = next(iter(item.items()))
+    if kind not in MOVE_KINDS:
+        bad(f"unknown move '{kind}'{did_you_mean(kind, MOVE_KINDS)}", (kind,), key=True)
+        return None
+    if kind == "ratify":
+        return CallRatification()
+    if kind == "end":
+        return EndExercise(_text(body) or EndExercise().reason)
+    if kind == "inject":
+        name = _text(body)
+        if name is None:
+            bad("inject needs the id of the inject to fire", (kind,))
+            return None
+        return FireInject(name)
+    if not isinstance(body, dict):
+        bad(f"{kind} needs a mapping, e.g. {{party: ukraine, ...}}", (kind,))
+        return None
+    allowed = {"table": {"party", "elements"}, "pass": {"party"}, "vote": {"party", "votes"}}[kind]
+    for key in body:
+        if key not in allowed:
+            bad(f"unknown key '{key}'{did_you_mean(key, allowed)}", (kind, key), key=True)
+    party = _text(body.get("party"))
+    if party is None:
+        bad(f"{kind} needs the party making it (party: ID)", (kind,))
+        return None
+    if kind == "pass":
+        return Pass(party)
+    if kind == "table":
+        elements = body.get("elements")
+        if not isinstance(elements, list) or not all(_text(e) for e in elements):
+            bad("elements must be a list of element ids, e.g. [dmz, us-monitoring]",
+                (kind, "elements"))
+            return None
+        return Table(party, tuple(str(e) for e in elements))
+    votes = body.get("votes")
+    if not isinstance(votes, dict) or not votes:
+        bad("votes must map each tabled element (or 'package') to accept, reject or abstain",
+            (kind, "votes"))
+        return None
+    choices = [b.value for b in Ballot]
+    ok = True
+    for target, choice in votes.items():
+        if choice not in choices:
+            hint = did_you_mean(str(choice), choices)
+            bad(f"'{choice}' is not accept, reject or abstain{hint}", (kind, "votes", target))
+            ok = False
+    return Vote(party, {str(k): Ballot(str(v)) for k, v in votes.items()}) if ok else None
+
+
+def read_moves(source: bytes | str, name: str) -> list[ScriptedMove]:
+    """Parse a moves file.
+
+    Raises:
+        ScenarioError: with every problem in the file (file:line:column each).
+    """
+    doc = read_yaml(source, name)
+    problems = list(doc.problems)
+    moves: list[ScriptedMove] = []
+    if doc.data is not None and not isinstance(doc.data, list):
+        problems.append(doc.problem((), "a moves file is a list of moves (- table: ..., - vote: "
+                                         "..., - pass: ..., - inject: ID, - ratify, - end: TEXT)"))
+    elif isinstance(doc.data, list):
+        for i, item in enumerate(doc.data):
+            move = _parse_item(doc, i, item, problems)
+            if move is not None:
+                mark = doc.where((i,))
+                moves.append(ScriptedMove(i, mark.line if mark else None, move))
+    if problems:
+        raise ScenarioError(problems)
+    return moves
+
+
+def load_moves(path: str) -> list[ScriptedMove]:
+    """Read and parse a moves file from disk."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem(path, None, None, "", "no such file")]) from None
+    except OSError as exc:
+        problem = Problem(path, None, None, "", f"cannot read: {exc.strerror}")
+        raise ScenarioError([problem]) from None
+    return read_moves(raw, path)
+
+
+# --- choosing seats ----------------------------------------------------------------------------
+
+
+def parse_bots(spec: str, scenario: Scenario) -> tuple[str, ...]:
+    """The seats named in ``--bots``: a comma-separated list of party ids, or ``all``."""
+    ids = [p.id for p in scenario.parties]
+    if spec.strip() == "all":
+        return tuple(p.id for p in scenario.voters)
+    seats = [s.strip() for s in spec.split(",") if s.strip()]
+    for seat in seats:
+        if seat not in ids:
+            raise UsageError(f"--bots: unknown party '{seat}'{did_you_mean(seat, ids)}; "
+                             f"parties: {', '.join(ids)}")
+    return tuple(dict.fromkeys(seats))
+
+
+def parse_personas(items: Iterable[str], scenario: Scenario) -> dict[str, str]:
+    """``PARTY=PERSONA`` overrides (PARTY may be ``all``)."""
+    ids = [p.id for p in scenario.parties]
+    out: dict[str, str] = {}
+    for item in items:
+        party, sep, persona = item.partition("=")
+        party, persona = party.strip(), persona.strip()
+        if not sep or not party or not persona:
+            raise UsageError(f"--personas: expected PARTY=PERSONA, got '{item}'")
+        if persona not in PERSONAS:
+            raise UsageError(f"--personas: unknown persona '{persona}'"
+                             f"{did_you_mean(persona, PERSONAS)}; one of: {', '.join(PERSONAS)}")
+        if party == "all":
+            out.update(dict.fromkeys(ids, persona))
+        elif party in ids:
+            out[party] = persona
+        else:
+            raise UsageError(f"--personas: unknown party '{party}'{did_you_mean(party, ids)}")
+    return out
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    """The game at the end of a run, and the illegal move that stopped it, if any."""
+
+    game: Game
+    illegal: tuple[ScriptedMove, IllegalMoveError] | None = None
+
+
+def play(
+    scenario: Scenario,
+    moves: Iterable[ScriptedMove] = (),
+    *,
+    bots: Iterable[str] = (),
+    seed: int = 0,
+    personas: dict[str, str] | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    on_reason: Callable[[str, str], None] | None = None,
+) -> RunResult:
+    """Play a scenario from scripted moves, with computer players in the ``bots`` seats.
+
+    Args:
+        scenario: the scenario.
+        moves: the scripted moves, applied in order whenever no computer seat is awaited.
+        bots: seats the computer plays.
+        seed: the game's seed (its random source and the players' noise).
+        personas: persona overrides per party.
+        on_event: called with every event as it happens.
+        on_reason: called with (party, reason) for each computer decision and reaction.
+
+    Returns:
+        The game, stopped at its end, when the moves ran out, or at an illegal move.
+    """
+    game = Game(scenario, seed)
+    personas = personas or {}
+    players = {p: ComputerPlayer(game, p, persona=personas.get(p)) for p in bots}
+    seen = 0
+
+    def push(move: Move) -> None:
+        nonlocal seen
+        game.push(move)
+        if on_event:
+            for event in game.events[seen:]:
+                on_event(event)
+        seen = len(game.events)
+
+    if on_event:  # the opening briefing happened when the game was made
+        for event in game.events:
+            on_event(event)
+        seen = len(game.events)
+
+    def computers_move() -> None:
+        while not game.is_over:
+            if game.phase is Phase.DISCUSSION:
+                if on_reason:
+                    for party, player in players.items():
+                        line = player.react(game)
+                        if line:
+                            on_reason(party, line)
+                push(CallVote())  # headless: voting opens as soon as a package is tabled
+                continue
+            awaited = [p for p in game.awaiting() if p in players]
+            if not awaited:
+                return
+            decision = players[awaited[0]].decide(game)
+            assert decision is not None
+            if on_reason:
+                on_reason(awaited[0], decision.reason)
+            push(decision.move)
+
+    computers_move()
+    for scripted in moves:
+        if game.is_over:
+            break
+        try:
+            push(scripted.move)
+        except IllegalMoveError as exc:
+            return RunResult(game, (scripted, exc))
+        computers_move()
+    return RunResult(game, None)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def summary(game: Game) -> str:
+    """A readable account of where the game stands."""
+    sc = game.scenario
+    s = game.session
+    out = []
+    outcome = game.outcome()
+    if outcome:
+        out.append(f"{sc.title}: {outcome.kind} in round {outcome.round} ({outcome.reason})")
+    else:
+        out.append(f"{sc.title}: not finished; round {game.round}, {game.phase}, "
+                   f"waiting for {game.expected()}")
+    out.append("")
+    out.append("Elements")
+    width = max(len(e.title) for e in sc.elements)
+    for e in sc.elements:
+        status = s.status[e.id]
+        extra = f" (round {s.adopted_in[e.id]})" if e.id in s.adopted_in else ""
+        rej = f", rejected {s.rejections[e.id]}×" if s.rejections[e.id] else ""
+        out.append(f"  {e.title.ljust(width)}  {status}{extra}{rej}")
+    out.append("")
+    out.append("Parties (score / walk-away)")
+    for p in sc.voters:
+        sign = "signed" if s.signed[p.id] else ("did not sign" if outcome and outcome.kind in (
+            "agreement", "no_agreement") else "")
+        out.append(f"  {p.name.ljust(width)}  {_number(s.scores[p.id])} / "
+                   f"{_number(s.walk_away[p.id])}  {sign}".rstrip())
+    if sc.tracks:
+        out.append("")
+        out.append("Tracks")
+        for t in sc.tracks:
+            line = f" (collapse at {_number(t.collapse_at)})" if t.collapse_at is not None else ""
+            out.append(f"  {t.label.ljust(width)}  {_number(s.tracks[t.id])} of "
+                       f"{_number(t.min)}–{_number(t.max)}{line}")
+    out.append("")
+    fired = ", ".join(s.fired) or "none"
+    out.append(f"Injects fired: {fired}")
+    return "\n".join(out)
+
+
+def describe_event(event: Event) -> str:
+    """One line for an event, for ``--verbose``."""
+    d = event.data
+    kind = str(event.kind).replace("_", " ")
+    details = ", ".join(f"{k}={v}" for k, v in d.items())
+    return f"[round {event.round}] {kind}" + (f": {details}" if details else "")
+
+
+def run_command(args: Any) -> int:
+    """``exercise run``: returns the exit status."""
+    from exercise.scenario.loading import load_scenario
+
+    try:
+        path = catalog.resolve(args.scenario)
+    except catalog.UnknownScenario as exc:
+        print(f"exercise run: {exc}", file=sys.stderr)
+        return EXIT_ILLEGAL
+    try:
+        scenario = load_scenario(path)
+        moves = load_moves(args.moves) if args.moves else []
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        bots = parse_bots(args.bots, scenario)
+        personas = parse_personas(args.personas, scenario)
+    except UsageError as exc:
+        print(f"exercise run: {exc}", file=sys.stderr)
+        return EXIT_ILLEGAL
+    if not args.moves and set(p.id for p in scenario.voters) - set(bots):
+        humans = sorted(set(p.id for p in scenario.voters) - set(bots))
+        print(f"exercise run: --moves is needed unless every seat is a computer player "
+              f"(--bots all); no one would move for {', '.join(humans)}", file=sys.stderr)
+        return EXIT_ILLEGAL
+
+    verbose = args.verbose and not args.json
+    names = {p.id: p.name for p in scenario.parties}
+    result = play(
+        scenario,
+        moves,
+        bots=bots,
+        seed=args.seed,
+        personas=personas,
+        on_event=(lambda e: print(describe_event(e))) if verbose else None,
+        on_reason=(lambda p, r: print(f"    {r}" if r.startswith(names[p]) else f"    {p}: {r}"))
+        if verbose
+        else None,
+    )
+    game = result.game
+    if result.illegal:
+        scripted, error = result.illegal
+        where = f" ({args.moves}:{scripted.line})" if scripted.line else ""
+        print(f"exercise run: move {scripted.index}{where} is illegal: {error}. "
+              "Nothing was changed; the run stops here.", file=sys.stderr)
+    if args.json:
+        print(json.dumps(game.result(), indent=2))
+    else:
+        print(summary(game))
+    return EXIT_ILLEGAL if result.illegal else EXIT_OK

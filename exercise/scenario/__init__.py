@@ -1,0 +1,1 @@
+"""Scenario files: safe YAML reading, the frozen model, validation and the JSON Schema."""
