@@ -279,6 +279,11 @@ def play(
     return RunResult(game, None)
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -373,9 +378,10 @@ def run_command(args: Any) -> int:
     game = result.game
     if result.illegal:
         scripted, error = result.illegal
-        where = f" ({args.moves}:{scripted.line})" if scripted.line else ""
-        print(f"exercise run: move {scripted.index}{where} is illegal: {error}. "
-              "Nothing was changed; the run stops here.", file=sys.stderr)
+        nth = _ordinal(scripted.index + 1)
+        where = f", {args.moves} line {scripted.line}" if scripted.line else ""
+        print(f"exercise run: the move at index {scripted.index} (the {nth}{where}) is illegal: "
+              f"{error}. Nothing was changed; the run stops here.", file=sys.stderr)
     if args.json:
         print(json.dumps(game.result(), indent=2))
     else:

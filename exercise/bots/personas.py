@@ -38,7 +38,7 @@ PERSONAS: dict[str, Persona] = {
         concession=0.8,
         caution=0.6,
         ambition=0.8,
-        noise=0.5,
+        noise=0.4,
         description="wants clear gains, concedes late and little, shrugs off the room",
     ),
     "pragmatist": Persona(
@@ -48,7 +48,7 @@ PERSONAS: dict[str, Persona] = {
         concession=1.4,
         caution=1.0,
         ambition=0.2,
-        noise=0.6,
+        noise=0.5,
         description="takes what is worth taking, bends as time runs out if the deal still pays",
     ),
     "cooperative": Persona(
@@ -58,7 +58,7 @@ PERSONAS: dict[str, Persona] = {
         concession=2.0,
         caution=1.6,
         ambition=-0.2,
-        noise=0.6,
+        noise=0.5,
         description="builds consensus, accepts small losses for a deal, fears escalation",
     ),
 }

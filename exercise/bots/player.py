@@ -17,10 +17,12 @@ from exercise.bots.personas import DEFAULT_PERSONA, PERSONAS, Persona
 from exercise.engine.game import Game
 from exercise.engine.moves import PACKAGE, Ballot, Move, Pass, Table, Vote
 from exercise.engine.phases import Phase
+from exercise.engine.session import Status
 
 _STANCE_ACCEPT = {"support": 0.85, "neutral": 0.55, "oppose": 0.15}
 _STANCE_LEAN = {"support": 1.0, "neutral": 0.0, "oppose": -1.0}
 _MASK = (1 << 64) - 1
+_HOPELESS = 0.12  # below this estimated chance of adoption, a proposer leaves an element be
 _VOTES = {Ballot.ACCEPT: "accepts", Ballot.REJECT: "rejects", Ballot.ABSTAIN: "abstains on"}
 _LEANS = {
     Ballot.ACCEPT: "leans towards accepting",
@@ -89,6 +91,7 @@ class ComputerPlayer:
         self._index = {p: i for i, p in enumerate(book.party_ids)}
         self._element_index = {e: i for i, e in enumerate(book.element_ids)}
         self._me = self._index[party]
+        self.required = party in book.required
         own = [abs(v) for v in book.values[party].values() if v]
         self.scale = max(1.0, median(own)) if own else 1.0
         self._titles = {e.id: e.title for e in game.scenario.elements}
@@ -159,6 +162,26 @@ class ComputerPlayer:
 
     # --- voting -----------------------------------------------------------------------------
 
+    def _upside(self, game: Game, leave_out: tuple[str, ...]) -> float:
+        """What this seat might still gain: its positive values on open elements, by their odds."""
+        total = 0.0
+        for element in game.book.element_ids:
+            if element in leave_out or game.session.status[element] is not Status.OPEN:
+                continue
+            value = self._value(game, element)
+            if value > 0:
+                total += value * self._pass_chance(game, (element,))
+        return total
+
+    def _required_opposed(self, game: Game, elements: tuple[str, ...]) -> float:
+        """The share of other required signers who publicly oppose these elements."""
+        others = [p for p in game.book.required if p != self.party]
+        if not others:
+            return 0.0
+        opposed = sum(1 for p in others for e in elements
+                      if game.session.stances[e].get(p) == "oppose")
+        return opposed / (len(others) * len(elements))
+
     def _judge(self, game: Game, elements: tuple[str, ...], kind: int) -> _Judgement:
         """Weigh adopting ``elements`` together; return the ballot, its margin and the reason."""
         s = game.session
@@ -166,23 +189,41 @@ class ComputerPlayer:
         raw = sum(self._value(game, e) for e in elements)
         value = raw / self.scale
         score, walk_away = s.scores[self.party], s.walk_away[self.party]
+        after = score + raw
         late = self._lateness(game)
         support = sum(self._support(game, e) for e in elements) / len(elements)
         reject_risk = self._danger(game, tuple(d for e in elements for d in game.book.on_reject[e]))
         adopt_risk = self._danger(game, tuple(d for e in elements for d in game.book.effects[e]))
-        terms = {
-            "value": value,
-            "room": p.social * support * 0.5,
-            "danger": p.caution * (reject_risk - adopt_risk),
-            "time": 0.0,
-            "line": 0.0,
-        }
-        if raw < 0 and score + raw >= walk_away:
+        terms = dict.fromkeys(("value", "room", "danger", "time", "package", "line", "deal"), 0.0)
+        terms["value"] = value
+        terms["room"] = p.social * support * 0.5
+        terms["danger"] = p.caution * (reject_risk - adopt_risk)
+        upside = self._upside(game, game.tabled) if raw < 0 else 0.0
+        if raw < 0 and after + upside >= walk_away:
             terms["time"] = p.concession * late * 0.6  # a loss we can still sign with
-        if score >= walk_away > score + raw:
-            terms["line"] = -1.5  # it would drop us below what we could sign
-        elif score < walk_away <= score + raw:
-            terms["line"] = 1.0  # it would carry us over the line
+        # What the rest of the tabled package is worth to us, by its odds of passing.
+        joint = raw + sum(self._value(game, e) * self._pass_chance(game, (e,))
+                          for e in game.tabled if e not in elements)
+        if raw < 0 < joint and len(game.tabled) > len(elements):
+            # Part of a package that pays overall: give this to get the rest.
+            terms["package"] = min(joint, -raw) / self.scale * p.concession * 0.5
+            if score < walk_away <= score + joint:
+                terms["package"] += 1.0
+        # Where the line between signing and not signing lies, and whether this crosses it.
+        # A party whose signature an agreement does not need cares less.
+        weight = 1.0 if self.required else 0.3
+        package_after = score + joint if raw < 0 < joint else after
+        if score >= walk_away > package_after:
+            terms["line"] = -1.5 * weight  # it would drop us below what we could sign
+        elif score < walk_away <= after:
+            terms["line"] = 1.0 * weight  # it would carry us over the line
+        elif raw < 0 and after + upside < walk_away:
+            terms["line"] = -0.5 * weight  # it would put a deal we can sign out of reach
+        if score >= walk_away and raw >= 0:
+            # Already able to sign: do not break the deal for those who must sign with us.
+            against = self._required_opposed(game, elements)
+            if against:
+                terms["deal"] = -p.social * 0.8 * against
         total = sum(terms.values()) + self._noise(game, elements[0], kind)
         margin = total - p.threshold
         if margin >= 0:
@@ -212,7 +253,9 @@ class ComputerPlayer:
                 "room": "most of the table backs it, and we can live with it",
                 "danger": f"turning it down would push {track} toward the brink",
                 "time": "time is short, and the deal still clears our bottom line",
+                "package": "it comes in a package that pays for us overall",
                 "line": "it brings a deal we can sign within reach",
+                "deal": "it serves our interests",
             }[top]
         if self.persona.name == "hardliner" and terms["value"] >= 0 and top == "value":
             return "we give nothing away without something in return"
@@ -221,7 +264,9 @@ class ComputerPlayer:
             "room": "too few around the table back it",
             "danger": f"it would drive {track} too high",
             "time": "it costs us more than it gives",
+            "package": "it costs us more than it gives",
             "line": "it would leave us short of what we could sign",
+            "deal": "pushing it through would cost the deal a signature it needs",
         }[top]
 
     def _judge_tabled(self, game: Game) -> dict[str, _Judgement]:
@@ -254,7 +299,7 @@ class ComputerPlayer:
         risk = self._danger(game, game.book.on_reject[element])
         worth = (chance * (own + 0.5 * max(unlock, 0.0)) - (1 - chance) * p.caution * risk
                  + p.social * 0.3 * self._support(game, element))
-        return worth + self._noise(game, element, 2)
+        return worth + 0.5 * self._noise(game, element, 2)
 
     def _propose(self, game: Game) -> Decision:
         p = self.persona
@@ -265,6 +310,8 @@ class ComputerPlayer:
         for worth, element in ranked:
             if worth < bar or len(chosen) >= game.book.max_package:
                 break
+            if self._pass_chance(game, (element,)) < _HOPELESS:
+                continue  # the room has made its answer plain
             if any(element in game.book.excludes[c] for c in chosen):
                 continue
             if game.book.package_voting and chosen:

@@ -20,7 +20,7 @@ and it differs from ``yaml.safe_load`` on purpose:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -54,8 +54,7 @@ class Plain(str):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """A 1-based line and column in the source file."""
 
     line: int
@@ -160,7 +159,7 @@ class _Reader:
         text = event.value
         tag = event.tag
         if tag is None or tag == "!":
-            if event.style is not None and event.style != "" or not event.implicit[0]:
+            if (event.style is not None and event.style != "") or not event.implicit[0]:
                 return text
             return None if text in _NULLS else Plain(text)
         if tag not in _ALLOWED_SCALAR_TAGS:
@@ -175,7 +174,7 @@ class _Reader:
         # !!int, !!float, !!bool: hand the text to the schema, which parses and checks it.
         return Plain(text)
 
-    def run(self, parser: Any) -> None:  # noqa: C901 - one loop, kept flat for speed
+    def run(self, parser: Any) -> None:
         doc = self.doc
         positions = doc.positions
         key_positions = doc.key_positions
