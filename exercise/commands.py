@@ -20,9 +20,11 @@ def list_scenarios() -> int:
         print("no bundled scenarios are installed", file=sys.stderr)
         return EXIT_PROBLEMS
     rows = []
-    for entry in entries:
-        checked = check_file(entry.path)
-        sc = checked.scenario
+    loaded = [(entry, check_file(entry.path).scenario) for entry in entries]
+    # The tutorial first, then the scenarios in the order of the moments they are set at.
+    loaded.sort(key=lambda pair: (pair[0].name != "tutorial",
+                                  pair[1].period if pair[1] else "~", pair[0].name))
+    for entry, sc in loaded:
         if sc is None:
             rows.append((entry.name, "(invalid: run exercise validate)", "", "", ""))
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from exercise import catalog
 from exercise.bots import PERSONAS, ComputerPlayer
 from exercise.engine import (
+    FACILITATOR,
     Ballot,
     CallRatification,
     CallVote,
@@ -220,7 +222,8 @@ def play(
 
     Args:
         scenario: the scenario.
-        moves: the scripted moves, applied in order whenever no computer seat is awaited.
+        moves: the scripted moves, in order: the facilitator's as soon as they are reached,
+            a party's when it is that party's turn and no computer seat is awaited.
         bots: seats the computer plays.
         seed: the game's seed (its random source and the players' noise).
         personas: persona overrides per party.
@@ -248,34 +251,47 @@ def play(
             on_event(event)
         seen = len(game.events)
 
-    def computers_move() -> None:
-        while not game.is_over:
-            if game.phase is Phase.DISCUSSION:
-                if on_reason:
-                    for party, player in players.items():
-                        line = player.react(game)
-                        if line:
-                            on_reason(party, line)
-                push(CallVote())  # headless: voting opens as soon as a package is tabled
-                continue
-            awaited = [p for p in game.awaiting() if p in players]
-            if not awaited:
-                return
-            decision = players[awaited[0]].decide(game)
-            assert decision is not None
+    def computers_move() -> bool:
+        """One automatic step: open voting after a tabling, or one computer seat's move."""
+        if game.phase is Phase.DISCUSSION:
             if on_reason:
-                on_reason(awaited[0], decision.reason)
-            push(decision.move)
+                for party, player in players.items():
+                    line = player.react(game)
+                    if line:
+                        on_reason(party, line)
+            push(CallVote())  # headless: voting opens as soon as a package is tabled
+            return True
+        awaited = [p for p in game.awaiting() if p in players]
+        if not awaited:
+            return False
+        decision = players[awaited[0]].decide(game)
+        assert decision is not None
+        if on_reason:
+            on_reason(awaited[0], decision.reason)
+        push(decision.move)
+        return True
 
-    computers_move()
-    for scripted in moves:
+    queue = deque(moves)
+    while not game.is_over:
+        # The facilitator acts the moment the script reaches their move; computer seats fill
+        # in whenever they are awaited; a scripted party move waits for its party's turn.
+        while queue and queue[0].move.actor == FACILITATOR and not game.is_over:
+            scripted = queue.popleft()
+            try:
+                push(scripted.move)
+            except IllegalMoveError as exc:
+                return RunResult(game, (scripted, exc))
         if game.is_over:
             break
+        if computers_move():
+            continue
+        if not queue:
+            break
+        scripted = queue.popleft()
         try:
             push(scripted.move)
         except IllegalMoveError as exc:
             return RunResult(game, (scripted, exc))
-        computers_move()
     return RunResult(game, None)
 
 

@@ -120,6 +120,17 @@ def test_run_bots_move_whenever_it_is_their_turn(scenario_file, tmp_path):
     assert result["round"] >= 2 or result["outcome"] is not None
 
 
+def test_run_facilitator_moves_apply_where_the_script_puts_them(scenario_file, tmp_path):
+    """With every seat a bot, the script's facilitator moves still apply when reached: an
+    inject first fires before anyone proposes, and ratify right after it ends the talks."""
+    moves = write_moves(tmp_path, [{"inject": "sloviansk-strike"}, "ratify"])
+    status, result, _ = run_json(str(scenario_file), "--moves", str(moves), "--bots", "all")
+    assert status == 0
+    assert result["injects_fired"] == ["sloviansk-strike"]
+    assert result["tracks"]["escalation"] == 4
+    assert (result["round"], result["outcome"]) == (1, "no_agreement")
+
+
 def test_run_without_moves_when_every_seat_is_a_bot(scenario_file):
     """--moves may be omitted when every seat is a bot: the exercise plays to its end."""
     status, result, _ = run_json(str(scenario_file), "--bots", "all", "--seed", "5")

@@ -395,6 +395,9 @@ class Scenario(Model):
     sources: tuple[Source, ...] = ()
     rounds: PositiveInt
     round_minutes: Minutes = 0
+    length_minutes: PositiveInt | None = Field(
+        None, description="how long a session takes, briefing to debrief (shown in the picker)"
+    )
     max_package: PositiveInt = 3
     voting: Voting = "element"
     majority: Fraction01 = 0.5
@@ -450,6 +453,13 @@ class Scenario(Model):
 
     @property
     def minutes(self) -> float:
-        """Expected length of a session: rounds of discussion plus briefing and debrief."""
+        """Expected length of a session: as the author says, or rounds plus briefing and debrief."""
+        if self.length_minutes is not None:
+            return self.length_minutes
         per_round = self.round_minutes or 8
         return 10 + self.rounds * per_round + 15
+
+    @property
+    def period(self) -> str:
+        """When the scenario is set: the latest date among its sources ('' if none)."""
+        return max((s.date for s in self.sources), default="")

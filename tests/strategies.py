@@ -1,0 +1,148 @@
+"""Hypothesis strategies: valid scenarios of every shape, and moves legal or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from exercise.engine import (
+    CallRatification,
+    CallVote,
+    EndExercise,
+    FireInject,
+    Game,
+    Move,
+    Pass,
+    Table,
+    Vote,
+)
+
+STANCES = ("support", "oppose", "neutral")
+STATUSES = ("open", "adopted", "excluded", "withdrawn", "hidden")
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid scenario as data: random parties, elements, tracks and injects."""
+    n_parties = draw(st.integers(2, 5))
+    roles = draw(st.lists(st.sampled_from(["principal", "principal", "guarantor", "observer"]),
+                          min_size=n_parties, max_size=n_parties))
+    if all(r == "observer" for r in roles):
+        roles[0] = "principal"
+    parties = [
+        {"id": f"p{i}", "name": f"Party {i}", "role": role, "public_brief": "b",
+         "walk_away": draw(st.integers(-3, 8))}
+        for i, role in enumerate(roles)
+    ]
+    voters = [p["id"] for p in parties if p["role"] != "observer"]
+    pids = [p["id"] for p in parties]
+    n_tracks = draw(st.integers(0, 2))
+    tracks = []
+    for t in range(n_tracks):
+        start = draw(st.integers(0, 10))
+        track: dict[str, Any] = {"id": f"t{t}", "label": f"Track {t}", "start": start}
+        collapse = draw(st.one_of(st.none(), st.integers(0, 10).filter(lambda c, s=start: c != s)))
+        if collapse is not None:
+            track["collapse_at"] = collapse
+        tracks.append(track)
+    tids = [t["id"] for t in tracks]
+    deltas = st.dictionaries(st.sampled_from(tids), st.integers(-3, 3), max_size=2) if tids \
+        else st.just({})
+    n_elements = draw(st.integers(1, 7))
+    eids = [f"e{i}" for i in range(n_elements)]
+    elements = []
+    for i, eid in enumerate(eids):
+        earlier = eids[:i]
+        element: dict[str, Any] = {
+            "id": eid, "title": eid.upper(), "summary": "s",
+            "consent": draw(st.lists(st.sampled_from(voters), unique=True, max_size=2)),
+            "values": draw(st.dictionaries(st.sampled_from(voters),
+                                           st.one_of(st.integers(-5, 5),
+                                                     st.sampled_from([0.1, 0.2, 1.5])),
+                                           max_size=len(voters))),
+            "stances": draw(st.dictionaries(st.sampled_from(pids), st.sampled_from(STANCES),
+                                            max_size=3)),
+            "effects": draw(deltas),
+            "on_reject": draw(deltas),
+        }
+        if earlier and draw(st.booleans()):
+            element["requires"] = [draw(st.sampled_from(earlier))]
+        if earlier and draw(st.integers(0, 3)) == 0:
+            other = draw(st.sampled_from(earlier))
+            if other not in element.get("requires", []):
+                element["excludes"] = [other]
+        if i > 0 and draw(st.integers(0, 4)) == 0:
+            element["hidden"] = True
+        elements.append(element)
+    # requires + excludes may still make an element untableable; drop such excludes.
+    for element in elements:
+        for other in elements:
+            if element["id"] in other.get("requires", []) and other["id"] in element.get(
+                    "excludes", []):
+                element.pop("excludes")
+    rounds = draw(st.integers(1, 6))
+    injects = []
+    hidden = [e["id"] for e in elements if e.get("hidden")]
+    visible = [e["id"] for e in elements if not e.get("hidden")]
+    for k in range(draw(st.integers(0, 4))):
+        inject: dict[str, Any] = {"id": f"i{k}", "title": f"Inject {k}", "text": "t"}
+        trigger = draw(st.sampled_from(["at", "when", "ad_hoc"]))
+        if trigger == "at":
+            inject["at"] = {"round": draw(st.integers(1, rounds))}
+        elif trigger == "when":
+            inject["when"] = draw(st.sampled_from([
+                {"round_at_least": draw(st.integers(1, rounds))},
+                {"element": draw(st.sampled_from(visible)), "rejections_at_least": 1},
+                {"any": [{"round_at_least": 1}, {"party": voters[0], "score_below": 100}]},
+            ]))
+            inject["repeat"] = draw(st.booleans())
+        if trigger != "ad_hoc" and draw(st.booleans()):
+            inject["chance"] = draw(st.sampled_from([0.25, 0.5, 0.9]))
+        effects: dict[str, Any] = {}
+        if tids and draw(st.booleans()):
+            effects["tracks"] = draw(deltas)
+        if draw(st.booleans()):
+            effects["values"] = {voters[0]: {draw(st.sampled_from(eids)): draw(
+                st.integers(-3, 3))}}
+        if draw(st.booleans()):
+            effects["stances"] = {pids[-1]: {eids[0]: draw(st.sampled_from(STANCES))}}
+        if draw(st.booleans()):
+            effects["walk_away"] = {voters[-1]: draw(st.integers(-2, 2))}
+        if hidden and draw(st.booleans()):
+            effects["add_elements"] = [draw(st.sampled_from(hidden))]
+        if draw(st.integers(0, 3)) == 0:
+            effects["withdraw_elements"] = [draw(st.sampled_from(eids))]
+        if draw(st.integers(0, 9)) == 0:
+            effects["end"] = "The talks break down"
+        if effects:
+            inject["effects"] = effects
+        injects.append(inject)
+    return {
+        "id": "generated", "title": "Generated", "summary": "s", "background": "b",
+        "rounds": rounds,
+        "max_package": draw(st.integers(1, 3)),
+        "voting": draw(st.sampled_from(["element", "package"])),
+        "majority": draw(st.sampled_from([0.5, 0.6, 2 / 3, 1])),
+        "parties": parties,
+        "tracks": tracks,
+        "elements": elements,
+        "injects": injects,
+    }
+
+
+def illegal_candidates(game: Game) -> list[Move]:
+    """Moves of every kind aimed at the wrong phase, party or element (some may be legal)."""
+    book = game.book
+    parties = [*book.party_ids, "nobody"]
+    elements = [*book.element_ids, "nowhere"]
+    moves: list[Move] = []
+    for p in parties:
+        moves.append(Pass(p))
+        moves.append(Table(p, tuple(elements[:2])))
+        moves.append(Table(p, (elements[-1],)))
+        moves.append(Vote(p, {elements[0]: "accept"}))
+        moves.append(Vote(p, {"package": "reject"}))
+    moves += [CallVote(), CallRatification(), EndExercise("stop"), FireInject("nowhere")]
+    moves += [FireInject(i) for i in book.injects]
+    return moves
