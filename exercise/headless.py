@@ -24,6 +24,7 @@ from exercise.engine import (
     CallVote,
     EndExercise,
     Event,
+    EventKind,
     FireInject,
     Game,
     IllegalMoveError,
@@ -33,6 +34,7 @@ from exercise.engine import (
     Table,
     Vote,
 )
+from exercise.narration import Narrator
 from exercise.scenario.model import Scenario
 from exercise.scenario.problems import Problem, ScenarioError, did_you_mean
 from exercise.scenario.yaml_source import Document, read_yaml
@@ -216,7 +218,7 @@ def play(
     seed: int = 0,
     personas: dict[str, str] | None = None,
     on_event: Callable[[Event], None] | None = None,
-    on_reason: Callable[[str, str], None] | None = None,
+    on_reason: Callable[[str, str, Move | None], None] | None = None,
 ) -> RunResult:
     """Play a scenario from scripted moves, with computer players in the ``bots`` seats.
 
@@ -228,7 +230,8 @@ def play(
         seed: the game's seed (its random source and the players' noise).
         personas: persona overrides per party.
         on_event: called with every event as it happens.
-        on_reason: called with (party, reason) for each computer decision and reaction.
+        on_reason: called with (party, reason, move) for each computer decision, and with
+            move None for each reaction to a tabled package.
 
     Returns:
         The game, stopped at its end, when the moves ran out, or at an illegal move.
@@ -256,9 +259,11 @@ def play(
         if game.phase is Phase.DISCUSSION:
             if on_reason:
                 for party, player in players.items():
+                    if party == game.proposer:
+                        continue  # its proposal already said where it stands
                     line = player.react(game)
                     if line:
-                        on_reason(party, line)
+                        on_reason(party, line, None)
             push(CallVote())  # headless: voting opens as soon as a package is tabled
             return True
         awaited = [p for p in game.awaiting() if p in players]
@@ -267,7 +272,7 @@ def play(
         decision = players[awaited[0]].decide(game)
         assert decision is not None
         if on_reason:
-            on_reason(awaited[0], decision.reason)
+            on_reason(awaited[0], decision.reason, decision.move)
         push(decision.move)
         return True
 
@@ -343,14 +348,6 @@ def summary(game: Game) -> str:
     return "\n".join(out)
 
 
-def describe_event(event: Event) -> str:
-    """One line for an event, for ``--verbose``."""
-    d = event.data
-    kind = str(event.kind).replace("_", " ")
-    details = ", ".join(f"{k}={v}" for k, v in d.items())
-    return f"[round {event.round}] {kind}" + (f": {details}" if details else "")
-
-
 def run_command(args: Any) -> int:
     """``exercise run``: returns the exit status."""
     from exercise.scenario.loading import load_scenario
@@ -379,17 +376,27 @@ def run_command(args: Any) -> int:
         return EXIT_ILLEGAL
 
     verbose = args.verbose and not args.json
-    names = {p.id: p.name for p in scenario.parties}
+    narrator = Narrator(scenario)
+
+    def tell(event: Event) -> None:
+        if event.kind in (EventKind.TABLED, EventKind.PASSED) and event.data["party"] in bots:
+            return  # the computer player's reason line has said it, and why
+        line = narrator.line(event)
+        if line:
+            print(("\n" if event.kind is EventKind.ROUND_STARTED else "") + line)
+
+    def explain(party: str, reason: str, move: Move | None) -> None:
+        if not isinstance(move, Vote):  # reactions and proposals; the votes are revealed later
+            print(f"  {reason}")
+
     result = play(
         scenario,
         moves,
         bots=bots,
         seed=args.seed,
         personas=personas,
-        on_event=(lambda e: print(describe_event(e))) if verbose else None,
-        on_reason=(lambda p, r: print(f"    {r}" if r.startswith(names[p]) else f"    {p}: {r}"))
-        if verbose
-        else None,
+        on_event=tell if verbose else None,
+        on_reason=explain if verbose else None,
     )
     game = result.game
     if result.illegal:
@@ -401,5 +408,5 @@ def run_command(args: Any) -> int:
     if args.json:
         print(json.dumps(game.result(), indent=2))
     else:
-        print(summary(game))
+        print(("\n" if verbose else "") + summary(game))
     return EXIT_ILLEGAL if result.illegal else EXIT_OK

@@ -47,7 +47,7 @@ def bots_game(seed: int, data: dict[str, Any] = DATA, personas: dict[str, str] |
     """A bots-only game played to its end; returns the game and the reasons given."""
     reasons: list[tuple[str, str]] = []
     result = play(load(data), bots=("ukraine", "russia", "us"), seed=seed, personas=personas,
-                  on_reason=lambda p, r: reasons.append((p, r)))
+                  on_reason=lambda p, r, _move: reasons.append((p, r)))
     return result.game, reasons
 
 

@@ -199,7 +199,7 @@ def test_run_readable_summary_and_verbose_reasons(scenario_file):
     done = run_cli("run", str(scenario_file), "--bots", "all", "--seed", "2", "--verbose")
     assert done.returncode == 0
     assert "Parties (score / walk-away)" in done.stdout
-    assert "[round 1] round started" in done.stdout
+    assert "Round 1: " in done.stdout and "proposes." in done.stdout
     assert "Ukraine tables" in done.stdout or "Ukraine passes" in done.stdout
 
 

@@ -41,6 +41,10 @@ def _mix(*parts: int) -> float:
     return (x >> 11) / float(1 << 52) - 1.0
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A move and the one line of plain words that explains it."""
@@ -281,10 +285,13 @@ class ComputerPlayer:
         return Decision(move, self._say(judged, _VOTES))
 
     def _say(self, judged: dict[str, _Judgement], verbs: dict[Ballot, str]) -> str:
-        parts = []
+        """One line, grouped by ballot and reason: "accepts A and B: ...; rejects C: ..."."""
+        groups: dict[tuple[Ballot, str], list[str]] = {}
         for target, j in judged.items():
             what = "the package" if target == PACKAGE else self._titles[target]
-            parts.append(f"{verbs[j.ballot]} {what}: {j.why}")
+            groups.setdefault((j.ballot, j.why), []).append(what)
+        parts = [f"{verbs[ballot]} {_and(titles)}: {why}" for (ballot, why), titles in
+                 groups.items()]
         return f"{self.name} " + "; ".join(parts) + "."
 
     # --- proposing ------------------------------------------------------------------------
@@ -328,8 +335,7 @@ class ComputerPlayer:
                 else "nothing can be tabled until other elements are adopted"
             )
             return Decision(Pass(self.party), f"{self.name} passes: {reason}.")
-        titles = [self._titles[e] for e in chosen]
-        listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        listed = _and([self._titles[e] for e in chosen])
         backed = sum(self._support(game, e) for e in chosen) / len(chosen)
         why = "they serve us and have support around the table" if backed > 0.2 else (
             "they serve us, and we want the others on record" if backed >= -0.2

@@ -1,0 +1,98 @@
+"""Events told in plain words, with names and titles instead of ids (for feeds and logs)."""
+
+from __future__ import annotations
+
+from exercise.engine.events import Event, EventKind
+from exercise.scenario.model import Scenario
+
+
+class Narrator:
+    """Turns engine events into one line each, for one scenario."""
+
+    def __init__(self, scenario: Scenario):
+        self.parties = {p.id: p.name for p in scenario.parties}
+        self.elements = {e.id: e.title for e in scenario.elements}
+        self.injects = {i.id: i.title for i in scenario.injects}
+        self.tracks = {t.id: t.label for t in scenario.tracks}
+
+    def party(self, pid: str) -> str:
+        """A party's name."""
+        return self.parties.get(pid, pid)
+
+    def element(self, eid: str) -> str:
+        """An element's title."""
+        return self.elements.get(eid, eid)
+
+    def listing(self, ids: list[str]) -> str:
+        """Element titles joined for a sentence."""
+        titles = [self.element(e) for e in ids]
+        if len(titles) <= 1:
+            return "".join(titles)
+        return ", ".join(titles[:-1]) + " and " + titles[-1]
+
+    def tally(self, ballots: dict[str, dict[str, str]]) -> list[str]:
+        """Per target: who accepted, rejected and abstained."""
+        targets: dict[str, dict[str, list[str]]] = {}
+        for pid, ballot in ballots.items():
+            for target, vote in ballot.items():
+                targets.setdefault(target, {}).setdefault(vote, []).append(self.party(pid))
+        out = []
+        for target, by_vote in targets.items():
+            name = "the package" if target == "package" else self.element(target)
+            votes = "; ".join(f"{vote} {', '.join(who)}" for vote, who in sorted(by_vote.items()))
+            out.append(f"{name}: {votes}")
+        return out
+
+    def line(self, event: Event) -> str | None:
+        """One line for an event, or None for events a reader need not see."""
+        d = event.data
+        kind = event.kind
+        if kind is EventKind.ROUND_STARTED:
+            return f"Round {event.round}: {self.party(d['proposer'])} proposes."
+        if kind is EventKind.INJECT_FIRED:
+            private = " (private)" if event.audience else ""
+            by = " (played by the facilitator)" if d.get("by") == "facilitator" else ""
+            return f"NEWS{private}: {self.injects.get(d['inject'], d['inject'])}{by}"
+        if kind is EventKind.TABLED:
+            return f"{self.party(d['party'])} tables {self.listing(d['elements'])}."
+        if kind is EventKind.PASSED:
+            return f"{self.party(d['party'])} passes."
+        if kind is EventKind.VOTING_OPENED:
+            return "Voting is open."
+        if kind is EventKind.VOTE_CAST:
+            return None  # secret until every ballot is in
+        if kind is EventKind.VOTES_REVEALED:
+            return "Votes — " + " | ".join(self.tally(d["ballots"])) + "."
+        if kind is EventKind.ELEMENT_ADOPTED:
+            return f"ADOPTED: {self.element(d['element'])}."
+        if kind is EventKind.ELEMENT_REJECTED:
+            return f"REJECTED: {self.element(d['element'])} (rejections: {d['rejections']})."
+        if kind is EventKind.ELEMENT_EXCLUDED:
+            return f"{self.element(d['element'])} is off the table: it excludes " \
+                   f"{self.element(d['by'])}."
+        if kind is EventKind.ELEMENT_ADDED:
+            return f"NEW ON THE TABLE: {self.element(d['element'])}."
+        if kind is EventKind.ELEMENT_WITHDRAWN:
+            return f"WITHDRAWN: {self.element(d['element'])}."
+        if kind is EventKind.PACKAGE_RETRACTED:
+            return "The tabled package was withdrawn; the proposer may table again."
+        if kind is EventKind.PACKAGE_DROPPED:
+            return f"Ratification was called; {self.listing(d['elements'])} goes unvoted."
+        if kind is EventKind.TRACK_CHANGED:
+            return f"{self.tracks.get(d['track'], d['track'])}: {d['old']:g} → {d['new']:g}."
+        if kind is EventKind.STANCE_CHANGED:
+            return f"{self.party(d['party'])} now says it will {d['new']} " \
+                   f"{self.element(d['element'])}."
+        if kind is EventKind.VALUE_CHANGED:
+            return f"(private to {self.party(d['party'])}) {self.element(d['element'])} is now " \
+                   f"worth {d['new']:g} to you."
+        if kind is EventKind.WALK_AWAY_CHANGED:
+            return f"(private to {self.party(d['party'])}) your walk-away is now {d['new']:g}."
+        if kind is EventKind.RATIFICATION:
+            signed = [self.party(p) for p, ok in d["signed"].items() if ok]
+            refused = [self.party(p) for p, ok in d["signed"].items() if not ok]
+            text = f"Ratification: signed by {', '.join(signed) or 'no one'}"
+            return text + (f"; not by {', '.join(refused)}." if refused else ".")
+        if kind is EventKind.ENDED:
+            return f"The exercise has ended: {d['outcome'].replace('_', ' ')} ({d['reason']})."
+        return None  # pragma: no cover - every kind is handled above
