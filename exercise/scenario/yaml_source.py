@@ -183,13 +183,21 @@ class _Reader:
         max_nodes = self.max_nodes
         documents = 0
         get_event = parser.get_event
+        # Event classes as locals: this loop runs once per value of the file.
+        ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+        MappingStartEvent, SequenceStartEvent = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        MappingEndEvent, SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
         while True:
             event = get_event()
             cls = event.__class__
-            if cls is yaml.ScalarEvent or cls is yaml.AliasEvent:
-                if cls is yaml.ScalarEvent:
+            if cls is ScalarEvent or cls is AliasEvent:
+                if cls is ScalarEvent:
                     self.count += 1
-                    value = self.scalar(event)
+                    if event.tag is None and event.implicit[0] and not event.style:
+                        text = event.value  # the common case, inlined: a plain scalar
+                        value = None if text in _NULLS else Plain(text)
+                    else:
+                        value = self.scalar(event)
                     if event.anchor:
                         self.anchors[event.anchor] = (value, 1)
                 else:
@@ -201,7 +209,7 @@ class _Reader:
                 if self.count > max_nodes:
                     self.too_many(event.start_mark)
                 mark = event.start_mark
-            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 self.count += 1
                 if self.count > max_nodes:
                     self.too_many(event.start_mark)
@@ -222,10 +230,10 @@ class _Reader:
                         path = ("?",)  # a collection used as a key: refused when placed
                     else:
                         path = (*top.path, top.key)
-                container: Any = {} if cls is yaml.MappingStartEvent else []
+                container: Any = {} if cls is MappingStartEvent else []
                 stack.append(_Frame(container, path, event.anchor, self.count, event.start_mark))
                 continue
-            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
                 value = frame.container
                 if frame.anchor:
