@@ -104,6 +104,15 @@ def test_bots_only_games_do_not_all_end_the_same_way(name):
         assert outcomes["agreement"] > 0, outcomes
 
 
+@pytest.mark.parametrize("name", REAL)
+def test_the_outcome_moves_with_the_seed(name):
+    """With the scenario's own personas, different seeds end differently."""
+    sc = scenario(name)
+    seats = [p.id for p in sc.voters]
+    kinds = {str(play(sc, bots=seats, seed=seed).game.outcome().kind) for seed in range(12)}
+    assert len(kinds) >= 2, kinds
+
+
 GUIDE_SECTIONS = ["objective", "timing", "role", "inject", "watch", "debrief"]
 
 
