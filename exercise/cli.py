@@ -26,6 +26,8 @@ injects drawn from real news reports land mid-exercise.
 
 EPILOG = """\
 examples:
+  exercise                                    the terminal UI: pick a scenario and play
+  exercise play tutorial --seat ukraine       play Ukraine against the computer
   exercise list                               the bundled scenarios
   exercise validate my-scenario.yaml          every problem, with file:line:column
   exercise run tutorial --bots all --seed 3   a whole exercise, computer players only
@@ -95,6 +97,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
 
+    p = sub.add_parser(
+        "play",
+        help="play in the terminal UI (the default command)",
+        description=(
+            "Open the terminal UI. Without SCENARIO: the scenario picker. With SCENARIO: seat "
+            "assignment, or with --seat the briefing, with the named delegations played by "
+            "people at this screen and the rest by the computer."
+        ),
+    )
+    p.add_argument("scenario", metavar="SCENARIO", nargs="?",
+                   help="a scenario file or bundled name (default: choose in the picker)")
+    p.add_argument("--seat", action="append", metavar="PARTY", default=None,
+                   help="a delegation played by a person here (repeat for a shared screen)")
+    p.add_argument("--seed", type=_positive_int, default=None,
+                   help="random seed (default: from the clock; the debrief shows it)")
+    p.add_argument("--theme", choices=("dark", "light"), default="dark", help="colour theme")
+    p.add_argument("--pace", type=float, default=0.8, metavar="SECONDS",
+                   help="how long a computer delegation visibly takes to move (default 0.8)")
+
     r = sub.add_parser(
         "run",
         help="play a scenario headless, from a moves file and computer players",
@@ -145,8 +166,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command
     try:
         if command is None:
-            parser.print_help()
-            return EXIT_OK
+            from exercise.play import play_command
+
+            return play_command(parser.parse_args(["play"]))
+        if command == "play":
+            from exercise.play import play_command
+
+            return play_command(args)
         if command == "list":
             from exercise.commands import list_scenarios
 

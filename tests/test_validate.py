@@ -104,6 +104,15 @@ def test_cross_references_are_checked(change, expected):
     assert any(expected in m for m in only(scenario_data(**change))), only(scenario_data(**change))
 
 
+@pytest.mark.parametrize(("where", "word"), [("parties", "facilitator"), ("parties", "public"),
+                                            ("parties", "all"), ("elements", "package")])
+def test_reserved_words_cannot_be_ids(where, word):
+    """Ids the program uses for itself (facilitator, public, all, package) are refused."""
+    data = scenario_data()
+    data[where][0]["id"] = word
+    assert any(f"'{word}' is a reserved word" in m for m in only(data))
+
+
 def test_requires_cycles_are_reported():
     """A `requires` cycle makes every element in it untableable."""
     data = scenario_data(elements=[el("a", requires=["b"]), el("b", requires=["c"]),

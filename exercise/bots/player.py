@@ -25,9 +25,9 @@ _MASK = (1 << 64) - 1
 _HOPELESS = 0.12  # below this estimated chance of adoption, a proposer leaves an element be
 _VOTES = {Ballot.ACCEPT: "accepts", Ballot.REJECT: "rejects", Ballot.ABSTAIN: "abstains on"}
 _LEANS = {
-    Ballot.ACCEPT: "leans towards accepting",
-    Ballot.REJECT: "leans towards rejecting",
-    Ballot.ABSTAIN: "is likely to abstain on",
+    Ballot.ACCEPT: "is for",
+    Ballot.REJECT: "is against",
+    Ballot.ABSTAIN: "is indifferent to",
 }
 
 
@@ -364,7 +364,16 @@ class ComputerPlayer:
         """A public reaction to the tabled package during discussion (how it leans)."""
         if game.phase is not Phase.DISCUSSION or not game.tabled:
             return None
-        return self._say(self._judge_tabled(game), _LEANS)
+        judged = self._judge_tabled(game)
+        groups: dict[Ballot, list[str]] = {}
+        for target, j in judged.items():
+            what = "the package" if target == PACKAGE else self._titles[target]
+            groups.setdefault(j.ballot, []).append(what)
+        leaning = "; ".join(f"{_LEANS[b]} {_and(titles)}" for b, titles in groups.items())
+        # One reason: the one behind a rejection if there is one, else the first.
+        why = next((j.why for j in judged.values() if j.ballot is Ballot.REJECT),
+                   next(iter(judged.values())).why)
+        return f"{self.name} {leaning} — {why}."
 
     def best_package(self, game: Game) -> tuple[str, ...]:
         """The package this seat would table now (empty if it would pass); for hints."""

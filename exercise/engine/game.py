@@ -16,7 +16,7 @@ expected, and leaves the game exactly as it was.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from exercise.engine.errors import (
@@ -155,9 +155,17 @@ class Game:
 
     # --- what may be tabled ------------------------------------------------------------
 
-    def why_not_tableable(self, element: str) -> str | None:
-        """Why an element cannot be tabled now, or None if it can."""
+    def why_not_tableable(
+        self, element: str, name: Callable[[str], str] | None = None
+    ) -> str | None:
+        """Why an element cannot be tabled now, or None if it can.
+
+        Args:
+            element: the element's id.
+            name: how to name other elements in the reason (default: by id).
+        """
         s = self.session
+        call = name or (lambda e: e)
         if element not in s.status:
             return f"there is no element '{element}'"
         status = s.status[element]
@@ -166,11 +174,12 @@ class Game:
         if status is Status.ADOPTED:
             return "it is already adopted"
         if status is Status.EXCLUDED:
-            by = [e for e in self.book.excludes[element] if s.status[e] is Status.ADOPTED]
+            by = [call(e) for e in self.book.excludes[element] if s.status[e] is Status.ADOPTED]
             return f"it was excluded by {', '.join(by)}" if by else "it was excluded"
         if status is Status.WITHDRAWN:
             return "it was withdrawn"
-        missing = [r for r in self.book.requires[element] if s.status[r] is not Status.ADOPTED]
+        missing = [call(r) for r in self.book.requires[element]
+                   if s.status[r] is not Status.ADOPTED]
         if missing:
             return f"it requires {', '.join(missing)} to be adopted first"
         return None

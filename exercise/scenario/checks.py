@@ -17,6 +17,7 @@ from exercise.scenario.problems import Problem, Severity, did_you_mean
 from exercise.scenario.yaml_source import Document
 
 P = tuple[str | int, ...]
+RESERVED_PARTY_IDS = frozenset({"facilitator", "public", "all"})
 
 
 def _num(value: Any) -> float | None:
@@ -96,6 +97,7 @@ class Checker:
     # --- the run ---
 
     def run(self) -> list[Problem]:
+        self.reserved()
         self.index()
         self.check_tracks()
         self.check_parties()
@@ -103,6 +105,17 @@ class Checker:
         self.check_requires()
         self.check_injects()
         return self.problems
+
+    def reserved(self) -> None:
+        """Words the program uses for itself cannot be ids."""
+        for i, item in _items(self.data, "parties"):
+            if str(item.get("id")) in RESERVED_PARTY_IDS:
+                self.error(("parties", i, "id"), f"'{item['id']}' is a reserved word; "
+                                                 "choose another party id")
+        for i, item in _items(self.data, "elements"):
+            if str(item.get("id")) == "package":
+                self.error(("elements", i, "id"), "'package' is a reserved word (package "
+                                                  "ballots use it); choose another element id")
 
     def index(self) -> None:
         ix = self.ix

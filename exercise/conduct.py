@@ -1,0 +1,221 @@
+"""Conducting an exercise for an interface: seats, turns, computer moves and who may see what.
+
+The engine knows the rules; the conductor knows the room. It holds the seat plan
+(which parties are played by people, which by the computer and with what persona),
+says what the interface should do next, makes the computer seats' moves, and
+decides what each viewer may see. It imports no UI, so the terminal UI and any
+later front end share it, and it is tested without a screen.
+
+Viewers are a party id (a seat), :data:`PUBLIC` (the shared screen, which anyone in
+the room may be looking at) or :data:`FACILITATOR` (everything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from exercise.bots import ComputerPlayer
+from exercise.bots.personas import DEFAULT_PERSONA
+from exercise.engine import (
+    FACILITATOR,
+    Event,
+    EventKind,
+    Game,
+    Move,
+    Phase,
+    Vote,
+)
+from exercise.narration import Narrator
+from exercise.scenario.model import Scenario
+
+PUBLIC = "public"
+
+__all__ = ["FACILITATOR", "PUBLIC", "Conductor", "FeedLine", "SeatPlan", "Step", "StepKind"]
+
+
+@dataclass(frozen=True, slots=True)
+class SeatPlan:
+    """Who plays a party: a person, or the computer with a persona."""
+
+    party: str
+    human: bool
+    persona: str = DEFAULT_PERSONA
+
+
+class StepKind(StrEnum):
+    """What the interface should do next."""
+
+    HUMAN = "human"  # a person at a seat must propose or vote
+    COMPUTER = "computer"  # a computer seat moves (after a short, visible pause)
+    DISCUSSION = "discussion"  # the table talks; the facilitator (or solo player) opens voting
+    OVER = "over"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The next thing to happen, and whose it is."""
+
+    kind: StepKind
+    party: str | None = None
+    phase: Phase | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLine:
+    """A line for the feed, with the viewers allowed to read it (None: everyone)."""
+
+    text: str
+    audience: tuple[str, ...] | None = None
+    kind: str = "event"  # "event", "reason", "inject", "round"
+    round: int = 0
+
+    def visible_to(self, viewer: str) -> bool:
+        """Whether ``viewer`` may read this line."""
+        return viewer == FACILITATOR or self.audience is None or viewer in self.audience
+
+
+@dataclass
+class Conductor:
+    """One exercise as an interface runs it."""
+
+    scenario: Scenario
+    seats: dict[str, SeatPlan]
+    seed: int = 0
+    game: Game = field(init=False)
+    players: dict[str, ComputerPlayer] = field(init=False)
+    feed: list[FeedLine] = field(init=False, default_factory=list)
+    _held: list[FeedLine] = field(init=False, default_factory=list)
+    _seen: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.game = Game(self.scenario, self.seed)
+        self.narrator = Narrator(self.scenario)
+        voters = {p.id for p in self.scenario.voters}
+        for party in self.scenario.parties:  # every party has a seat, observers included
+            self.seats.setdefault(party.id, SeatPlan(party.id, human=False))
+        self.players = {
+            pid: ComputerPlayer(self.game, pid, persona=plan.persona)
+            for pid, plan in self.seats.items()
+            if not plan.human and pid in voters
+        }
+        self._absorb()
+
+    # --- seats ------------------------------------------------------------------------------
+
+    @property
+    def humans(self) -> list[str]:
+        """Parties played by people, in file order."""
+        return [p.id for p in self.scenario.parties if self.seats[p.id].human]
+
+    @property
+    def hot_seat(self) -> bool:
+        """Two or more people share the screen: hand-overs guard each seat's secrets."""
+        return len(self.humans) >= 2
+
+    @property
+    def solo(self) -> str | None:
+        """The one human seat, when there is exactly one."""
+        humans = self.humans
+        return humans[0] if len(humans) == 1 else None
+
+    def home_viewer(self) -> str:
+        """Whom the table shows between turns: the solo seat, else the public view."""
+        return self.solo or PUBLIC
+
+    # --- what next ---------------------------------------------------------------------------
+
+    def next_step(self) -> Step:
+        """What the interface should do now."""
+        game = self.game
+        if game.is_over:
+            return Step(StepKind.OVER)
+        if game.phase is Phase.DISCUSSION:
+            return Step(StepKind.DISCUSSION, phase=game.phase)
+        awaited = game.awaiting()
+        for party in awaited:
+            if party in self.players:
+                return Step(StepKind.COMPUTER, party, game.phase)
+        return Step(StepKind.HUMAN, awaited[0], game.phase)
+
+    def pending_humans(self) -> list[str]:
+        """People whose move the engine awaits now (votes may be cast in any order)."""
+        return [p for p in self.game.awaiting() if p in self.seats and self.seats[p].human]
+
+    # --- moving --------------------------------------------------------------------------------
+
+    def push(self, move: Move) -> list[Event]:
+        """Make a move (a person's or the facilitator's); raises IllegalMoveError if not legal."""
+        events = self.game.push(move)
+        self._absorb()
+        return events
+
+    def computer_move(self) -> str:
+        """Let the awaited computer seat move; return its reason line."""
+        step = self.next_step()
+        assert step.kind is StepKind.COMPUTER and step.party is not None
+        decision = self.players[step.party].decide(self.game)
+        assert decision is not None
+        line = FeedLine(decision.reason, kind="reason", round=self.game.round)
+        if isinstance(decision.move, Vote):
+            self._held.append(line)  # a vote's reason would give the secret ballot away
+        else:
+            self.feed.append(line)
+        self.game.push(decision.move)
+        self._absorb()
+        return decision.reason
+
+    def reactions(self) -> list[str]:
+        """Computer seats' public reactions to the tabled package (during discussion)."""
+        lines = []
+        for party, player in self.players.items():
+            if party == self.game.proposer:
+                continue
+            line = player.react(self.game)
+            if line:
+                lines.append(line)
+                self.feed.append(FeedLine(line, kind="reason", round=self.game.round))
+        return lines
+
+    def _absorb(self) -> None:
+        """Turn new engine events into feed lines (held vote reasons come out at the reveal)."""
+        events = self.game.events
+        for event in events[self._seen:]:
+            if event.kind is EventKind.VOTES_REVEALED:
+                self.feed.extend(self._held)
+                self._held.clear()
+            if event.kind in (EventKind.TABLED, EventKind.PASSED) and \
+                    event.data["party"] in self.players:
+                continue  # the computer's reason line has said it, and why
+            text = self.narrator.line(event)
+            if text:
+                kind = {EventKind.INJECT_FIRED: "inject",
+                        EventKind.ROUND_STARTED: "round"}.get(event.kind, "event")
+                self.feed.append(FeedLine(text, event.audience, kind, event.round))
+        self._seen = len(events)
+
+    # --- visibility -----------------------------------------------------------------------------
+
+    def may_see_private(self, viewer: str, party: str) -> bool:
+        """Whether ``viewer`` may see ``party``'s private brief, values, score and walk-away."""
+        return viewer in (FACILITATOR, party)
+
+    def feed_for(self, viewer: str) -> list[FeedLine]:
+        """The feed as ``viewer`` may read it."""
+        return [line for line in self.feed if line.visible_to(viewer)]
+
+    def injects_for(self, viewer: str, events: Iterable[Event]) -> list[str]:
+        """Ids of the injects among ``events`` that ``viewer`` may read."""
+        seat = None if viewer == FACILITATOR else viewer  # "public" is no party's id
+        return [e.data["inject"] for e in events
+                if e.kind is EventKind.INJECT_FIRED and e.visible_to(seat)]
+
+    def private_readers(self, events: Iterable[Event]) -> list[str]:
+        """Human seats that must be handed the keyboard to read a private inject."""
+        readers: list[str] = []
+        for e in events:
+            if e.kind is EventKind.INJECT_FIRED and e.audience:
+                readers.extend(p for p in e.audience if p in self.humans and p not in readers)
+        return readers
+

@@ -1,0 +1,228 @@
+"""The terminal UI: the only package that imports Textual.
+
+`exercise` opens the scenario picker; `exercise play SCENARIO` starts at seat
+assignment, or with `--seat` at the briefing. The app holds the conductor (the
+engine, seats and computer players) and moves between screens; the table screen
+runs the exercise.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from exercise import catalog
+from exercise.conduct import Conductor, SeatPlan
+from exercise.guide import Guide, find_guide
+from exercise.scenario.loading import check_file
+from exercise.scenario.model import Scenario
+from exercise.tui.dialogs import HandOver, InfoDialog, SeatPick, binding_keys
+from exercise.tui.screens import (
+    BriefingScreen,
+    Choice,
+    DebriefScreen,
+    PickerScreen,
+    SeatScreen,
+    briefing_markdown,
+    private_markdown,
+    seat_markdown,
+)
+from exercise.tui.table import TableScreen
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class ExerciseApp(App[None]):
+    """A negotiation exercise in the terminal."""
+
+    CSS_PATH = "exercise.tcss"
+    TITLE = "exercise"
+    BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", id="theme", show=False)]
+
+    def __init__(
+        self,
+        scenario_path: Path | None = None,
+        *,
+        scenario: Scenario | None = None,
+        seats: Iterable[str] | None = None,
+        seed: int | None = None,
+        bot_delay: float = 0.8,
+        clock: Callable[[], float] = time.monotonic,
+        live_clock: bool = True,
+        theme: str = "textual-dark",
+    ):
+        """Set up the app.
+
+        Args:
+            scenario_path: start at seat assignment for this scenario (None: the picker).
+            scenario: the loaded scenario at that path, if already loaded.
+            seats: with a scenario, start at the briefing with these seats played by
+                people and the rest by the computer.
+            seed: the game's seed (default: from the clock, shown at the debrief).
+            bot_delay: seconds a computer seat visibly takes to move.
+            clock: the timer's clock (tests freeze it).
+            live_clock: tick the timer every second (snapshot tests turn it off).
+            theme: textual-dark or textual-light.
+        """
+        super().__init__()
+        self.start_path = scenario_path
+        self.start_scenario = scenario
+        self.start_seats = list(seats) if seats is not None else None
+        self.seed = seed if seed is not None else int(time.time()) % 100_000
+        self.bot_delay = bot_delay
+        self.clock = clock
+        self.live_clock = live_clock
+        self.start_theme = theme
+        self.scenario_path: Path | None = None
+        self.scenario: Scenario | None = None
+        self.conductor: Conductor | None = None
+        self.guide: Guide = Guide(None)
+        self.notices: list[str] = []  # every notice shown, for the record (and for tests)
+
+    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
+        """Show a notice, and keep it in the record."""
+        self.notices.append(f"{title}: {message}" if title else message)
+        super().notify(message, title=title, **kwargs)
+
+    def on_mount(self) -> None:
+        self.theme = self.start_theme
+        if self.start_path is not None:
+            scenario = self.start_scenario or check_file(self.start_path).scenario
+            if scenario is None:  # the command line validates first; this is a safety net
+                self.notify(f"{self.start_path} is not a valid scenario", severity="error")
+                self.show_picker()
+                return
+            if self.start_seats is not None:
+                self.scenario_path, self.scenario = self.start_path, scenario
+                self.guide = find_guide(self.start_path)
+                plans = {p.id: SeatPlan(p.id, p.id in self.start_seats,
+                                        self._persona(p)) for p in scenario.parties}
+                self.start_exercise(plans)
+            else:
+                self.choose_scenario(self.start_path, scenario)
+        else:
+            self.show_picker()
+
+    @staticmethod
+    def _persona(party: object) -> str:
+        from exercise.bots.personas import DEFAULT_PERSONA
+
+        bot = getattr(party, "bot", None)
+        return bot.persona if bot and bot.persona else DEFAULT_PERSONA
+
+    # --- moving between screens ----------------------------------------------------------
+
+    def _show(self, screen: Screen[None]) -> None:
+        """Make ``screen`` the one screen on the stack."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def show_picker(self) -> None:
+        """The scenario picker, with every bundled scenario."""
+        choices = []
+        for entry in catalog.bundled():
+            scenario = check_file(entry.path).scenario
+            if scenario is not None:
+                choices.append(Choice(entry.name, entry.path, scenario))
+        self._show(PickerScreen(choices))
+
+    def choose_scenario(self, path: Path, scenario: Scenario) -> None:
+        """Seat assignment for a scenario."""
+        self.scenario_path, self.scenario = path, scenario
+        self.guide = find_guide(path)
+        self._show(SeatScreen(scenario))
+
+    def start_exercise(self, plans: dict[str, SeatPlan]) -> None:
+        """Start the exercise: the briefing first."""
+        assert self.scenario is not None
+        self.conductor = Conductor(self.scenario, dict(plans), self.seed)
+        self._show(BriefingScreen(self.conductor))
+
+    def open_table(self) -> None:
+        """The negotiation table."""
+        assert self.conductor is not None
+        self._show(TableScreen(self.conductor, self.clock))
+
+    def show_debrief(self) -> None:
+        """Ratification and debrief."""
+        assert self.conductor is not None
+        self._show(DebriefScreen(self.conductor))
+
+    def show_briefing_card(self, viewer: str) -> None:
+        """The briefing again, as a card (the private brief only for the solo seat)."""
+        assert self.conductor is not None
+        seat = viewer if viewer == self.conductor.solo else None
+        self.push_screen(InfoDialog(briefing_markdown(self.conductor.scenario, seat)))
+
+    def hand_out_private_briefs(self, conductor: Conductor) -> None:
+        """Each human seat, in turn, is handed the keyboard and reads its private brief."""
+        seats = list(conductor.humans)
+
+        def next_seat(_: object = None) -> None:
+            if not seats:
+                return
+            seat = seats.pop(0)
+            name = conductor.scenario.party(seat).name
+
+            def ready(ok: bool | None) -> None:
+                if not ok:
+                    return
+                card = InfoDialog(private_markdown(conductor.scenario, seat),
+                                  title=f"🔒 {name} only")
+                self.push_screen(card, lambda _: self.push_screen(
+                    HandOver("the next delegation" if seats else "the room",
+                             "Your private brief is hidden again."), next_seat))
+
+            self.push_screen(HandOver(name, "Your private brief is next."), ready)
+
+        next_seat()
+
+    def show_seat_picker(self, conductor: Conductor) -> None:
+        """At a shared screen: choose a seat, hand over, show its private view."""
+        humans = conductor.humans
+        if not humans:
+            return
+
+        def show(seat: str) -> None:
+            name = conductor.scenario.party(seat).name
+
+            def ready(ok: bool | None) -> None:
+                if ok:
+                    self.push_screen(InfoDialog(seat_markdown(conductor, seat),
+                                                title=f"🔒 {name} only"),
+                                     lambda _: self.push_screen(
+                                         HandOver("the room", "Your private view is hidden "
+                                                              "again."), lambda _: None))
+
+            self.push_screen(HandOver(name, "You asked to see your private view."), ready)
+
+        self.push_screen(SeatPick(conductor), lambda seat: show(seat) if seat else None)
+
+    # --- palette and theme ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette: the current screen's actions, then the usual ones."""
+        for key, description in binding_keys(screen):
+            active = screen.active_bindings[key]
+            action = active.binding.action
+            node = active.node
+
+            def run(action: str = action, node: object = node) -> None:
+                self.call_later(self.run_action, action, node)
+
+            yield SystemCommand(description, f"{description} (key: {key})", run)
+        yield SystemCommand("Light or dark theme", "Switch between the light and dark theme",
+                            self.action_toggle_theme)
+        yield from super().get_system_commands(screen)
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = THEMES[(THEMES.index(self.theme) + 1) % 2] if self.theme in THEMES \
+            else THEMES[0]

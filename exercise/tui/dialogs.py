@@ -1,0 +1,479 @@
+"""Dialogs: propose, vote, an element's detail, an inject card, confirmations, hand-overs, help.
+
+Each dialog is a ``ModalScreen[T]`` that returns a typed result: a move, a yes/no,
+or nothing. The engine decides legality; a dialog only offers what the engine says
+is legal and explains the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Label,
+    Markdown,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    SelectionList,
+    Static,
+)
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from exercise.conduct import Conductor
+from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Table, Vote
+from exercise.engine.rulebook import Rulebook
+from exercise.scenario.model import Inject, Scenario
+
+STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "is neutral on"}
+
+
+def value_label(value: float) -> str:
+    """An element's worth to the viewer, in words and sign."""
+    return f"{value:+g} for you" if value else "0 for you"
+
+
+class ProposalDialog(ModalScreen[Move | None]):
+    """The proposer chooses what to table, or passes. Only legal elements can be chosen."""
+
+    BINDINGS = [
+        Binding("t", "table", "Table selected", id="table"),
+        Binding("x", "pass_turn", "Pass", id="pass"),
+        Binding("escape", "cancel", "Back", id="cancel"),
+    ]
+
+    def __init__(self, conductor: Conductor, party: str):
+        super().__init__()
+        self.conductor = conductor
+        self.party = party
+
+    def compose(self) -> ComposeResult:
+        game = self.conductor.game
+        name = self.conductor.scenario.party(self.party).name
+        limit = game.book.max_package
+        with Vertical(id="dialog", classes="dialog wide"):
+            yield Label(f"{name} proposes — choose 1 to {limit} element{'s' * (limit > 1)}",
+                        classes="dialog-title")
+            options: list[Selection[str]] = []
+            blocked: list[str] = []
+            titles = {e.id: e.title for e in self.conductor.scenario.elements}
+            for element in self.conductor.scenario.elements:
+                if game.status(element.id) in ("hidden", "adopted"):
+                    continue
+                why = game.why_not_tableable(element.id, titles.__getitem__)
+                value = game.session.values[self.party].get(element.id, 0)
+                if why:
+                    blocked.append(f"✖ {element.title}: {why.removeprefix('it ')}")
+                else:
+                    options.append(Selection(f"{element.title}  ({value_label(value)})",
+                                             element.id))
+            yield SelectionList[str](*options, id="choices")
+            if blocked:
+                yield Static("Not available now:\n" + "\n".join(blocked), id="blocked",
+                             classes="hint")
+            yield Static("Tabling: nothing yet — space selects the highlighted element",
+                         id="picked", classes="hint")
+            yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Table selected (t)", id="do-table", variant="primary")
+                yield Button("Pass (x)", id="do-pass")
+                yield Button("Back (esc)", id="do-cancel")
+            yield Footer()
+
+    @on(SelectionList.SelectedChanged, "#choices")
+    def show_picked(self) -> None:
+        """Say in words what is selected (not by colour alone)."""
+        chosen = self.query_one("#choices", SelectionList).selected
+        titles = [e.title for e in self.conductor.scenario.elements if e.id in chosen]
+        limit = self.conductor.game.book.max_package
+        text = f"Tabling ({len(titles)} of at most {limit}): " + ", ".join(titles) if titles \
+            else "Tabling: nothing yet — space selects the highlighted element"
+        self.query_one("#picked", Static).update(text)
+
+    def _try(self, move: Move) -> None:
+        try:
+            self.conductor.game.check(move)
+        except IllegalMoveError as exc:
+            self.query_one("#problem", Static).update(f"⚠ {exc}")
+            return
+        self.dismiss(move)
+
+    def action_table(self) -> None:
+        """Table the selected elements."""
+        chosen = tuple(self.query_one("#choices", SelectionList).selected)
+        if not chosen:
+            self.query_one("#problem", Static).update(
+                "⚠ Select at least one element (space), or pass (x).")
+            return
+        order = [e.id for e in self.conductor.scenario.elements]
+        self._try(Table(self.party, tuple(sorted(chosen, key=order.index))))
+
+    def action_pass_turn(self) -> None:
+        """Table nothing this round."""
+        self._try(Pass(self.party))
+
+    def action_cancel(self) -> None:
+        """Close without moving."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#do-table")
+    def table_from_button(self) -> None:
+        """The Table button."""
+        self.action_table()
+
+    @on(Button.Pressed, "#do-pass")
+    def pass_from_button(self) -> None:
+        """The Pass button."""
+        self.action_pass_turn()
+
+    @on(Button.Pressed, "#do-cancel")
+    def cancel_from_button(self) -> None:
+        """The Back button."""
+        self.action_cancel()
+
+
+class VoteDialog(ModalScreen[Move | None]):
+    """A secret ballot: accept, reject or abstain on each tabled element (or the package)."""
+
+    BINDINGS = [
+        Binding("a", "choose('accept')", "Accept", id="accept"),
+        Binding("r", "choose('reject')", "Reject", id="reject"),
+        Binding("s", "choose('abstain')", "Abstain", id="abstain"),
+        Binding("c", "cast", "Cast vote", id="cast"),
+        Binding("escape", "cancel", "Back", id="cancel"),
+    ]
+
+    def __init__(self, conductor: Conductor, party: str):
+        super().__init__()
+        self.conductor = conductor
+        self.party = party
+        self.targets = conductor.game.ballot_targets()
+
+    def compose(self) -> ComposeResult:
+        game = self.conductor.game
+        scenario = self.conductor.scenario
+        name = scenario.party(self.party).name
+        with Vertical(id="dialog", classes="dialog wide"):
+            yield Label(f"{name} votes — secret until every ballot is in", classes="dialog-title")
+            with VerticalScroll(id="ballot"):
+                for target in self.targets:
+                    if target == PACKAGE:
+                        titles = ", ".join(scenario.element(e).title for e in game.tabled)
+                        value = sum(game.session.values[self.party].get(e, 0)
+                                    for e in game.tabled)
+                        label = f"The package: {titles}  ({value_label(value)})"
+                    else:
+                        value = game.session.values[self.party].get(target, 0)
+                        label = f"{scenario.element(target).title}  ({value_label(value)})"
+                    yield Label(label, classes="ballot-label")
+                    with RadioSet(id=f"ballot-{target}", classes="ballot"):
+                        yield RadioButton("Accept")
+                        yield RadioButton("Reject")
+                        yield RadioButton("Abstain")
+            yield Static("a accept · r reject · s abstain on the focused line; c casts the vote",
+                         classes="hint")
+            yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Cast vote (c)", id="do-cast", variant="primary")
+                yield Button("Back (esc)", id="do-cancel")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.query(RadioSet).first().focus()
+
+    def ballots(self) -> dict[str, Ballot | None]:
+        """The choice made on each line so far."""
+        out: dict[str, Ballot | None] = {}
+        choices = list(Ballot)
+        for target in self.targets:
+            index = self.query_one(f"#ballot-{target}", RadioSet).pressed_index
+            out[target] = choices[index] if index >= 0 else None
+        return out
+
+    def action_choose(self, choice: str) -> None:
+        """Set the focused line's ballot, then move to the next line."""
+        focused = self.focused
+        if not isinstance(focused, RadioSet):
+            focused = self.query(RadioSet).first()
+        buttons = list(focused.query(RadioButton))
+        buttons[list(Ballot).index(Ballot(choice))].value = True
+        sets = list(self.query(RadioSet))
+        position = sets.index(focused)
+        if position + 1 < len(sets):
+            sets[position + 1].focus()
+
+    def action_cast(self) -> None:
+        """Cast the ballot once every line has a choice."""
+        ballots = self.ballots()
+        missing = [t for t, b in ballots.items() if b is None]
+        if missing:
+            names = ", ".join("the package" if t == PACKAGE else
+                              self.conductor.scenario.element(t).title for t in missing)
+            self.query_one("#problem", Static).update(f"⚠ Choose a vote on: {names}")
+            return
+        move = Vote(self.party, {t: b for t, b in ballots.items() if b is not None})
+        try:
+            self.conductor.game.check(move)
+        except IllegalMoveError as exc:
+            self.query_one("#problem", Static).update(f"⚠ {exc}")
+            return
+        self.dismiss(move)
+
+    def action_cancel(self) -> None:
+        """Close without voting."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#do-cast")
+    def cast_from_button(self) -> None:
+        """The Cast button."""
+        self.action_cast()
+
+    @on(Button.Pressed, "#do-cancel")
+    def cancel_from_button(self) -> None:
+        """The Back button."""
+        self.action_cancel()
+
+
+def element_markdown(conductor: Conductor, element_id: str, viewer: str) -> str:
+    """Everything public about an element, plus the viewer's own value if it has a seat."""
+    scenario: Scenario = conductor.scenario
+    book: Rulebook = conductor.game.book
+    s = conductor.game.session
+    element = scenario.element(element_id)
+    lines = [f"# {element.title}", "", element.summary, ""]
+    lines.append(f"**Status:** {s.status[element_id]}"
+                 + (f" (rejected {s.rejections[element_id]}×)" if s.rejections[element_id] else ""))
+    if element.category:
+        lines.append(f"**Category:** {element.category}")
+    if viewer in book.voters:
+        lines.append(f"**Worth to you:** {s.values[viewer].get(element_id, 0):+g}")
+    if element.consent:
+        names = ", ".join(scenario.party(p).name for p in element.consent)
+        lines.append(f"**Needs the consent of:** {names} (each can veto it)")
+    if element.requires:
+        names = ", ".join(scenario.element(e).title for e in element.requires)
+        lines.append(f"**Can be tabled once adopted:** {names}")
+    if book.excludes[element_id]:
+        names = ", ".join(scenario.element(e).title for e in sorted(book.excludes[element_id]))
+        lines.append(f"**Rules out:** {names}")
+    stances = s.stances[element_id]
+    if stances:
+        lines.append("")
+        lines.append("**Public stances:**")
+        for pid, stance in stances.items():
+            lines.append(f"- {scenario.party(pid).name} {STANCE_WORDS[stance]} it")
+    for label, deltas in (("If adopted", element.effects), ("Each time rejected",
+                                                            element.on_reject)):
+        if deltas:
+            moves = ", ".join(f"{book.tracks[t].label} {d:+g}" for t, d in deltas.items())
+            lines.append(f"**{label}:** {moves}")
+    if element.source:
+        lines += ["", source_markdown(scenario, element.source.ref, element.source.quote)]
+    return "\n".join(lines)
+
+
+def source_markdown(scenario: Scenario, ref: str, quote: str) -> str:
+    """A citation: the quote, then outlet, title and date."""
+    src = next((s for s in scenario.sources if s.id == ref), None)
+    where = f"{src.outlet}, “{src.title}”, {src.date}" if src else ref
+    return f"> {quote}\n\n— {where}"
+
+
+class InfoDialog(ModalScreen[None]):
+    """A read-only card of Markdown (an element's detail, an inject, a brief)."""
+
+    BINDINGS = [Binding("escape,enter,space", "close", "Close", id="close")]
+
+    def __init__(self, markdown: str, *, title: str = "", classes: str = ""):
+        super().__init__(classes=classes)
+        self.markdown = markdown
+        self.card_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog wide"):
+            if self.card_title:
+                yield Label(self.card_title, classes="dialog-title")
+            with VerticalScroll():
+                yield Markdown(self.markdown)
+            with Horizontal(classes="buttons"):
+                yield Button("Close (enter)", id="do-close", variant="primary")
+
+    def action_close(self) -> None:
+        """Close the card."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#do-close")
+    def close_from_button(self) -> None:
+        """The Close button."""
+        self.dismiss(None)
+
+
+def inject_markdown(scenario: Scenario, inject: Inject) -> str:
+    """An inject card as the room (or its private audience) reads it."""
+    lines = [f"# {inject.title}", ""]
+    if inject.is_private:
+        names = ", ".join(scenario.party(p).name for p in inject.audience)
+        lines += [f"🔒 **Private — for {names} only.**", ""]
+    lines += [inject.text, ""]
+    if inject.source:
+        lines.append(source_markdown(scenario, inject.source.ref, inject.source.quote))
+    return "\n".join(lines)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask before something that cannot be undone."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="yes"),
+        Binding("n,escape", "answer(False)", "No", id="no"),
+    ]
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            with Horizontal(classes="buttons"):
+                yield Button("Yes (y)", id="yes", variant="error")
+                yield Button("No (n)", id="no", variant="primary")
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer."""
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def answer_from_button(self, event: Button.Pressed) -> None:
+        """Either button."""
+        self.dismiss(event.button.id == "yes")
+
+
+class HandOver(Screen[bool]):
+    """Between seats at one screen: nothing private shows until the right person is there."""
+
+    BINDINGS = [
+        Binding("enter", "ready", "Ready", id="ready"),
+        Binding("escape", "not_yet", "Not yet", id="not-yet"),
+    ]
+
+    def __init__(self, name: str, why: str):
+        super().__init__()
+        self.party_name = name
+        self.why = why
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="handover"):
+            yield Static(f"Pass the keyboard to {self.party_name}", classes="handover-title")
+            yield Static(self.why, classes="handover-why")
+            yield Static("Everyone else, please look away.\n\n"
+                         f"{self.party_name}: press Enter when you are ready (Esc: not yet).",
+                         classes="handover-hint")
+            yield Button(f"I am {self.party_name} (enter)", id="do-ready", variant="primary")
+        yield Footer()
+
+    def action_ready(self) -> None:
+        """The right person is at the keyboard."""
+        self.dismiss(True)
+
+    def action_not_yet(self) -> None:
+        """Back to the shared view."""
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#do-ready")
+    def ready_from_button(self) -> None:
+        """The Ready button."""
+        self.dismiss(True)
+
+
+RULES_HELP = """\
+## How a round goes
+
+1. **Briefing** — news may arrive (an *inject*).
+2. **Proposal** — the proposer tables one or more open elements, or passes.
+3. **Discussion** — delegations argue while the timer runs; the facilitator (or a solo player)
+   opens voting when ready. The timer warns; it never decides.
+4. **Voting** — each delegation votes accept, reject or abstain, in secret until all are in.
+5. **Resolution** — an element is adopted when every party in its *consent* list accepts and at
+   least the majority share of votes cast accept (abstentions do not count).
+
+After the last round (or when the facilitator calls it) comes **ratification**: each delegation
+signs only if its score — the sum of its private values of adopted elements — reaches its
+*walk-away*. An **agreement** needs every required party to sign. A track reaching its
+collapse line ends the talks in **collapse**.
+
+Symbols: ○ open · ▶ tabled · ✔ adopted · ✖ excluded · ⊘ withdrawn · ┃ a track's collapse line ·
+stances: + supports, − opposes, = neutral · 🔒 private · ⚑ news.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """The rules in brief, and every key of the screen it was opened from."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="close")]
+
+    def __init__(self, keys: list[tuple[str, str]]):
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        rows = "\n".join(f"| `{key}` | {what} |" for key, what in self.keys)
+        keys = f"## Keys here\n\n| key | action |\n|---|---|\n{rows}\n\n" \
+               "`ctrl+p` opens the command palette, which lists these actions too; " \
+               "`ctrl+t` switches between the light and the dark theme."
+        with Vertical(id="dialog", classes="dialog wide tall"):
+            yield Label("Help", classes="dialog-title")
+            with Horizontal(id="help-body"):
+                with VerticalScroll(id="help-keys"):
+                    yield Markdown(keys)
+                with VerticalScroll(id="help-rules"):
+                    yield Markdown(RULES_HELP)
+            yield Footer()
+
+    def action_close(self) -> None:
+        """Close help."""
+        self.dismiss(None)
+
+
+def binding_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
+    """(key, description) for every binding the screen shows now."""
+    out = []
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if binding.show and binding.description and active.enabled:
+            out.append((key, binding.description))
+    return out
+
+
+class SeatPick(ModalScreen[str | None]):
+    """Which seat wants to see its private view (at a shared screen)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back", id="cancel")]
+
+    def __init__(self, conductor: Conductor):
+        super().__init__()
+        self.conductor = conductor
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label("Whose private view?", classes="dialog-title")
+            yield OptionList(*[Option(self.conductor.scenario.party(p).name, id=p)
+                               for p in self.conductor.humans], id="seat-choice")
+            yield Footer()
+
+    @on(OptionList.OptionSelected, "#seat-choice")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        """A seat was chosen."""
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Back without choosing."""
+        self.dismiss(None)

@@ -1,0 +1,169 @@
+"""The facilitator's console: the inject deck, the timer, ratification, the end, the notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from exercise.conduct import Conductor
+from exercise.engine import EventKind
+from exercise.guide import Guide
+
+
+@dataclass(frozen=True)
+class ConsoleAction:
+    """What the facilitator chose: fire an inject, call ratification, or end the exercise."""
+
+    kind: str  # "fire", "ratify", "end"
+    inject: str | None = None
+
+
+@dataclass
+class TimerControls:
+    """The table's timer, as the console may work it."""
+
+    describe: Callable[[], str]
+    toggle: Callable[[], None]
+    extend: Callable[[int], None]
+
+
+TRIGGER_WORDS = {"at": "timed", "when": "conditional", "ad_hoc": "ad-hoc card"}
+
+
+class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
+    """Everything the facilitator can do, one key away from the table."""
+
+    BINDINGS = [
+        Binding("i", "fire", "Fire inject", id="fire"),
+        Binding("space", "toggle_timer", "Pause/resume timer", id="timer"),
+        Binding("plus,equals_sign", "extend", "+1 minute", id="extend"),
+        Binding("r", "ratify", "Call ratification", id="ratify"),
+        Binding("x", "end", "End exercise", id="end"),
+        Binding("escape,f", "close", "Back", id="close"),
+    ]
+
+    def __init__(self, conductor: Conductor, guide: Guide, timer: TimerControls):
+        super().__init__()
+        self.conductor = conductor
+        self.guide = guide
+        self.timer = timer
+
+    def compose(self) -> ComposeResult:
+        game = self.conductor.game
+        scenario = self.conductor.scenario
+        with Vertical(id="dialog", classes="dialog wide tall"):
+            yield Label(f"Facilitator — round {game.round}, {game.phase}", classes="dialog-title")
+            yield Static(self.timer.describe(), id="timer-state")
+            with Horizontal(id="console-body"):
+                with Vertical(id="deck-pane"):
+                    yield Label("Inject deck (i fires the highlighted card)", classes="pane-title")
+                    options = []
+                    for iid in game.available_injects():
+                        inject = scenario.inject(iid)
+                        tag = TRIGGER_WORDS[inject.trigger]
+                        if inject.trigger == "at" and inject.at:
+                            tag += f", round {inject.at.round}"
+                        lock = " 🔒" if inject.is_private else ""
+                        options.append(Option(f"{inject.title}{lock} ({tag})", id=iid))
+                    if not options:
+                        options.append(Option("(no inject left to play)", id="__none__",
+                                              disabled=True))
+                    yield OptionList(*options, id="deck")
+                with VerticalScroll(id="notes-pane"):
+                    yield Markdown(self.notes(), id="notes")
+            with Horizontal(classes="buttons"):
+                yield Button("Fire (i)", id="do-fire", variant="warning")
+                yield Button("Ratify (r)", id="do-ratify")
+                yield Button("End (x)", id="do-end", variant="error")
+                yield Button("Back (esc)", id="do-close", variant="primary")
+            yield Footer()
+
+    def notes(self) -> str:
+        """The facilitator's notes: this round, the last inject, and what has fired."""
+        game = self.conductor.game
+        scenario = self.conductor.scenario
+        parts = []
+        fired = [e for e in game.events if e.kind is EventKind.INJECT_FIRED]
+        if fired:
+            last = scenario.inject(fired[-1].data["inject"])
+            audience = fired[-1].audience
+            private = (" — private to " + ", ".join(scenario.party(p).name for p in audience)
+                       if audience else "")
+            parts.append(f"## Last inject: {last.title}{private}")
+            if last.facilitator_note:
+                parts.append(last.facilitator_note)
+            if last.expected_actions:
+                parts.append("**Expected actions:**\n" + "\n".join(
+                    f"- {a}" for a in last.expected_actions))
+            if last.questions:
+                parts.append("**Questions for the room:**\n" + "\n".join(
+                    f"- {q}" for q in last.questions))
+            extra = self.guide.for_inject(last.id)
+            if extra:
+                parts.append(extra)
+        round_notes = self.guide.for_round(game.round)
+        parts.append(round_notes or f"## Round {game.round}\n\n(no notes for this round in "
+                                    "the facilitator guide)")
+        if fired:
+            listed = []
+            for event in fired:
+                inject = scenario.inject(event.data["inject"])
+                who = (" — private to " + ", ".join(scenario.party(p).name for p in event.audience)
+                       if event.audience else "")
+                listed.append(f"- round {event.round}: {inject.title}{who}")
+            parts.append("## Fired so far\n\n" + "\n".join(listed))
+        return "\n\n".join(parts)
+
+    def action_fire(self) -> None:
+        """Fire the highlighted inject."""
+        deck = self.query_one("#deck", OptionList)
+        if deck.highlighted is None:
+            self.notify("Highlight an inject first (arrow keys).", severity="warning")
+            return
+        option = deck.get_option_at_index(deck.highlighted)
+        if option.id and option.id != "__none__":
+            self.dismiss(ConsoleAction("fire", option.id))
+
+    def action_toggle_timer(self) -> None:
+        """Pause or resume the discussion timer."""
+        self.timer.toggle()
+        self.query_one("#timer-state", Static).update(self.timer.describe())
+
+    def action_extend(self) -> None:
+        """Add a minute to the discussion timer."""
+        self.timer.extend(60)
+        self.query_one("#timer-state", Static).update(self.timer.describe())
+
+    def action_ratify(self) -> None:
+        """Call ratification now."""
+        self.dismiss(ConsoleAction("ratify"))
+
+    def action_end(self) -> None:
+        """End the exercise."""
+        self.dismiss(ConsoleAction("end"))
+
+    def action_close(self) -> None:
+        """Back to the table."""
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#deck")
+    def fire_selected(self) -> None:
+        """Enter on a card fires it."""
+        self.action_fire()
+
+    @on(Button.Pressed)
+    def press(self, event: Button.Pressed) -> None:
+        """The console's buttons."""
+        action = {"do-fire": self.action_fire, "do-ratify": self.action_ratify,
+                  "do-end": self.action_end, "do-close": self.action_close}.get(
+            event.button.id or "")
+        if action:
+            action()

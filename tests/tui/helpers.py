@@ -1,0 +1,82 @@
+"""Helpers for driving the terminal UI in tests: make the app, read the screen, play moves."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from textual.pilot import Pilot
+
+from exercise import catalog
+from exercise.engine import Phase
+from exercise.scenario.loading import load_scenario
+from exercise.tui.app import ExerciseApp
+from exercise.tui.dialogs import HandOver, ProposalDialog, VoteDialog
+from exercise.tui.screens import DebriefScreen
+from exercise.tui.table import TableScreen
+
+
+def bundled_path(name: str) -> Any:
+    """A bundled scenario's path."""
+    return {e.name: e.path for e in catalog.bundled()}[name]
+
+
+def make_app(name: str, seats: list[str] | None, seed: int = 1, **kwargs: Any) -> ExerciseApp:
+    """An app on a bundled scenario with frozen time and no computer pauses."""
+    path = bundled_path(name)
+    options: dict[str, Any] = {"bot_delay": 0.0, "live_clock": False, "clock": lambda: 0.0,
+                               "theme": "textual-dark"}
+    options.update(kwargs)
+    return ExerciseApp(path, scenario=load_scenario(path), seats=seats, seed=seed, **options)
+
+
+def screen_text(app: ExerciseApp) -> str:
+    """The text on the terminal now (every layer), for asserting what a person sees."""
+    svg = app.export_screenshot()
+    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    text = html.unescape(" ".join(re.sub(r"<[^>]+>", "", p) for p in parts))
+    return re.sub(r"\s+", " ", text.replace("\xa0", " "))
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
+    """Let timers and callbacks run."""
+    for _ in range(rounds):
+        await pilot.pause()
+
+
+def table(app: ExerciseApp) -> TableScreen:
+    """The table screen (under any dialogs)."""
+    return next(s for s in app.screen_stack if isinstance(s, TableScreen))
+
+
+async def play_out(pilot: Pilot[Any], *, vote: str = "a", max_steps: int = 400,
+                   propose: str = "x") -> None:
+    """Play a person's seats to the end with keys only: pass (x) when proposing, vote `vote`
+    on every line, confirm every hand-over and close every card."""
+    app = pilot.app
+    assert isinstance(app, ExerciseApp)
+    for _ in range(max_steps):
+        await settle(pilot)
+        screen = app.screen
+        if isinstance(screen, DebriefScreen):
+            return
+        if isinstance(screen, HandOver):
+            await pilot.press("enter")
+        elif isinstance(screen, ProposalDialog):
+            await pilot.press(propose)
+        elif isinstance(screen, VoteDialog):
+            for _ in screen.targets:
+                await pilot.press(vote)
+            await pilot.press("c")
+        elif isinstance(screen, TableScreen):
+            conductor = screen.conductor
+            if conductor.game.phase is Phase.DISCUSSION:
+                await pilot.press("o")
+            elif conductor.pending_humans() and conductor.game.phase is Phase.VOTING:
+                await pilot.press("v")
+            elif conductor.pending_humans():
+                await pilot.press("p")
+        else:  # a card or another dialog: close it
+            await pilot.press("enter")
+    raise AssertionError(f"the game did not end; stuck on {app.screen!r}")

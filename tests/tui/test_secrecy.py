@@ -1,0 +1,167 @@
+"""Hot seat: private briefs, private injects and secret votes never show on another seat's turn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from exercise.engine import Phase
+from exercise.tui.app import ExerciseApp
+from exercise.tui.dialogs import HandOver, InfoDialog, VoteDialog
+from exercise.tui.table import TableScreen
+
+from .helpers import make_app, screen_text, settle, table
+
+UKRAINE_SECRET = "Your best outcome is a frozen front line"
+RUSSIA_SECRET = "Above all you want Ukraine"
+RUSSIA_CARD = "A private message to the Russian delegation only"
+
+
+def private_bits(app: ExerciseApp) -> dict[str, bool]:
+    """Which private things are on the screen now."""
+    text = screen_text(app)
+    return {"ukraine brief": UKRAINE_SECRET in text, "russia brief": RUSSIA_SECRET in text,
+            "russia card": RUSSIA_CARD in text, "your value": "for you" in text}
+
+
+async def test_private_briefs_are_handed_out_seat_by_seat():
+    """Each seat reads only its own private brief, each behind a hand-over screen."""
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not any(private_bits(app).values()), "the shared briefing shows no private brief"
+        assert "🔒 Your brief" not in screen_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, HandOver) and "Ukraine" in screen_text(app)
+        assert not any(private_bits(app).values())
+        await pilot.press("enter")
+        await settle(pilot)
+        bits = private_bits(app)
+        assert bits["ukraine brief"] and not bits["russia brief"]
+        await pilot.press("enter")  # close the card
+        await settle(pilot)
+        assert isinstance(app.screen, HandOver)
+        assert not any(private_bits(app).values())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandOver) and "Russia" in screen_text(app)
+        assert not any(private_bits(app).values())
+        await pilot.press("enter")
+        await settle(pilot)
+        bits = private_bits(app)
+        assert bits["russia brief"] and not bits["ukraine brief"]
+
+
+async def drive_to_votes(pilot: Pilot[Any], app: ExerciseApp) -> TableScreen:
+    """From the briefing to a round's voting, passing through any hand-overs."""
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = table(app)
+    game = screen.conductor.game
+    for _ in range(20):
+        if game.phase is Phase.VOTING:
+            break
+        if isinstance(app.screen, HandOver):
+            await pilot.press("enter")
+        elif game.phase is Phase.DISCUSSION and app.screen is screen:
+            await pilot.press("o")
+        elif app.screen is not screen:
+            await pilot.press("t" if "space" not in screen_text(app) else "space", "t")
+        await settle(pilot)
+    return screen
+
+
+async def test_secret_votes_and_private_values_stay_with_their_seat():
+    """At a shared screen each voter is handed the keyboard; a voter sees only its own values,
+    and no one sees a ballot before every ballot is in."""
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)  # the US (computer) proposes
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await drive_to_votes(pilot, app)
+        game = screen.conductor.game
+        assert game.phase is Phase.VOTING
+        seen_voters = []
+        for _ in range(12):
+            await settle(pilot)
+            if game.phase is not Phase.VOTING:
+                break
+            if isinstance(app.screen, HandOver):
+                assert not private_bits(app)["your value"], "a hand-over shows nothing private"
+                assert "Votes —" not in screen_text(app)
+                await pilot.press("enter")
+            elif isinstance(app.screen, VoteDialog):
+                voter = app.screen.party
+                seen_voters.append(voter)
+                text = screen_text(app)
+                assert f"{app.conductor.scenario.party(voter).name} votes" in text
+                values = game.session.values[voter]
+                for element in game.tabled:
+                    assert f"{values.get(element, 0):+g} for you" in text
+                other = "russia" if voter == "ukraine" else "ukraine"
+                assert other not in game.voted() or "Votes —" not in text
+                await pilot.press(*["a"] * len(app.screen.targets), "c")
+            elif app.screen is screen:
+                assert screen.viewer == "public"
+                assert "You " not in screen_text(app).split("Delegations")[0]
+                assert "Votes —" not in screen_text(app) or len(game.voted()) == 0
+        assert sorted(seen_voters) == ["russia", "ukraine"]
+
+
+async def test_a_private_inject_reaches_only_its_seat():
+    """A private inject shows only after a hand-over to its seat, never on the shared view."""
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = table(app)
+        for _ in range(6):  # get back to the shared table
+            if app.screen is screen:
+                break
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        deck = app.screen.query_one("#deck")
+        ids = [deck.get_option_at_index(i).id for i in range(deck.option_count)]
+        deck.highlighted = ids.index("moscow-signal")
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, HandOver) and "Russia" in screen_text(app)
+        assert not private_bits(app)["russia card"]
+        feed_text = " ".join(line.text for line in screen.conductor.feed_for("public"))
+        assert "Moscow signals flexibility" not in feed_text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InfoDialog) and private_bits(app)["russia card"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandOver)
+        assert not private_bits(app)["russia card"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not private_bits(app)["russia card"]
+        assert "moscow-signal" in screen.conductor.game.session.fired
+
+
+async def test_solo_never_sees_another_seats_private_inject():
+    """Solo as Ukraine: a private card for Russia (a computer seat) never shows."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        screen = table(app)
+        await pilot.press("f")
+        await settle(pilot)
+        deck = app.screen.query_one("#deck")
+        ids = [deck.get_option_at_index(i).id for i in range(deck.option_count)]
+        deck.highlighted = ids.index("moscow-signal")
+        await pilot.press("i")
+        await settle(pilot, 5)
+        assert app.screen is screen or not isinstance(app.screen, InfoDialog)
+        assert not private_bits(app)["russia card"]
+        assert "moscow-signal" in screen.conductor.game.session.fired
+        # The facilitator's console lists it, for the facilitator.
+        await pilot.press("f")
+        await settle(pilot)
+        assert "private to Russia" in screen_text(app)
