@@ -19,3 +19,4 @@ diagram:
 
 bench:
 	python benchmarks/bench_cli.py
+	python benchmarks/bench_tui.py

@@ -11,29 +11,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from exercise import catalog
-from exercise.conduct import Conductor, SeatPlan
-from exercise.guide import Guide, find_guide
-from exercise.scenario.loading import check_file
-from exercise.scenario.model import Scenario
-from exercise.tui.dialogs import HandOver, InfoDialog, SeatPick, binding_keys
-from exercise.tui.screens import (
-    BriefingScreen,
-    Choice,
-    DebriefScreen,
-    PickerScreen,
-    SeatScreen,
-    briefing_markdown,
-    private_markdown,
-    seat_markdown,
-)
-from exercise.tui.table import TableScreen
+from exercise.tui.help import binding_keys
+from exercise.tui.picker import PickerScreen
+
+# The engine, pydantic and the other screens load after the first frame (see picker.py):
+# the first screen must paint about as fast as a bare Textual app.
+if TYPE_CHECKING:
+    from exercise.conduct import Conductor, SeatPlan
+    from exercise.guide import Guide
+    from exercise.scenario.model import Scenario
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -41,7 +33,6 @@ THEMES = ("textual-dark", "textual-light")
 class ExerciseApp(App[None]):
     """A negotiation exercise in the terminal."""
 
-    CSS_PATH = "exercise.tcss"
     TITLE = "exercise"
     BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", id="theme", show=False)]
 
@@ -82,17 +73,27 @@ class ExerciseApp(App[None]):
         self.scenario_path: Path | None = None
         self.scenario: Scenario | None = None
         self.conductor: Conductor | None = None
-        self.guide: Guide = Guide(None)
+        self.guide: Guide | None = None
         self.notices: list[str] = []  # every notice shown, for the record (and for tests)
+        self.theme = theme  # before the first screen is styled, so nothing is styled twice
 
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
         """Show a notice, and keep it in the record."""
         self.notices.append(f"{title}: {message}" if title else message)
         super().notify(message, title=title, **kwargs)
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The picker when no scenario was given: the first frame needs no second screen."""
+        if self.start_path is None:
+            return PickerScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
-        self.theme = self.start_theme
         if self.start_path is not None:
+            from exercise.conduct import SeatPlan
+            from exercise.guide import find_guide
+            from exercise.scenario.loading import check_file
+
             scenario = self.start_scenario or check_file(self.start_path).scenario
             if scenario is None:  # the command line validates first; this is a safety net
                 self.notify(f"{self.start_path} is not a valid scenario", severity="error")
@@ -106,8 +107,6 @@ class ExerciseApp(App[None]):
                 self.start_exercise(plans)
             else:
                 self.choose_scenario(self.start_path, scenario)
-        else:
-            self.show_picker()
 
     @staticmethod
     def _persona(party: object) -> str:
@@ -119,50 +118,71 @@ class ExerciseApp(App[None]):
     # --- moving between screens ----------------------------------------------------------
 
     def _show(self, screen: Screen[None]) -> None:
-        """Make ``screen`` the one screen on the stack."""
+        """Make ``screen`` the one screen on the stack above the base one."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen)
 
     def show_picker(self) -> None:
-        """The scenario picker, with every bundled scenario."""
-        choices = []
-        for entry in catalog.bundled():
-            scenario = check_file(entry.path).scenario
-            if scenario is not None:
-                choices.append(Choice(entry.name, entry.path, scenario))
-        self._show(PickerScreen(choices))
+        """The scenario picker (it reads the bundled scenarios itself)."""
+        if isinstance(self.screen_stack[0], PickerScreen):
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+        else:
+            self._show(PickerScreen())
 
     def choose_scenario(self, path: Path, scenario: Scenario) -> None:
         """Seat assignment for a scenario."""
+        from exercise.guide import find_guide
+        from exercise.tui.screens import SeatScreen
+
         self.scenario_path, self.scenario = path, scenario
         self.guide = find_guide(path)
         self._show(SeatScreen(scenario))
 
     def start_exercise(self, plans: dict[str, SeatPlan]) -> None:
         """Start the exercise: the briefing first."""
+        from exercise.conduct import Conductor
+        from exercise.tui.screens import BriefingScreen
+
         assert self.scenario is not None
         self.conductor = Conductor(self.scenario, dict(plans), self.seed)
         self._show(BriefingScreen(self.conductor))
 
     def open_table(self) -> None:
         """The negotiation table."""
+        from exercise.tui.table import TableScreen
+
         assert self.conductor is not None
         self._show(TableScreen(self.conductor, self.clock))
 
     def show_debrief(self) -> None:
         """Ratification and debrief."""
+        from exercise.tui.screens import DebriefScreen
+
         assert self.conductor is not None
         self._show(DebriefScreen(self.conductor))
 
+    def facilitator_guide(self) -> Guide:
+        """The facilitator guide of the scenario being played."""
+        from exercise.guide import Guide
+
+        return self.guide if self.guide is not None else Guide(None)
+
     def show_briefing_card(self, viewer: str) -> None:
         """The briefing again, as a card (the private brief only for the solo seat)."""
+        from exercise.tui.dialogs import InfoDialog
+        from exercise.tui.screens import briefing_markdown
+
         assert self.conductor is not None
         seat = viewer if viewer == self.conductor.solo else None
         self.push_screen(InfoDialog(briefing_markdown(self.conductor.scenario, seat)))
 
     def hand_out_private_briefs(self, conductor: Conductor) -> None:
         """Each human seat, in turn, is handed the keyboard and reads its private brief."""
+        from exercise.tui.dialogs import HandOver, InfoDialog
+        from exercise.tui.screens import private_markdown
+
         seats = list(conductor.humans)
 
         def next_seat(_: object = None) -> None:
@@ -175,7 +195,7 @@ class ExerciseApp(App[None]):
                 if not ok:
                     return
                 card = InfoDialog(private_markdown(conductor.scenario, seat),
-                                  title=f"🔒 {name} only")
+                                  title=f"{name} only (private)")
                 self.push_screen(card, lambda _: self.push_screen(
                     HandOver("the next delegation" if seats else "the room",
                              "Your private brief is hidden again."), next_seat))
@@ -186,6 +206,9 @@ class ExerciseApp(App[None]):
 
     def show_seat_picker(self, conductor: Conductor) -> None:
         """At a shared screen: choose a seat, hand over, show its private view."""
+        from exercise.tui.dialogs import HandOver, InfoDialog, SeatPick
+        from exercise.tui.screens import seat_markdown
+
         humans = conductor.humans
         if not humans:
             return
@@ -196,7 +219,7 @@ class ExerciseApp(App[None]):
             def ready(ok: bool | None) -> None:
                 if ok:
                     self.push_screen(InfoDialog(seat_markdown(conductor, seat),
-                                                title=f"🔒 {name} only"),
+                                                title=f"{name} only (private)"),
                                      lambda _: self.push_screen(
                                          HandOver("the room", "Your private view is hidden "
                                                               "again."), lambda _: None))

@@ -7,9 +7,7 @@ is legal and explains the rest.
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -156,6 +154,8 @@ class VoteDialog(ModalScreen[Move | None]):
         self.conductor = conductor
         self.party = party
         self.targets = conductor.game.ballot_targets()
+        self.line = 0
+        self.chosen: dict[str, Ballot] = {}
 
     def compose(self) -> ComposeResult:
         game = self.conductor.game
@@ -178,6 +178,7 @@ class VoteDialog(ModalScreen[Move | None]):
                         yield RadioButton("Accept")
                         yield RadioButton("Reject")
                         yield RadioButton("Abstain")
+            yield Static("", id="ballot-summary")
             yield Static("a accept · r reject · s abstain on the focused line; c casts the vote",
                          classes="hint")
             yield Static("", id="problem", classes="problem")
@@ -188,27 +189,51 @@ class VoteDialog(ModalScreen[Move | None]):
 
     def on_mount(self) -> None:
         self.query(RadioSet).first().focus()
+        self.show_ballot()
+
+    @on(RadioSet.Changed)
+    def record_choice(self, event: RadioSet.Changed) -> None:
+        """A click or the arrow keys chose on a line."""
+        target = (event.radio_set.id or "").removeprefix("ballot-")
+        if target in self.targets and event.index >= 0:
+            self.chosen[target] = list(Ballot)[event.index]
+        self.show_ballot()
+
+    def show_ballot(self) -> None:
+        """The ballot so far, in words (not by colour alone)."""
+        marks = {Ballot.ACCEPT: "✔ accept", Ballot.REJECT: "✖ reject",
+                 Ballot.ABSTAIN: "· abstain", None: "? not chosen"}
+        scenario = self.conductor.scenario
+        lines = [f"{marks[b]:<14} {'the package' if t == PACKAGE else scenario.element(t).title}"
+                 for t, b in self.ballots().items()]
+        self.query_one("#ballot-summary", Static).update("Your ballot:\n" + "\n".join(lines))
 
     def ballots(self) -> dict[str, Ballot | None]:
         """The choice made on each line so far."""
-        out: dict[str, Ballot | None] = {}
-        choices = list(Ballot)
-        for target in self.targets:
-            index = self.query_one(f"#ballot-{target}", RadioSet).pressed_index
-            out[target] = choices[index] if index >= 0 else None
-        return out
+        return {target: self.chosen.get(target) for target in self.targets}
 
     def action_choose(self, choice: str) -> None:
-        """Set the focused line's ballot, then move to the next line."""
-        focused = self.focused
-        if not isinstance(focused, RadioSet):
-            focused = self.query(RadioSet).first()
-        buttons = list(focused.query(RadioButton))
-        buttons[list(Ballot).index(Ballot(choice))].value = True
+        """Set the current line's ballot, then move to the next line.
+
+        The current line is tracked here rather than read from the focus, which moves
+        a frame later: a voter typing "a r a c" quickly gets exactly those votes.
+        """
         sets = list(self.query(RadioSet))
-        position = sets.index(focused)
-        if position + 1 < len(sets):
-            sets[position + 1].focus()
+        line = min(self.line, len(sets) - 1)
+        buttons = list(sets[line].query(RadioButton))
+        buttons[list(Ballot).index(Ballot(choice))].value = True
+        self.chosen[self.targets[line]] = Ballot(choice)
+        self.show_ballot()
+        if line + 1 < len(sets):
+            self.line = line + 1
+            sets[self.line].focus()
+
+    @on(events.DescendantFocus)
+    def follow_focus(self, event: events.DescendantFocus) -> None:
+        """Tab or a click on a line makes it the current one."""
+        sets = list(self.query(RadioSet))
+        if isinstance(event.widget, RadioSet) and event.widget in sets:
+            self.line = sets.index(event.widget)
 
     def action_cast(self) -> None:
         """Cast the ballot once every line has a choice."""
@@ -321,7 +346,7 @@ def inject_markdown(scenario: Scenario, inject: Inject) -> str:
     lines = [f"# {inject.title}", ""]
     if inject.is_private:
         names = ", ".join(scenario.party(p).name for p in inject.audience)
-        lines += [f"🔒 **Private — for {names} only.**", ""]
+        lines += [f"**Private — for {names} only.**", ""]
     lines += [inject.text, ""]
     if inject.source:
         lines.append(source_markdown(scenario, inject.source.ref, inject.source.quote))
@@ -392,65 +417,6 @@ class HandOver(Screen[bool]):
     def ready_from_button(self) -> None:
         """The Ready button."""
         self.dismiss(True)
-
-
-RULES_HELP = """\
-## How a round goes
-
-1. **Briefing** — news may arrive (an *inject*).
-2. **Proposal** — the proposer tables one or more open elements, or passes.
-3. **Discussion** — delegations argue while the timer runs; the facilitator (or a solo player)
-   opens voting when ready. The timer warns; it never decides.
-4. **Voting** — each delegation votes accept, reject or abstain, in secret until all are in.
-5. **Resolution** — an element is adopted when every party in its *consent* list accepts and at
-   least the majority share of votes cast accept (abstentions do not count).
-
-After the last round (or when the facilitator calls it) comes **ratification**: each delegation
-signs only if its score — the sum of its private values of adopted elements — reaches its
-*walk-away*. An **agreement** needs every required party to sign. A track reaching its
-collapse line ends the talks in **collapse**.
-
-Symbols: ○ open · ▶ tabled · ✔ adopted · ✖ excluded · ⊘ withdrawn · ┃ a track's collapse line ·
-stances: + supports, − opposes, = neutral · 🔒 private · ⚑ news.
-"""
-
-
-class HelpScreen(ModalScreen[None]):
-    """The rules in brief, and every key of the screen it was opened from."""
-
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="close")]
-
-    def __init__(self, keys: list[tuple[str, str]]):
-        super().__init__()
-        self.keys = keys
-
-    def compose(self) -> ComposeResult:
-        rows = "\n".join(f"| `{key}` | {what} |" for key, what in self.keys)
-        keys = f"## Keys here\n\n| key | action |\n|---|---|\n{rows}\n\n" \
-               "`ctrl+p` opens the command palette, which lists these actions too; " \
-               "`ctrl+t` switches between the light and the dark theme."
-        with Vertical(id="dialog", classes="dialog wide tall"):
-            yield Label("Help", classes="dialog-title")
-            with Horizontal(id="help-body"):
-                with VerticalScroll(id="help-keys"):
-                    yield Markdown(keys)
-                with VerticalScroll(id="help-rules"):
-                    yield Markdown(RULES_HELP)
-            yield Footer()
-
-    def action_close(self) -> None:
-        """Close help."""
-        self.dismiss(None)
-
-
-def binding_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
-    """(key, description) for every binding the screen shows now."""
-    out = []
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if binding.show and binding.description and active.enabled:
-            out.append((key, binding.description))
-    return out
 
 
 class SeatPick(ModalScreen[str | None]):

@@ -71,8 +71,9 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
                         tag = TRIGGER_WORDS[inject.trigger]
                         if inject.trigger == "at" and inject.at:
                             tag += f", round {inject.at.round}"
-                        lock = " 🔒" if inject.is_private else ""
-                        options.append(Option(f"{inject.title}{lock} ({tag})", id=iid))
+                        if inject.is_private:
+                            tag = "private, " + tag
+                        options.append(Option(f"{inject.title} ({tag})", id=iid))
                     if not options:
                         options.append(Option("(no inject left to play)", id="__none__",
                                               disabled=True))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -18,20 +16,18 @@ from textual.widgets import (
     Header,
     Label,
     Markdown,
-    OptionList,
     Static,
     TabbedContent,
     TabPane,
     Tabs,
 )
-from textual.widgets.option_list import Option
 
 from exercise.bots import PERSONAS
 from exercise.bots.personas import DEFAULT_PERSONA
 from exercise.conduct import Conductor, SeatPlan
 from exercise.engine import OutcomeKind, Status
 from exercise.scenario.model import Scenario
-from exercise.tui.dialogs import HelpScreen, binding_keys
+from exercise.tui.help import HelpfulScreen
 
 if TYPE_CHECKING:
     from exercise.tui.app import ExerciseApp
@@ -47,98 +43,13 @@ def app_of(screen: Screen[Any]) -> ExerciseApp:
     return screen.app
 
 
-class HelpfulScreen(Screen[None]):
-    """A screen whose `?` shows its keys and the rules."""
-
-    def action_help(self) -> None:
-        """Help for this screen."""
-        self.app.push_screen(HelpScreen(binding_keys(self)))
-
-
-# --- the picker -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A scenario the picker offers."""
-
-    name: str
-    path: Path
-    scenario: Scenario
-
-
-def scenario_markdown(scenario: Scenario) -> str:
-    """What the picker says about a scenario."""
-    parties = "\n".join(f"- **{p.name}** ({p.role})" for p in scenario.parties)
-    timing = f"{scenario.rounds} rounds"
-    if scenario.round_minutes:
-        timing += f" of {scenario.round_minutes:g} minutes"
-    return (f"# {scenario.title}\n\n{scenario.summary}\n\n**Length:** about "
-            f"{scenario.minutes:.0f} minutes · {timing} · up to {scenario.max_package} "
-            f"elements per proposal · {len(scenario.elements)} plan elements · "
-            f"{len(scenario.injects)} injects\n\n## Delegations\n\n{parties}\n")
-
-
-class PickerScreen(HelpfulScreen):
-    """Choose a scenario."""
-
-    BINDINGS = [
-        Binding("enter", "choose", "Choose", id="choose", show=True),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "app.quit", "Quit", id="quit"),
-    ]
-
-    def __init__(self, choices: list[Choice]):
-        super().__init__()
-        self.choices = choices
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="picker"):
-            with Vertical(id="picker-list"):
-                yield Label("Choose a scenario", classes="pane-title")
-                yield OptionList(*[Option(f"{c.scenario.title}\n  {c.name} · "
-                                          f"{len(c.scenario.voters)} delegations · "
-                                          f"~{c.scenario.minutes:.0f} min", id=c.name)
-                                   for c in self.choices], id="scenarios")
-            with VerticalScroll(id="picker-detail"):
-                yield Markdown(scenario_markdown(self.choices[0].scenario) if self.choices
-                               else "No scenarios are installed.", id="detail")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = "exercise — a negotiation tabletop"
-        self.query_one("#scenarios", OptionList).focus()
-
-    def current(self) -> Choice | None:
-        """The highlighted scenario."""
-        index = self.query_one("#scenarios", OptionList).highlighted
-        return self.choices[index] if index is not None and self.choices else None
-
-    @on(OptionList.OptionHighlighted, "#scenarios")
-    def show_detail(self) -> None:
-        """Describe the highlighted scenario."""
-        choice = self.current()
-        if choice:
-            self.query_one("#detail", Markdown).update(scenario_markdown(choice.scenario))
-
-    @on(OptionList.OptionSelected, "#scenarios")
-    def choose_on_enter(self) -> None:
-        """Enter on a scenario chooses it."""
-        self.action_choose()
-
-    def action_choose(self) -> None:
-        """Go on to seat assignment."""
-        choice = self.current()
-        if choice:
-            app_of(self).choose_scenario(choice.path, choice.scenario)
-
-
 # --- seats -----------------------------------------------------------------------------------
 
 
 class SeatScreen(HelpfulScreen):
     """Who plays each delegation: a person, or the computer with a persona."""
+
+    CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
 
     BINDINGS = [
         Binding("space", "toggle_seat", "Person/computer", id="toggle"),
@@ -184,7 +95,7 @@ class SeatScreen(HelpfulScreen):
         """Show the seat plan."""
         table = self.query_one("#seat-table", DataTable)
         for pid, plan in self.plans.items():
-            table.update_cell(pid, "Seat", "👤 person" if plan.human else "🖥 computer")
+            table.update_cell(pid, "Seat", "person" if plan.human else "computer")
             table.update_cell(pid, "Persona", "—" if plan.human else plan.persona)
         humans = [self.scenario.party(p).name for p, plan in self.plans.items() if plan.human]
         if not humans:
@@ -265,7 +176,7 @@ def delegations_markdown(scenario: Scenario) -> str:
 def private_markdown(scenario: Scenario, seat: str) -> str:
     """One seat's private brief and walk-away."""
     party = scenario.party(seat)
-    return "\n".join([f"# 🔒 Your private brief — {party.name}", "",
+    return "\n".join([f"# Your private brief — {party.name}", "",
                       party.private_brief or "(no private brief)", "",
                       f"**Your walk-away:** {party.walk_away:g} — you sign only if your score "
                       "reaches it."])
@@ -281,6 +192,8 @@ def briefing_markdown(scenario: Scenario, seat: str | None) -> str:
 
 class BriefingScreen(HelpfulScreen):
     """The opening briefing; at a shared screen, each seat reads its private brief in turn."""
+
+    CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
 
     BINDINGS = [
         Binding("enter", "begin", "Go to the table", id="begin"),
@@ -302,7 +215,7 @@ class BriefingScreen(HelpfulScreen):
             with TabPane("Delegations", id="tab-delegations"), VerticalScroll():
                 yield Markdown(delegations_markdown(scenario))
             if self.conductor.solo is not None:
-                with TabPane("🔒 Your brief", id="tab-private"), VerticalScroll():
+                with TabPane("Your private brief", id="tab-private"), VerticalScroll():
                     yield Markdown(private_markdown(scenario, self.conductor.solo))
         with Horizontal(classes="buttons"):
             if self.conductor.hot_seat:
@@ -342,7 +255,7 @@ def seat_markdown(conductor: Conductor, seat: str) -> str:
     scenario = conductor.scenario
     s = conductor.game.session
     party = scenario.party(seat)
-    lines = [f"# 🔒 {party.name} — private", "", party.private_brief or "(no private brief)", ""]
+    lines = [f"# {party.name} — private", "", party.private_brief or "(no private brief)", ""]
     if seat in conductor.game.book.voters:
         lines += [f"**Score:** {s.scores[seat]:g} · **walk-away:** {s.walk_away[seat]:g}", "",
                   "| element | status | worth to you |", "|---|---|---|"]
@@ -390,8 +303,8 @@ def outcome_markdown(conductor: Conductor) -> str:
     adopted = [scenario.element(e).title for e in game.book.element_ids
                if s.status[e] is Status.ADOPTED]
     lines += ["", "## The deal", ""] + ([f"- ✔ {t}" for t in adopted] or ["(nothing adopted)"])
-    lines += ["", f"Seed {game.seed}: `exercise play --seed {game.seed}` replays these computer "
-                  "decisions."]
+    lines += ["", f"To replay these computer decisions, start again with seed {game.seed} "
+                  f"(exercise play --seed {game.seed})."]
     return "\n".join(lines)
 
 
@@ -429,6 +342,8 @@ def debrief_markdown(conductor: Conductor) -> str:
 
 class DebriefScreen(HelpfulScreen):
     """Ratification and debrief: the outcome, then the reveal, then the questions."""
+
+    CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
 
     BINDINGS = [
         Binding("n", "new", "New exercise", id="new"),

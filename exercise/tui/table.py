@@ -35,15 +35,14 @@ from exercise.engine import (
 from exercise.tui.dialogs import (
     ConfirmDialog,
     HandOver,
-    HelpScreen,
     InfoDialog,
     ProposalDialog,
     VoteDialog,
-    binding_keys,
     element_markdown,
     inject_markdown,
 )
 from exercise.tui.facilitator import ConsoleAction, FacilitatorConsole, TimerControls
+from exercise.tui.help import HelpScreen, binding_keys
 from exercise.tui.widgets import (
     ElementsTable,
     ElementStrip,
@@ -124,6 +123,8 @@ class DiscussionTimer:
 
 class TableScreen(Screen[None]):
     """Where the exercise is played."""
+
+    CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
 
     BINDINGS = [
         Binding("p", "propose", "Propose", id="propose"),
@@ -487,8 +488,9 @@ class TableScreen(Screen[None]):
             toggle=self.timer.toggle,
             extend=self.timer.extend,
         )
-        self.app.push_screen(FacilitatorConsole(self.conductor, self.exercise_app.guide,
-                                                controls), self.console_done)
+        self.app.push_screen(FacilitatorConsole(self.conductor,
+                                                self.exercise_app.facilitator_guide(), controls),
+                             self.console_done)
 
     def console_done(self, action: ConsoleAction | None) -> None:
         """Carry out what the facilitator chose."""

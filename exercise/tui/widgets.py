@@ -73,7 +73,7 @@ class ElementsTable(DataTable[Text | str]):
             columns.append(("Needs / rules out", 22))
         columns.append(("Rej", 3))
         # The title takes what is left, so the table fits its pane without scrolling sideways.
-        fixed = sum(w for _, w in columns) + 2 * len(columns) + 2
+        fixed = sum(w for _, w in columns) + 2 * len(columns) + 4  # cell padding, scrollbar
         title_width = max(16, self.size.width - fixed) if self.size.width else 30
         columns = [(name, title_width if name == "Element" else w) for name, w in columns]
         shape = tuple(columns)
@@ -209,8 +209,8 @@ class TracksPanel(Static):
             if spec.collapse_at is not None:
                 tail += f" · collapse {number(spec.collapse_at)}"
             tail += " ⚠" if danger else ""
-            parts.append((_fit(track.label, max(6, width - len(tail))), "bold"))
-            parts.append(tail + "\n")
+            parts.append((_fit(track.label, max(6, width - len(tail) - 1)), "bold"))
+            parts.append(":" + tail + "\n")
             parts.append((track_bar(value, spec.low, spec.high, spec.collapse_at, width) + "\n",
                           "$error" if danger else "$accent"))
         self.update(Content.assemble(*parts))
@@ -238,7 +238,8 @@ class Feed(RichLog):
         for line in lines[self._shown:]:
             style = {"inject": "bold", "round": "bold underline", "reason": "italic"}.get(
                 line.kind, "")
-            prefix = ("🔒 " if line.audience else "") + ("⚑ " if line.kind == "inject" else "")
+            prefix = ("(private) " if line.audience else "") + (
+                "⚑ " if line.kind == "inject" else "")
             if line.kind == "round":
                 self.write(Text(""))
             self.write(Text(prefix + line.text, style=style))
@@ -258,7 +259,7 @@ class StatusLine(Static):
         if game.proposer and not game.is_over:
             parts.append(f"· ▶ {short(conductor, game.proposer)} ")
         if timer:
-            parts.append((f"· ⏱ {timer} ", "bold"))
+            parts.append((f"· timer {timer} ", "bold"))
         if viewer not in (PUBLIC, FACILITATOR):
             parts.append((f"· you are {short(conductor, viewer)} ", "italic"))
         elif viewer == PUBLIC and conductor.hot_seat:

@@ -40,8 +40,9 @@ def screen_text(app: ExerciseApp) -> str:
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
-    """Let timers and callbacks run."""
+    """Let workers, timers and callbacks run."""
     for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from exercise.engine import Phase, Status
 from exercise.tui.dialogs import ProposalDialog, VoteDialog
-from exercise.tui.screens import BriefingScreen, DebriefScreen, PickerScreen, SeatScreen
+from exercise.tui.picker import PickerScreen
+from exercise.tui.screens import BriefingScreen, DebriefScreen, SeatScreen
 from exercise.tui.table import TableScreen
 
 from .helpers import make_app, play_out, screen_text, settle, table
@@ -18,7 +19,7 @@ async def test_tutorial_solo_played_to_an_outcome_with_keys():
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, BriefingScreen)
-        assert "🔒 Your brief" in screen_text(app)
+        assert "Your private brief" in screen_text(app)
         await pilot.press("right", "right")
         await settle(pilot)
         assert "Your private brief — Ukraine" in screen_text(app)
@@ -205,3 +206,25 @@ async def test_the_table_fits_small_and_large_terminals(size):
         assert "Delegations" in text and "Escalation" in text
         assert "Facilitator" in text and "Help" in text
         assert "Round 1/" in text
+
+
+async def test_fast_typing_in_the_ballot_records_each_line():
+    """Typing a ballot quickly ('r', 'a', 's', then 'c') records exactly those votes."""
+    app = make_app("tutorial", ["ukraine"], seed=4)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        game = table(app).conductor.game
+        await pilot.press("o")
+        await settle(pilot, 5)
+        await pilot.press("v")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, VoteDialog)
+        targets = dialog.targets
+        keys = ["r", "a", "s"][: len(targets)]
+        await pilot.press(*keys, "c")
+        await settle(pilot, 6)
+        words = {"r": "reject", "a": "accept", "s": "abstain"}
+        assert game.history[0].ballots["ukraine"] == {
+            t: words[k] for t, k in zip(targets, keys, strict=True)}

@@ -1,0 +1,81 @@
+"""Help: the rules in brief and the keys of the screen it was opened from (a light module)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label
+
+RULES_HELP = """\
+## How a round goes
+
+1. **Briefing** — news may arrive (an *inject*).
+2. **Proposal** — the proposer tables one or more open elements, or passes.
+3. **Discussion** — delegations argue while the timer runs; the facilitator (or a solo player)
+   opens voting when ready. The timer warns; it never decides.
+4. **Voting** — each delegation votes accept, reject or abstain, in secret until all are in.
+5. **Resolution** — an element is adopted when every party in its *consent* list accepts and at
+   least the majority share of votes cast accept (abstentions do not count).
+
+After the last round (or when the facilitator calls it) comes **ratification**: each delegation
+signs only if its score — the sum of its private values of adopted elements — reaches its
+*walk-away*. An **agreement** needs every required party to sign. A track reaching its
+collapse line ends the talks in **collapse**.
+
+Symbols: ○ open · ▶ tabled · ✔ adopted · ✖ excluded · ⊘ withdrawn · ┃ a track's collapse line ·
+stances: + supports, − opposes, = neutral · ⚑ news · (private) private news.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """The rules in brief, and every key of the screen it was opened from."""
+
+    CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="close")]
+
+    def __init__(self, keys: list[tuple[str, str]]):
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # markdown-it is slow to import; help is rare
+
+        rows = "\n".join(f"| `{key}` | {what} |" for key, what in self.keys)
+        keys = f"## Keys here\n\n| key | action |\n|---|---|\n{rows}\n\n" \
+               "`ctrl+p` opens the command palette, which lists these actions too; " \
+               "`ctrl+t` switches between the light and the dark theme."
+        with Vertical(id="dialog", classes="dialog wide tall"):
+            yield Label("Help", classes="dialog-title")
+            with Horizontal(id="help-body"):
+                with VerticalScroll(id="help-keys"):
+                    yield Markdown(keys)
+                with VerticalScroll(id="help-rules"):
+                    yield Markdown(RULES_HELP)
+            yield Footer()
+
+    def action_close(self) -> None:
+        """Close help."""
+        self.dismiss(None)
+
+
+def binding_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
+    """(key, description) for every binding the screen shows now."""
+    out = []
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if binding.show and binding.description and active.enabled:
+            out.append((key, binding.description))
+    return out
+
+
+class HelpfulScreen(Screen[None]):
+    """A screen whose `?` shows its keys and the rules."""
+
+    def action_help(self) -> None:
+        """Help for this screen."""
+        self.app.push_screen(HelpScreen(binding_keys(self)))

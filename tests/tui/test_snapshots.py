@@ -1,0 +1,99 @@
+"""Snapshot tests of the key screens: fixed size, seed, theme and a frozen clock.
+
+Regenerate after an intended change with ``pytest tests/tui/test_snapshots.py
+--snapshot-update`` and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from exercise.tui.app import ExerciseApp
+
+from .helpers import make_app, settle
+
+
+@pytest.fixture(autouse=True)
+def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Variables that would change the output are unset."""
+    for name in ("NO_COLOR", "TEXTUAL_THEME", "FORCE_COLOR", "COLORTERM"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def keys(*presses: str) -> Any:
+    """A run_before that presses keys, letting the app settle after each."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run
+
+
+def picker() -> ExerciseApp:
+    """The app with no scenario: the picker."""
+    return ExerciseApp(bot_delay=0.0, live_clock=False, clock=lambda: 0.0, seed=1)
+
+
+def test_picker(snap_compare):
+    """The scenario picker."""
+    assert snap_compare(picker(), terminal_size=(100, 30), run_before=keys())
+
+
+def test_seat_assignment(snap_compare):
+    """Seat assignment after 'solo as' the second delegation."""
+    assert snap_compare(picker(), terminal_size=(100, 30), run_before=keys("enter", "down", "s"))
+
+
+def test_briefing_private_tab(snap_compare):
+    """The briefing's private tab for a solo seat."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys("right", "right"))
+
+
+def test_table_80x24(snap_compare):
+    """The table at 80×24, solo, during a discussion."""
+    app = make_app("buffer-zone-2025", ["ukraine"], seed=1)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("enter"))
+
+
+def test_table_160x50(snap_compare):
+    """The table at 160×50, with every column."""
+    app = make_app("buffer-zone-2025", ["ukraine"], seed=1)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=keys("enter"))
+
+
+def test_table_light_theme(snap_compare):
+    """The table in the light theme."""
+    app = make_app("berlin-2025", ["russia"], seed=2, theme="textual-light")
+    assert snap_compare(app, terminal_size=(120, 36), run_before=keys("enter"))
+
+
+def test_proposal_dialog(snap_compare):
+    """The proposal dialog: legal elements to choose, the others with the reason."""
+    app = make_app("tutorial", ["us"], seed=5)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys("enter", "p", "space"))
+
+
+def test_vote_dialog(snap_compare):
+    """The secret ballot."""
+    app = make_app("tutorial", ["ukraine"], seed=3)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys("enter", "o", "v", "a"))
+
+
+def test_facilitator_console(snap_compare):
+    """The facilitator's console: the deck, the timer, the notes."""
+    app = make_app("sketch-2024", ["ukraine"], seed=1)  # round 1 opens with a news card
+    assert snap_compare(app, terminal_size=(120, 36), run_before=keys("enter", "enter", "f"))
+
+
+def test_debrief(snap_compare):
+    """The ratification and debrief screen, after the facilitator calls ratification."""
+    app = make_app("tutorial", ["ukraine"], seed=2)
+    assert snap_compare(app, terminal_size=(100, 30),
+                        run_before=keys("enter", "f", "r", "y"))
