@@ -81,9 +81,9 @@ class ProposalDialog(ModalScreen[Move | None]):
                          id="picked", classes="hint")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
-                yield Button("Table selected (t)", id="do-table", variant="primary")
-                yield Button("Pass (x)", id="do-pass")
-                yield Button("Back (esc)", id="do-cancel")
+                yield Button("Table selected (t)", id="do-table", variant="primary", compact=True)
+                yield Button("Pass (x)", id="do-pass", compact=True)
+                yield Button("Back (esc)", id="do-cancel", compact=True)
             yield Footer()
 
     @on(SelectionList.SelectedChanged, "#choices")
@@ -183,8 +183,8 @@ class VoteDialog(ModalScreen[Move | None]):
                          classes="hint")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
-                yield Button("Cast vote (c)", id="do-cast", variant="primary")
-                yield Button("Back (esc)", id="do-cancel")
+                yield Button("Cast vote (c)", id="do-cast", variant="primary", compact=True)
+                yield Button("Back (esc)", id="do-cancel", compact=True)
             yield Footer()
 
     def on_mount(self) -> None:
@@ -329,7 +329,7 @@ class InfoDialog(ModalScreen[None]):
             with VerticalScroll():
                 yield Markdown(self.markdown)
             with Horizontal(classes="buttons"):
-                yield Button("Close (enter)", id="do-close", variant="primary")
+                yield Button("Close (enter)", id="do-close", variant="primary", compact=True)
 
     def action_close(self) -> None:
         """Close the card."""
@@ -369,8 +369,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="dialog", classes="dialog"):
             yield Label(self.question, classes="dialog-title")
             with Horizontal(classes="buttons"):
-                yield Button("Yes (y)", id="yes", variant="error")
-                yield Button("No (n)", id="no", variant="primary")
+                yield Button("Yes (y)", id="yes", variant="error", compact=True)
+                yield Button("No (n)", id="no", variant="primary", compact=True)
 
     def action_answer(self, yes: bool) -> None:
         """Answer."""
@@ -402,7 +402,7 @@ class HandOver(Screen[bool]):
             yield Static("Everyone else, please look away.\n\n"
                          f"{self.party_name}: press Enter when you are ready (Esc: not yet).",
                          classes="handover-hint")
-            yield Button(f"I am {self.party_name} (enter)", id="do-ready", variant="primary")
+            yield Button(f"I am {self.party_name} (enter)", id="do-ready", variant="primary", compact=True)
         yield Footer()
 
     def action_ready(self) -> None:

@@ -81,10 +81,10 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
                 with VerticalScroll(id="notes-pane"):
                     yield Markdown(self.notes(), id="notes")
             with Horizontal(classes="buttons"):
-                yield Button("Fire (i)", id="do-fire", variant="warning")
-                yield Button("Ratify (r)", id="do-ratify")
-                yield Button("End (x)", id="do-end", variant="error")
-                yield Button("Back (esc)", id="do-close", variant="primary")
+                yield Button("Fire (i)", id="do-fire", variant="warning", compact=True)
+                yield Button("Ratify (r)", id="do-ratify", compact=True)
+                yield Button("End (x)", id="do-end", variant="error", compact=True)
+                yield Button("Back (esc)", id="do-close", variant="primary", compact=True)
             yield Footer()
 
     def notes(self) -> str:
@@ -99,6 +99,7 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
             private = (" — private to " + ", ".join(scenario.party(p).name for p in audience)
                        if audience else "")
             parts.append(f"## Last inject: {last.title}{private}")
+            parts.append("> " + last.text.strip().replace("\n", "\n> "))
             if last.facilitator_note:
                 parts.append(last.facilitator_note)
             if last.expected_actions:

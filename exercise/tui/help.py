@@ -26,7 +26,8 @@ signs only if its score — the sum of its private values of adopted elements �
 *walk-away*. An **agreement** needs every required party to sign. A track reaching its
 collapse line ends the talks in **collapse**.
 
-Symbols: ○ open · ▶ tabled · ✔ adopted · ✖ excluded · ⊘ withdrawn · ┃ a track's collapse line ·
+Symbols: ○ open · ▶ tabled (or, by a delegation, proposing) · ✔ adopted (or voted) · … yet to
+vote · ✖ excluded · ⊘ withdrawn · ┃ a track's collapse line ·
 stances: + supports, − opposes, = neutral · ⚑ news · (private) private news.
 """
 

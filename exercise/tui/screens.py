@@ -79,7 +79,7 @@ class SeatScreen(HelpfulScreen):
             yield DataTable(id="seat-table", cursor_type="row")
             yield Static("", id="seat-summary")
             with Horizontal(classes="buttons"):
-                yield Button("Start (enter)", id="do-start", variant="primary")
+                yield Button("Start (enter)", id="do-start", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -219,8 +219,8 @@ class BriefingScreen(HelpfulScreen):
                     yield Markdown(private_markdown(scenario, self.conductor.solo))
         with Horizontal(classes="buttons"):
             if self.conductor.hot_seat:
-                yield Button("Private briefs, seat by seat (r)", id="do-private")
-            yield Button("Go to the table (enter)", id="do-begin", variant="primary")
+                yield Button("Private briefs, seat by seat (r)", id="do-private", compact=True)
+            yield Button("Go to the table (enter)", id="do-begin", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

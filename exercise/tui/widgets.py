@@ -146,6 +146,9 @@ class ElementStrip(Static):
         if book.excludes[element_id]:
             parts.append(" · rules out " + ", ".join(
                 conductor.scenario.element(e).title for e in sorted(book.excludes[element_id])))
+        if element.source:
+            ref = next((x for x in conductor.scenario.sources if x.id == element.source.ref), None)
+            parts.append(f" · source: {ref.outlet if ref else element.source.ref}")
         parts.append(("  (d: details)", "dim"))
         self.update(Content.assemble(*parts))
 
@@ -168,9 +171,9 @@ class PartiesPanel(Static):
             parts.append((f"{short(conductor, pid):<4}", "bold"))
             parts.append(f" {_fit(party.name, 12):<12} {role} {seat:<6} ")
             if game.phase is Phase.VOTING and pid in game.book.voters:
-                parts.append(("✔ voted" if pid in voted else "… to vote", "italic"))
+                parts.append(("✔" if pid in voted else "…", "italic"))
             elif game.phase is Phase.PROPOSAL and pid == game.proposer:
-                parts.append(("▶ proposing", "bold $accent"))
+                parts.append(("▶", "bold $accent"))
             elif last and pid in last.ballots and last.round == game.round - 1:
                 votes = sorted({str(v) for v in last.ballots[pid].values()})
                 parts.append(("/".join(votes), "dim"))
@@ -209,7 +212,7 @@ class TracksPanel(Static):
             if spec.collapse_at is not None:
                 tail += f" · collapse {number(spec.collapse_at)}"
             tail += " ⚠" if danger else ""
-            parts.append((_fit(track.label, max(6, width - len(tail) - 1)), "bold"))
+            parts.append((track.label, "bold"))
             parts.append(":" + tail + "\n")
             parts.append((track_bar(value, spec.low, spec.high, spec.collapse_at, width) + "\n",
                           "$error" if danger else "$accent"))

@@ -228,3 +228,28 @@ async def test_fast_typing_in_the_ballot_records_each_line():
         words = {"r": "reject", "a": "accept", "s": "abstain"}
         assert game.history[0].ballots["ukraine"] == {
             t: words[k] for t, k in zip(targets, keys, strict=True)}
+
+
+async def test_the_command_palette_lists_the_screens_actions():
+    """The command palette offers the current screen's actions, from the same bindings."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for action in ("Facilitator", "Element", "Briefing", "Help", "Light or dark theme"):
+            assert action in titles
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Facilit")
+        await settle(pilot, 5)
+        assert "Facilitator" in screen_text(app)
+
+
+async def test_theme_switches_between_light_and_dark():
+    """ctrl+t switches the theme."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"
