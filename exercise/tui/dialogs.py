@@ -402,7 +402,8 @@ class HandOver(Screen[bool]):
             yield Static("Everyone else, please look away.\n\n"
                          f"{self.party_name}: press Enter when you are ready (Esc: not yet).",
                          classes="handover-hint")
-            yield Button(f"I am {self.party_name} (enter)", id="do-ready", variant="primary", compact=True)
+            yield Button(f"I am {self.party_name} (enter)", id="do-ready", variant="primary",
+                         compact=True)
         yield Footer()
 
     def action_ready(self) -> None:
