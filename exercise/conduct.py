@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from exercise.bots import ComputerPlayer
+from exercise.bots import ComputerPlayer, Decision
 from exercise.bots.personas import DEFAULT_PERSONA
 from exercise.engine import (
     FACILITATOR,
@@ -29,6 +30,10 @@ from exercise.engine import (
 )
 from exercise.narration import Narrator
 from exercise.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from exercise.sessions.log import SessionLog
+    from exercise.sessions.reader import LoggedMove
 
 PUBLIC = "public"
 
@@ -86,6 +91,8 @@ class Conductor:
     game: Game = field(init=False)
     players: dict[str, ComputerPlayer] = field(init=False)
     feed: list[FeedLine] = field(init=False, default_factory=list)
+    notes: list[dict[str, object]] = field(init=False, default_factory=list)
+    log: SessionLog | None = field(init=False, default=None)
     _held: list[FeedLine] = field(init=False, default_factory=list)
     _seen: int = field(init=False, default=0)
 
@@ -145,38 +152,76 @@ class Conductor:
 
     # --- moving --------------------------------------------------------------------------------
 
-    def push(self, move: Move) -> list[Event]:
-        """Make a move (a person's or the facilitator's); raises IllegalMoveError if not legal."""
+    def push(self, move: Move, by: str | None = None) -> list[Event]:
+        """Make a person's or the facilitator's move, log it, and return its events.
+
+        Raises:
+            IllegalMoveError: if the move is not legal now (nothing is changed or logged).
+        """
+        by = by or (FACILITATOR if move.actor == FACILITATOR else "human")
         events = self.game.push(move)
+        if self.log is not None:
+            self.log.move(move, by, events)
         self._absorb()
         return events
 
-    def computer_move(self) -> str:
-        """Let the awaited computer seat move; return its reason line."""
+    def computer_move(self) -> Decision:
+        """Let the awaited computer seat move; log it with its reason; return the decision."""
         step = self.next_step()
         assert step.kind is StepKind.COMPUTER and step.party is not None
         decision = self.players[step.party].decide(self.game)
         assert decision is not None
-        line = FeedLine(decision.reason, kind="reason", round=self.game.round)
-        if isinstance(decision.move, Vote):
+        self._note_reason(decision.move, decision.reason)
+        events = self.game.push(decision.move)
+        if self.log is not None:
+            self.log.move(decision.move, "computer", events, decision.reason, step.party)
+        self._absorb()
+        return decision
+
+    def _note_reason(self, move: Move, reason: str) -> None:
+        line = FeedLine(reason, kind="reason", round=self.game.round)
+        if isinstance(move, Vote):
             self._held.append(line)  # a vote's reason would give the secret ballot away
         else:
             self.feed.append(line)
-        self.game.push(decision.move)
-        self._absorb()
-        return decision.reason
 
-    def reactions(self) -> list[str]:
-        """Computer seats' public reactions to the tabled package (during discussion)."""
+    def reactions(self) -> list[tuple[str, str]]:
+        """Computer seats' public reactions to the tabled package: (party, line) each."""
         lines = []
         for party, player in self.players.items():
             if party == self.game.proposer:
                 continue
             line = player.react(self.game)
             if line:
-                lines.append(line)
+                lines.append((party, line))
                 self.feed.append(FeedLine(line, kind="reason", round=self.game.round))
+                if self.log is not None:
+                    self.log.reaction(party, line, self.game.round)
         return lines
+
+    def note(self, text: str) -> None:
+        """A facilitator's observation, into the log (and the after-action report)."""
+        if self.log is not None:
+            self.log.note(text, self.game.round, str(self.game.phase))
+        self.notes.append({"text": text, "round": self.game.round,
+                           "phase": str(self.game.phase)})
+
+    def timer_changed(self, action: str, seconds_left: float | None) -> None:
+        """The discussion timer started, paused, resumed or was extended."""
+        if self.log is not None:
+            self.log.timer(action, seconds_left, self.game.round)
+
+    def replay(self, logged: LoggedMove) -> list[Event]:
+        """Make a logged move again (on resume or replay), without logging it twice."""
+        if logged.by == "computer" and logged.reason:
+            self._note_reason(logged.move, logged.reason)
+        events = self.game.push(logged.move)
+        self._absorb()
+        return events
+
+    def replay_reaction(self, text: str) -> None:
+        """A logged reaction, back into the feed."""
+        self.feed.append(FeedLine(text, kind="reason", round=self.game.round))
 
     def _absorb(self) -> None:
         """Turn new engine events into feed lines (held vote reasons come out at the reveal)."""

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from exercise import catalog
-from exercise.bots import PERSONAS, ComputerPlayer
+from exercise.bots import PERSONAS
+from exercise.bots.personas import DEFAULT_PERSONA
+from exercise.conduct import Conductor, SeatPlan, StepKind
 from exercise.engine import (
     FACILITATOR,
     Ballot,
@@ -30,7 +32,6 @@ from exercise.engine import (
     IllegalMoveError,
     Move,
     Pass,
-    Phase,
     Table,
     Vote,
 )
@@ -208,6 +209,92 @@ class RunResult:
 
     game: Game
     illegal: tuple[ScriptedMove, IllegalMoveError] | None = None
+    conductor: Conductor | None = None
+
+
+def seat_plan(scenario: Scenario, bots: Iterable[str],
+              personas: dict[str, str] | None = None) -> dict[str, SeatPlan]:
+    """Seats for a headless run: the ``bots`` are computer players, everyone else a person."""
+    computers = set(bots)
+    personas = personas or {}
+    plans = {}
+    for party in scenario.parties:
+        hint = party.bot.persona if party.bot and party.bot.persona else DEFAULT_PERSONA
+        plans[party.id] = SeatPlan(party.id, party.id not in computers,
+                                   personas.get(party.id, hint))
+    return plans
+
+
+def drive(
+    conductor: Conductor,
+    moves: Iterable[ScriptedMove] = (),
+    *,
+    on_event: Callable[[Event], None] | None = None,
+    on_reason: Callable[[str, str, Move | None], None] | None = None,
+) -> tuple[ScriptedMove, IllegalMoveError] | None:
+    """Play on from where the conductor stands: scripted moves and computer seats.
+
+    The facilitator's scripted moves apply the moment the script reaches them; computer
+    seats move whenever they are awaited; a scripted party move waits for its party's
+    turn; voting opens as soon as a package is tabled (the contract's headless rule).
+
+    Returns:
+        The illegal scripted move that stopped the run, or None.
+    """
+    game = conductor.game
+    seen = len(game.events)
+
+    def push(move: Move, by: str) -> None:
+        nonlocal seen
+        conductor.push(move, by)
+        if on_event:
+            for event in game.events[seen:]:
+                on_event(event)
+        seen = len(game.events)
+
+    def automatic() -> bool:
+        """One automatic step: open voting after a tabling, or one computer seat's move."""
+        step = conductor.next_step()
+        if step.kind is StepKind.DISCUSSION:
+            lines = conductor.reactions()
+            if on_reason:
+                for party, line in lines:
+                    on_reason(party, line, None)
+            push(CallVote(), "auto")
+            return True
+        if step.kind is not StepKind.COMPUTER:
+            return False
+        before = len(conductor.game.events)
+        decision = conductor.computer_move()
+        if on_reason:
+            on_reason(step.party or "", decision.reason, decision.move)
+        nonlocal seen
+        if on_event:
+            for event in game.events[before:]:
+                on_event(event)
+        seen = len(game.events)
+        return True
+
+    queue = deque(moves)
+    while not game.is_over:
+        while queue and queue[0].move.actor == FACILITATOR and not game.is_over:
+            scripted = queue.popleft()
+            try:
+                push(scripted.move, FACILITATOR)
+            except IllegalMoveError as exc:
+                return scripted, exc
+        if game.is_over:
+            break
+        if automatic():
+            continue
+        if not queue:
+            break
+        scripted = queue.popleft()
+        try:
+            push(scripted.move, "human")
+        except IllegalMoveError as exc:
+            return scripted, exc
+    return None
 
 
 def play(
@@ -219,85 +306,32 @@ def play(
     personas: dict[str, str] | None = None,
     on_event: Callable[[Event], None] | None = None,
     on_reason: Callable[[str, str, Move | None], None] | None = None,
+    log: Callable[[Conductor], object] | None = None,
 ) -> RunResult:
     """Play a scenario from scripted moves, with computer players in the ``bots`` seats.
 
     Args:
         scenario: the scenario.
-        moves: the scripted moves, in order: the facilitator's as soon as they are reached,
-            a party's when it is that party's turn and no computer seat is awaited.
+        moves: the scripted moves (see :func:`drive` for their order).
         bots: seats the computer plays.
         seed: the game's seed (its random source and the players' noise).
         personas: persona overrides per party.
         on_event: called with every event as it happens.
         on_reason: called with (party, reason, move) for each computer decision, and with
             move None for each reaction to a tabled package.
+        log: called with the conductor before play, to attach a session log.
 
     Returns:
         The game, stopped at its end, when the moves ran out, or at an illegal move.
     """
-    game = Game(scenario, seed)
-    personas = personas or {}
-    players = {p: ComputerPlayer(game, p, persona=personas.get(p)) for p in bots}
-    seen = 0
-
-    def push(move: Move) -> None:
-        nonlocal seen
-        game.push(move)
-        if on_event:
-            for event in game.events[seen:]:
-                on_event(event)
-        seen = len(game.events)
-
+    conductor = Conductor(scenario, seat_plan(scenario, bots, personas), seed)
+    if log is not None:
+        log(conductor)
     if on_event:  # the opening briefing happened when the game was made
-        for event in game.events:
+        for event in conductor.game.events:
             on_event(event)
-        seen = len(game.events)
-
-    def computers_move() -> bool:
-        """One automatic step: open voting after a tabling, or one computer seat's move."""
-        if game.phase is Phase.DISCUSSION:
-            if on_reason:
-                for party, player in players.items():
-                    if party == game.proposer:
-                        continue  # its proposal already said where it stands
-                    line = player.react(game)
-                    if line:
-                        on_reason(party, line, None)
-            push(CallVote())  # headless: voting opens as soon as a package is tabled
-            return True
-        awaited = [p for p in game.awaiting() if p in players]
-        if not awaited:
-            return False
-        decision = players[awaited[0]].decide(game)
-        assert decision is not None
-        if on_reason:
-            on_reason(awaited[0], decision.reason, decision.move)
-        push(decision.move)
-        return True
-
-    queue = deque(moves)
-    while not game.is_over:
-        # The facilitator acts the moment the script reaches their move; computer seats fill
-        # in whenever they are awaited; a scripted party move waits for its party's turn.
-        while queue and queue[0].move.actor == FACILITATOR and not game.is_over:
-            scripted = queue.popleft()
-            try:
-                push(scripted.move)
-            except IllegalMoveError as exc:
-                return RunResult(game, (scripted, exc))
-        if game.is_over:
-            break
-        if computers_move():
-            continue
-        if not queue:
-            break
-        scripted = queue.popleft()
-        try:
-            push(scripted.move)
-        except IllegalMoveError as exc:
-            return RunResult(game, (scripted, exc))
-    return RunResult(game, None)
+    illegal = drive(conductor, moves, on_event=on_event, on_reason=on_reason)
+    return RunResult(conductor.game, illegal, conductor)
 
 
 def _ordinal(n: int) -> str:
