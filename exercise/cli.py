@@ -33,6 +33,8 @@ examples:
   exercise run tutorial --bots all --seed 3   a whole exercise, computer players only
   exercise run berlin-2025 --moves moves.yaml --bots russia,us --json
   exercise schema > scenario.schema.json      the JSON Schema for editors
+  exercise resume LOG                         continue a session from its log
+  exercise report LOG --format html -o r.html the after-action report
 
 SCENARIO is a path to a .yaml file or the name of a bundled scenario.
 """
@@ -115,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", choices=("dark", "light"), default="dark", help="colour theme")
     p.add_argument("--pace", type=float, default=0.8, metavar="SECONDS",
                    help="how long a computer delegation visibly takes to move (default 0.8)")
+    _log_options(p)
 
     r = sub.add_parser(
         "run",
@@ -156,7 +159,69 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print the result as JSON")
     r.add_argument("-v", "--verbose", action="store_true",
                    help="print every event and the computer players' reasons")
+    _log_options(r)
+
+    rs = sub.add_parser(
+        "resume",
+        help="continue a session from its log",
+        description=(
+            "Continue an exercise exactly where its session log stops: same phase, same votes "
+            "cast, same random state. Opens the terminal UI; with --json, plays on headless "
+            "(computer seats move, --moves supplies the people's moves) and prints the result. "
+            "A last line cut off mid-write is dropped with a message; a log whose scenario "
+            "changed since is refused unless --force."
+        ),
+    )
+    rs.add_argument("log", metavar="LOG", help="the session log (.jsonl)")
+    rs.add_argument("--force", action="store_true",
+                    help="resume even if the scenario file changed since the session was logged")
+    rs.add_argument("--json", action="store_true",
+                    help="play on headless and print the result as JSON (as exercise run does)")
+    rs.add_argument("--moves", metavar="FILE",
+                    help="with --json: the people's moves, the same file the session started "
+                         "with (moves already in the log are skipped)")
+    rs.add_argument("--pace", type=float, default=0.8, metavar="SECONDS",
+                    help="how long a computer delegation visibly takes to move (default 0.8)")
+
+    rp = sub.add_parser(
+        "replay",
+        help="step through a finished or unfinished session",
+        description=(
+            "Step through a session round by round, forwards and back, in the terminal UI. "
+            "With --json, print the same JSON as exercise run for where the log stops."
+        ),
+    )
+    rp.add_argument("log", metavar="LOG", help="the session log (.jsonl)")
+    rp.add_argument("--json", action="store_true", help="print the final state as JSON")
+    rp.add_argument("--force", action="store_true",
+                    help="replay even if the scenario file changed since the session")
+
+    rt = sub.add_parser(
+        "report",
+        help="write the after-action report of a session",
+        description=(
+            "Write an after-action report from a session log: overview, learning objectives, "
+            "a round-by-round timeline, element outcomes, track charts, scores against "
+            "walk-aways, the reveal, a deal analysis, the debrief questions and the "
+            "facilitator's observations. md and html read well; csv and json give one row per "
+            "party per vote, for grading."
+        ),
+    )
+    rt.add_argument("log", metavar="LOG", help="the session log (.jsonl)")
+    rt.add_argument("--format", choices=("md", "html", "csv", "json"), default="md",
+                    help="the report's format (default md)")
+    rt.add_argument("-o", "--output", metavar="PATH", help="write to PATH (default: stdout)")
+    rt.add_argument("--force", action="store_true",
+                    help="report even if the scenario file changed since the session")
     return parser
+
+
+def _log_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--log", metavar="PATH",
+                       help="write the session log here (default: a new file in the user's "
+                            "data folder; the path is shown)")
+    group.add_argument("--no-log", action="store_true", help="keep no session log")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,6 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from exercise.headless import run_command
 
             return run_command(args)
+        if command in ("resume", "replay", "report"):
+            from exercise import session_commands
+
+            return int(getattr(session_commands, f"{command}_command")(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -410,10 +410,45 @@ def run_command(args: Any) -> int:
         return EXIT_ILLEGAL
 
     verbose = args.verbose and not args.json
+    log_path = Path(args.log) if args.log else None
+    if log_path is not None and log_path.exists():
+        print(f"exercise run: {log_path} already exists; choose a new --log path (to go on with "
+              f"that session: exercise resume {log_path})", file=sys.stderr)
+        return EXIT_ILLEGAL
+    opened: list[Any] = []
+
+    def start_log(conductor: Conductor) -> None:
+        from exercise.sessions.restore import begin_log
+
+        try:
+            opened.append(begin_log(conductor, path, path=log_path, mode="run"))
+        except OSError as exc:
+            raise UsageError(f"cannot write the session log: {exc}") from None
+        print(f"Session log: {opened[0].path}", file=sys.stderr)
+
+    on_event, on_reason = narration(scenario, bots) if verbose else (None, None)
+    try:
+        result = play(scenario, moves, bots=bots, seed=args.seed, personas=personas,
+                      on_event=on_event, on_reason=on_reason,
+                      log=None if args.no_log else start_log)
+    except UsageError as exc:
+        print(f"exercise run: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    finally:
+        for log in opened:
+            log.close()
+    return finish(result.game, result.illegal, args.moves, as_json=args.json, verbose=verbose)
+
+
+def narration(scenario: Scenario, bots: Iterable[str]) -> tuple[
+        Callable[[Event], None], Callable[[str, str, Move | None], None]]:
+    """Callbacks that tell a headless run in plain words (for --verbose)."""
     narrator = Narrator(scenario)
+    computers = set(bots)
 
     def tell(event: Event) -> None:
-        if event.kind in (EventKind.TABLED, EventKind.PASSED) and event.data["party"] in bots:
+        if event.kind in (EventKind.TABLED, EventKind.PASSED) and \
+                event.data["party"] in computers:
             return  # the computer player's reason line has said it, and why
         line = narrator.line(event)
         if line:
@@ -423,24 +458,20 @@ def run_command(args: Any) -> int:
         if not isinstance(move, Vote):  # reactions and proposals; the votes are revealed later
             print(f"  {reason}")
 
-    result = play(
-        scenario,
-        moves,
-        bots=bots,
-        seed=args.seed,
-        personas=personas,
-        on_event=tell if verbose else None,
-        on_reason=explain if verbose else None,
-    )
-    game = result.game
-    if result.illegal:
-        scripted, error = result.illegal
+    return tell, explain
+
+
+def finish(game: Game, illegal: tuple[ScriptedMove, IllegalMoveError] | None,
+           moves_file: str | None, *, as_json: bool, verbose: bool) -> int:
+    """Print the result of a headless run (and the illegal move that stopped it)."""
+    if illegal:
+        scripted, error = illegal
         nth = _ordinal(scripted.index + 1)
-        where = f", {args.moves} line {scripted.line}" if scripted.line else ""
+        where = f", {moves_file} line {scripted.line}" if scripted.line else ""
         print(f"exercise run: the move at index {scripted.index} (the {nth}{where}) is illegal: "
               f"{error}. Nothing was changed; the run stops here.", file=sys.stderr)
-    if args.json:
+    if as_json:
         print(json.dumps(game.result(), indent=2))
     else:
         print(("\n" if verbose else "") + summary(game))
-    return EXIT_ILLEGAL if result.illegal else EXIT_OK
+    return EXIT_ILLEGAL if illegal else EXIT_OK

@@ -49,6 +49,11 @@ def play_command(args: Any) -> int:
               "one, use 'exercise run SCENARIO --bots all' (see exercise run --help).",
               file=sys.stderr)
         return EXIT_USAGE
+    log_path = Path(args.log) if getattr(args, "log", None) else None
+    if log_path is not None and log_path.exists():
+        print(f"exercise play: {log_path} already exists; choose a new --log path (to go on with "
+              f"that session: exercise resume {log_path})", file=sys.stderr)
+        return EXIT_USAGE
     from exercise.tui.app import ExerciseApp
 
     app = ExerciseApp(
@@ -58,6 +63,13 @@ def play_command(args: Any) -> int:
         seed=args.seed,
         bot_delay=args.pace,
         theme="textual-light" if args.theme == "light" else "textual-dark",
+        log_path=log_path,
+        keep_log=not getattr(args, "no_log", False),
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        if app.conductor is not None and app.conductor.log is not None:
+            app.conductor.log.close()
+            print(f"Session log: {app.conductor.log.path}", file=sys.stderr)
     return EXIT_OK

@@ -71,6 +71,14 @@ def messages(data_or_text: Any) -> list[str]:
     return [str(p) for p in check_text(text, "test.yaml").problems]
 
 
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Session logs go to a fresh folder per test, never to the user's data folder."""
+    home = tmp_path_factory.mktemp("exercise-home")
+    monkeypatch.setenv("EXERCISE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def make_game() -> Callable[..., Game]:
     """Build a game from scenario changes: ``make_game(rounds=2, elements=[...], seed=3)``."""

@@ -10,6 +10,7 @@ from typing import Any
 from exercise import catalog
 from exercise.bots.personas import DEFAULT_PERSONA, PERSONAS
 from exercise.conduct import Conductor, SeatPlan
+from exercise.scenario.model import Scenario
 from exercise.scenario.problems import ScenarioError
 from exercise.sessions.log import SessionLog, content_hash, default_log_path, event_record
 from exercise.sessions.reader import LogError, SessionRecord, read_log
@@ -83,6 +84,22 @@ def _seats(record: SessionRecord) -> dict[str, SeatPlan]:
 def _events_of(record: SessionRecord, move_number: int) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k not in ("type", "n")}
             for e in record.events if e.get("n") == move_number]
+
+
+def replay_moves(record: SessionRecord, scenario: Scenario, upto: int) -> Conductor:
+    """A conductor after the first ``upto`` logged moves (for stepping through a replay)."""
+    conductor = Conductor(scenario, _seats(record), int(record.header["seed"]))
+    count = 0
+    for item in record.records:
+        if item["type"] == "reaction" and count <= upto:
+            conductor.replay_reaction(str(item.get("text", "")))
+        if item["type"] != "move":
+            continue
+        if count >= upto:
+            break
+        conductor.replay(record.moves[count])
+        count += 1
+    return conductor
 
 
 def rebuild(path: str | Path, *, force: bool = False, upto: int | None = None) -> Restored:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from exercise.conduct import Conductor, SeatPlan
     from exercise.guide import Guide
     from exercise.scenario.model import Scenario
+    from exercise.sessions.restore import Restored
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -47,6 +48,10 @@ class ExerciseApp(App[None]):
         clock: Callable[[], float] = time.monotonic,
         live_clock: bool = True,
         theme: str = "textual-dark",
+        log_path: Path | None = None,
+        keep_log: bool = True,
+        restored: Restored | None = None,
+        replay: Restored | None = None,
     ):
         """Set up the app.
 
@@ -60,6 +65,10 @@ class ExerciseApp(App[None]):
             clock: the timer's clock (tests freeze it).
             live_clock: tick the timer every second (snapshot tests turn it off).
             theme: textual-dark or textual-light.
+            log_path: where to write the session log (default: a new file in the data folder).
+            keep_log: write a session log at all.
+            restored: a session rebuilt from its log, to go on with at the table.
+            replay: a session rebuilt from its log, to step through.
         """
         super().__init__()
         self.start_path = scenario_path
@@ -75,6 +84,10 @@ class ExerciseApp(App[None]):
         self.conductor: Conductor | None = None
         self.guide: Guide | None = None
         self.notices: list[str] = []  # every notice shown, for the record (and for tests)
+        self.log_path = log_path
+        self.keep_log = keep_log
+        self.restored = restored
+        self.replay = replay
         self.theme = theme  # before the first screen is styled, so nothing is styled twice
 
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
@@ -84,11 +97,19 @@ class ExerciseApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         """The picker when no scenario was given: the first frame needs no second screen."""
-        if self.start_path is None:
+        if self.start_path is None and self.restored is None and self.replay is None:
             return PickerScreen()
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        if self.restored is not None:
+            self.continue_session(self.restored)
+            return
+        if self.replay is not None:
+            from exercise.tui.replay import ReplayScreen
+
+            self._show(ReplayScreen(self.replay))
+            return
         if self.start_path is not None:
             from exercise.conduct import SeatPlan
             from exercise.guide import find_guide
@@ -145,16 +166,48 @@ class ExerciseApp(App[None]):
         from exercise.conduct import Conductor
         from exercise.tui.screens import BriefingScreen
 
-        assert self.scenario is not None
+        assert self.scenario is not None and self.scenario_path is not None
         self.conductor = Conductor(self.scenario, dict(plans), self.seed)
+        if self.keep_log:
+            self.open_log(self.conductor, self.scenario_path)
         self._show(BriefingScreen(self.conductor))
 
-    def open_table(self) -> None:
-        """The negotiation table."""
+    def open_log(self, conductor: Conductor, scenario_path: Path) -> None:
+        """Start the session log and say where it is."""
+        from exercise.sessions.restore import begin_log
+
+        try:
+            log = begin_log(conductor, scenario_path, path=self.log_path, mode="play")
+        except (OSError, FileExistsError) as exc:
+            self.notify(f"No session log could be written ({exc}); this session will not "
+                        "survive a crash.", title="Session log", severity="error", timeout=12)
+            return
+        self.notify(f"Session log: {log.path}", title="Recording", timeout=6)
+
+    def continue_session(self, restored: Restored) -> None:
+        """Go on with a session rebuilt from its log, at the table."""
+        from exercise.guide import find_guide
+
+        self.conductor = restored.conductor
+        self.scenario = restored.conductor.scenario
+        self.scenario_path = restored.scenario_path
+        self.guide = find_guide(restored.scenario_path)
+        game = self.conductor.game
+        for warning in restored.warnings:
+            self.notify(warning, title="Resumed", severity="warning", timeout=10)
+        self.notify(f"Resumed {restored.record.path.name}: round {game.round}, {game.phase}.",
+                    title="Resumed", timeout=8)
+        self.open_table(resume_timer=restored.record.timers)
+
+    def open_table(self, resume_timer: list[dict[str, Any]] | None = None) -> None:
+        """The negotiation table (on a resume, with the timer as the log left it)."""
         from exercise.tui.table import TableScreen
 
         assert self.conductor is not None
-        self._show(TableScreen(self.conductor, self.clock))
+        table = TableScreen(self.conductor, self.clock)
+        if resume_timer:
+            table.restore_timer(resume_timer)
+        self._show(table)
 
     def show_debrief(self) -> None:
         """Ratification and debrief."""

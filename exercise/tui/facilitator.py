@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Markdown, OptionList, Static
+from textual.widgets import Button, Footer, Input, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercise.conduct import Conductor
@@ -22,8 +22,9 @@ from exercise.guide import Guide
 class ConsoleAction:
     """What the facilitator chose: fire an inject, call ratification, or end the exercise."""
 
-    kind: str  # "fire", "ratify", "end"
+    kind: str  # "fire", "ratify", "end", "note"
     inject: str | None = None
+    text: str | None = None
 
 
 @dataclass
@@ -47,6 +48,7 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
         Binding("plus,equals_sign", "extend", "+1 minute", id="extend"),
         Binding("r", "ratify", "Call ratification", id="ratify"),
         Binding("x", "end", "End exercise", id="end"),
+        Binding("n", "note", "Note", id="note"),
         Binding("escape,f", "close", "Back", id="close"),
     ]
 
@@ -82,6 +84,7 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
                     yield Markdown(self.notes(), id="notes")
             with Horizontal(classes="buttons"):
                 yield Button("Fire (i)", id="do-fire", variant="warning", compact=True)
+                yield Button("Note (n)", id="do-note", compact=True)
                 yield Button("Ratify (r)", id="do-ratify", compact=True)
                 yield Button("End (x)", id="do-end", variant="error", compact=True)
                 yield Button("Back (esc)", id="do-close", variant="primary", compact=True)
@@ -144,6 +147,15 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
         self.timer.extend(60)
         self.query_one("#timer-state", Static).update(self.timer.describe())
 
+    def action_note(self) -> None:
+        """Write an observation: it goes to the session log and the after-action report."""
+
+        def written(text: str | None) -> None:
+            if text and text.strip():
+                self.dismiss(ConsoleAction("note", text=text.strip()))
+
+        self.app.push_screen(NoteDialog(), written)
+
     def action_ratify(self) -> None:
         """Call ratification now."""
         self.dismiss(ConsoleAction("ratify"))
@@ -165,7 +177,30 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
     def press(self, event: Button.Pressed) -> None:
         """The console's buttons."""
         action = {"do-fire": self.action_fire, "do-ratify": self.action_ratify,
+                  "do-note": self.action_note,
                   "do-end": self.action_end, "do-close": self.action_close}.get(
             event.button.id or "")
         if action:
             action()
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """The facilitator writes an observation (round and phase are added automatically)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back", id="cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label("Observation (enter saves it to the log and the report)",
+                        classes="dialog-title")
+            yield Input(placeholder="What did you see?", id="note-text")
+            yield Footer()
+
+    @on(Input.Submitted, "#note-text")
+    def save(self, event: Input.Submitted) -> None:
+        """Enter saves the note."""
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

@@ -21,6 +21,8 @@ from textual.widgets.option_list import Option
 from exercise import catalog
 from exercise.tui.help import HelpfulScreen
 
+RESUME = "__resume__"
+
 if TYPE_CHECKING:
     from exercise.scenario.model import Scenario
     from exercise.tui.app import ExerciseApp
@@ -76,6 +78,7 @@ class PickerScreen(HelpfulScreen):
     def __init__(self) -> None:
         super().__init__()
         self.choices: list[Choice] = []
+        self.unfinished: list[Any] = []
 
     def compose(self) -> ComposeResult:
         yield Label("exercise — a negotiation tabletop", id="app-title")
@@ -105,6 +108,9 @@ class PickerScreen(HelpfulScreen):
             if scenario is not None:
                 choices.append(Choice(entry.name, entry.path, scenario))
         choices.sort(key=lambda c: (c.name != "tutorial", c.scenario.period, c.name))
+        from exercise.sessions.restore import unfinished_sessions
+
+        self.unfinished = unfinished_sessions()
         self.app.call_from_thread(self.show_choices, choices)
 
     def show_choices(self, choices: list[Choice]) -> None:
@@ -119,6 +125,9 @@ class PickerScreen(HelpfulScreen):
                                     f"{len(c.scenario.voters)} delegations · "
                                     f"~{c.scenario.minutes:.0f} min", id=c.name)
                              for c in choices])
+        if self.unfinished:
+            options.add_option(Option(f"Resume an unfinished session ({len(self.unfinished)})…",
+                                      id=RESUME))
         options.highlighted = 0
         self.query_one("#detail", Static).update(scenario_card(choices[0].scenario))
 
@@ -127,12 +136,18 @@ class PickerScreen(HelpfulScreen):
         if not self.query("#scenarios"):
             return None
         index = self.query_one("#scenarios", OptionList).highlighted
-        return self.choices[index] if index is not None and self.choices else None
+        if index is None or index >= len(self.choices):
+            return None
+        return self.choices[index]
 
     @on(OptionList.OptionHighlighted, "#scenarios")
     def show_detail(self) -> None:
         """Describe the highlighted scenario."""
         choice = self.current()
+        if choice is None and self.unfinished:
+            self.query_one("#detail", Static).update(
+                "Sessions that stopped before the end (a closed terminal, a crash, a break). "
+                "Choose one to go on exactly where it stopped.")
         if choice:
             self.query_one("#detail", Static).update(scenario_card(choice.scenario))
 
@@ -142,7 +157,14 @@ class PickerScreen(HelpfulScreen):
         self.action_choose()
 
     def action_choose(self) -> None:
-        """Go on to seat assignment."""
+        """Go on to seat assignment (or to the list of sessions to resume)."""
+        options = self.query_one("#scenarios", OptionList)
+        if options.highlighted is not None and \
+                options.get_option_at_index(options.highlighted).id == RESUME:
+            from exercise.tui.sessions import ResumeList
+
+            self.app.push_screen(ResumeList(self.unfinished))
+            return
         choice = self.current()
         if choice:
             app_of(self).choose_scenario(choice.path, choice.scenario)

@@ -346,6 +346,7 @@ class DebriefScreen(HelpfulScreen):
     CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
 
     BINDINGS = [
+        Binding("w", "write_report", "Write report", id="write"),
         Binding("n", "new", "New exercise", id="new"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
@@ -357,6 +358,10 @@ class DebriefScreen(HelpfulScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        log = self.conductor.log
+        yield Static(f"Session log: {log.path}  ·  w writes the after-action report (Markdown and "
+                     "HTML) beside it" if log else "No session log was kept for this exercise.",
+                     id="log-line", classes="hint")
         with TabbedContent(id="debrief"):
             with TabPane("Outcome", id="tab-outcome"), VerticalScroll():
                 yield Markdown(outcome_markdown(self.conductor))
@@ -369,6 +374,29 @@ class DebriefScreen(HelpfulScreen):
     def on_mount(self) -> None:
         self.title = "Ratification and debrief — ←/→ switch tabs"
         self.query_one(Tabs).focus()
+
+    def action_write_report(self) -> None:
+        """Write the after-action report (Markdown and HTML) beside the session log."""
+        log = self.conductor.log
+        if log is None:
+            self.notify("No session log was kept, so there is nothing to report from.",
+                        severity="warning")
+            return
+        from exercise.reports import render_report
+        from exercise.sessions.restore import RestoreError, rebuild
+
+        try:
+            restored = rebuild(log.path)
+            written = []
+            for fmt in ("md", "html"):
+                target = log.path.with_suffix(f".report.{fmt}")
+                target.write_text(render_report(restored, fmt), encoding="utf-8")
+                written.append(str(target))
+        except (RestoreError, OSError) as exc:
+            self.notify(f"The report could not be written: {exc}", severity="error", timeout=10)
+            return
+        self.notify("Report written: " + " and ".join(written), title="After-action report",
+                    timeout=10)
 
     def action_new(self) -> None:
         """Back to the picker for another exercise."""

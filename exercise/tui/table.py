@@ -363,6 +363,7 @@ class TableScreen(Screen[None]):
         if minutes and self.timed_round != game.round:
             self.timed_round = game.round
             self.timer.start(minutes * 60)
+            self.conductor.timer_changed("start", minutes * 60)
         self.render_all()
 
     def human_turn(self, party: str | None = None) -> None:
@@ -483,19 +484,46 @@ class TableScreen(Screen[None]):
 
     def action_facilitator(self) -> None:
         """Open the facilitator's console."""
+        def toggle() -> None:
+            self.timer.toggle()
+            self.conductor.timer_changed("pause" if self.timer.paused_left is not None
+                                         else "resume", self.timer.left())
+
+        def extend(seconds: int) -> None:
+            self.timer.extend(seconds)
+            self.conductor.timer_changed("extend", self.timer.left())
+
         controls = TimerControls(
             describe=lambda: f"Discussion timer: {self.timer.text() or 'not running'}",
-            toggle=self.timer.toggle,
-            extend=self.timer.extend,
+            toggle=toggle,
+            extend=extend,
         )
         self.app.push_screen(FacilitatorConsole(self.conductor,
                                                 self.exercise_app.facilitator_guide(), controls),
                              self.console_done)
 
+    def restore_timer(self, records: list[dict[str, object]]) -> None:
+        """After a resume: the discussion timer as the log left it, paused."""
+        game = self.conductor.game
+        if game.phase is not Phase.DISCUSSION or not self.conductor.scenario.round_minutes:
+            return
+        current = [r for r in records if r.get("round") == game.round]
+        left = self.conductor.scenario.round_minutes * 60.0
+        if current and isinstance(current[-1].get("left"), (int, float)):
+            left = float(current[-1]["left"])  # type: ignore[arg-type]
+        self.timed_round = game.round
+        self.timer.start(max(left, 0))
+        self.timer.toggle()  # paused: the facilitator resumes when the room is ready
+
     def console_done(self, action: ConsoleAction | None) -> None:
         """Carry out what the facilitator chose."""
         if action is None:
             self.render_all()
+            self.advance()
+            return
+        if action.kind == "note" and action.text:
+            self.conductor.note(action.text)
+            self.notify("Observation recorded.", title="Facilitator", timeout=3)
             self.advance()
             return
         if action.kind == "fire" and action.inject:

@@ -26,7 +26,7 @@ def make_app(name: str, seats: list[str] | None, seed: int = 1, **kwargs: Any) -
     """An app on a bundled scenario with frozen time and no computer pauses."""
     path = bundled_path(name)
     options: dict[str, Any] = {"bot_delay": 0.0, "live_clock": False, "clock": lambda: 0.0,
-                               "theme": "textual-dark"}
+                               "theme": "textual-dark", "keep_log": False}
     options.update(kwargs)
     return ExerciseApp(path, scenario=load_scenario(path), seats=seats, seed=seed, **options)
 

@@ -37,7 +37,7 @@ def keys(*presses: str) -> Any:
 
 def picker() -> ExerciseApp:
     """The app with no scenario: the picker."""
-    return ExerciseApp(bot_delay=0.0, live_clock=False, clock=lambda: 0.0, seed=1)
+    return ExerciseApp(bot_delay=0.0, live_clock=False, clock=lambda: 0.0, seed=1, keep_log=False)
 
 
 def test_picker(snap_compare):

@@ -1,0 +1,116 @@
+"""`exercise resume`, `exercise replay` and `exercise report`: working from a session log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from exercise.scenario.problems import ScenarioError
+
+EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
+
+
+def _terminal_or_message(command: str) -> bool:
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        return True
+    print(f"exercise {command}: the terminal UI needs an interactive terminal; add --json to "
+          "work without one", file=sys.stderr)
+    return False
+
+
+def resume_command(args: Any) -> int:
+    """Continue a session from its log, in the terminal UI or (--json) headless."""
+    from exercise.sessions.restore import RestoreError, resume
+
+    if args.moves and not args.json:
+        print("exercise resume: --moves goes with --json (headless); in the terminal UI the "
+              "people at the screen make their own moves", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.json and not _terminal_or_message("resume"):
+        return EXIT_USAGE
+    moves = []
+    if args.moves:
+        from exercise.headless import load_moves
+
+        try:
+            moves = load_moves(args.moves)
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_BAD_FILE
+    try:
+        restored = resume(args.log, force=args.force)
+    except RestoreError as exc:
+        print(f"exercise resume: {exc}", file=sys.stderr)
+        return EXIT_BAD_FILE
+    for warning in restored.warnings:
+        print(f"exercise resume: note: {warning}", file=sys.stderr)
+    conductor = restored.conductor
+    if args.json:
+        from exercise.headless import drive, finish
+
+        made = sum(1 for m in restored.record.moves if m.by in ("human", "facilitator"))
+        try:
+            illegal = drive(conductor, moves[made:])
+        finally:
+            if conductor.log is not None:
+                conductor.log.close()
+        return finish(conductor.game, illegal, args.moves, as_json=True, verbose=False)
+    from exercise.tui.app import ExerciseApp
+
+    app = ExerciseApp(restored=restored, bot_delay=args.pace)
+    try:
+        app.run()
+    finally:
+        if conductor.log is not None:
+            conductor.log.close()
+    return EXIT_OK
+
+
+def replay_command(args: Any) -> int:
+    """Step through a session in the terminal UI, or print where it stands as JSON."""
+    from exercise.sessions.restore import RestoreError, rebuild
+
+    if not args.json and not _terminal_or_message("replay"):
+        return EXIT_USAGE
+    try:
+        restored = rebuild(args.log, force=args.force)
+    except RestoreError as exc:
+        print(f"exercise replay: {exc}", file=sys.stderr)
+        return EXIT_BAD_FILE
+    for warning in restored.warnings:
+        print(f"exercise replay: note: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(restored.conductor.game.result(), indent=2))
+        return EXIT_OK
+    from exercise.tui.app import ExerciseApp
+
+    ExerciseApp(replay=restored).run()
+    return EXIT_OK
+
+
+def report_command(args: Any) -> int:
+    """Write the after-action report of a session."""
+    from exercise.reports import render_report
+    from exercise.sessions.restore import RestoreError, rebuild
+
+    try:
+        restored = rebuild(args.log, force=args.force)
+    except RestoreError as exc:
+        print(f"exercise report: {exc}", file=sys.stderr)
+        return EXIT_BAD_FILE
+    for warning in restored.warnings:
+        print(f"exercise report: note: {warning}", file=sys.stderr)
+    text = render_report(restored, args.format)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"exercise report: cannot write {args.output}: {exc.strerror}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        print(f"Report written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

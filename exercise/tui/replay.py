@@ -1,0 +1,105 @@
+"""Replay: step through a logged session, move by move or round by round, forwards and back."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+
+from exercise.conduct import FACILITATOR, Conductor
+from exercise.sessions.restore import Restored, replay_moves
+from exercise.tui.help import HelpfulScreen
+from exercise.tui.widgets import ElementsTable, Feed, PartiesPanel, StatusLine, TracksPanel
+
+
+class ReplayScreen(HelpfulScreen):
+    """The table as it stood after each move of a session (the facilitator's view)."""
+
+    CSS_PATH = "exercise.tcss"
+
+    BINDINGS = [
+        Binding("right,l", "step(1)", "Next move", id="next"),
+        Binding("left,h", "step(-1)", "Previous move", id="previous"),
+        Binding("rightsquarebracket,pagedown", "round(1)", "Next round", id="next-round"),
+        Binding("leftsquarebracket,pageup", "round(-1)", "Previous round", id="previous-round"),
+        Binding("home", "jump(0)", "Start", id="start"),
+        Binding("end", "jump(-1)", "End", id="end"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, restored: Restored):
+        super().__init__()
+        self.record = restored.record
+        self.scenario = restored.conductor.scenario
+        self.total = len(self.record.moves)
+        self.position = self.total
+        self.conductor: Conductor = restored.conductor
+        # The round each move was made in (from the first event it set off).
+        self.move_round = []
+        for logged in self.record.moves:
+            first = next((e for e in self.record.events if e.get("n") == logged.number), None)
+            self.move_round.append(int(first["round"]) if first else 0)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="replay-position")
+        yield StatusLine(id="status")
+        with Horizontal(id="table-body"):
+            with Vertical(id="left"):
+                yield ElementsTable(id="elements")
+                yield Feed(id="feed")
+            with Vertical(id="right"):
+                yield PartiesPanel(id="parties")
+                yield TracksPanel(id="tracks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Replay — {self.scenario.title}"
+        self.show()
+
+    def show(self) -> None:
+        """Rebuild the table at the current position and draw it."""
+        self.conductor = replay_moves(self.record, self.scenario, self.position)
+        game = self.conductor.game
+        last = self.record.moves[self.position - 1] if self.position else None
+        what = f"move {self.position} of {self.total}"
+        if last is not None:
+            what += f" — {last.by}: {last.move.to_data()}"
+        self.query_one("#replay-position", Static).update(
+            f"Replay of {self.record.path.name} · {what} · ←/→ moves, [ ] rounds, home/end")
+        self.query_one(StatusLine).show(self.conductor, FACILITATOR, "", "")
+        self.query_one(ElementsTable).show(self.conductor, FACILITATOR, self.size.width >= 120)
+        self.query_one(PartiesPanel).show(self.conductor, FACILITATOR)
+        tracks = self.query_one(TracksPanel)
+        tracks.show(self.conductor, width=max(10, tracks.size.width - 1 if tracks.size.width
+                                              else 24))
+        feed = self.query_one(Feed)
+        feed.clear()
+        feed._shown = 0
+        feed.show(self.conductor, FACILITATOR)
+        del game
+
+    def action_step(self, delta: int) -> None:
+        """One move forwards or back."""
+        self.position = max(0, min(self.total, self.position + delta))
+        self.show()
+
+    def action_round(self, delta: int) -> None:
+        """To the first move of the next (or previous) round."""
+        current = self.move_round[self.position - 1] if self.position else 0
+        if delta > 0:
+            later = [i for i, r in enumerate(self.move_round) if r > current]
+            self.position = later[0] + 1 if later else self.total
+        else:
+            earlier = [i for i, r in enumerate(self.move_round) if r < current]
+            target = self.move_round[earlier[-1]] if earlier else 0
+            starts = [i for i, r in enumerate(self.move_round) if r == target]
+            self.position = starts[0] + 1 if starts and target else 0
+        self.show()
+
+    def action_jump(self, where: int) -> None:
+        """To the start or the end."""
+        self.position = 0 if where == 0 else self.total
+        self.show()
