@@ -35,7 +35,7 @@ from exercise.engine import (
     Table,
     Vote,
 )
-from exercise.narration import Narrator
+from exercise.narration import Narrator, outcome_reason
 from exercise.scenario.model import Scenario
 from exercise.scenario.problems import Problem, ScenarioError, did_you_mean
 from exercise.scenario.yaml_source import Document, read_yaml
@@ -350,7 +350,8 @@ def summary(game: Game) -> str:
     out = []
     outcome = game.outcome()
     if outcome:
-        out.append(f"{sc.title}: {outcome.kind} in round {outcome.round} ({outcome.reason})")
+        out.append(f"{sc.title}: {outcome.kind} in round {outcome.round} "
+                   f"({outcome_reason(sc, outcome)})")
     else:
         out.append(f"{sc.title}: not finished; round {game.round}, {game.phase}, "
                    f"waiting for {game.expected()}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from exercise.engine.events import Event, EventKind
+from exercise.engine.session import Outcome, OutcomeKind
 from exercise.scenario.model import Scenario
 
 
@@ -96,3 +97,12 @@ class Narrator:
         if kind is EventKind.ENDED:
             return f"The exercise has ended: {d['outcome'].replace('_', ' ')} ({d['reason']})."
         return None  # pragma: no cover - every kind is handled above
+
+
+def outcome_reason(scenario: Scenario, outcome: Outcome) -> str:
+    """Why the exercise ended, with names instead of ids."""
+    if outcome.kind is OutcomeKind.NO_AGREEMENT and outcome.refused:
+        names = [scenario.party(p).name for p in outcome.refused]
+        return "not signed by " + (names[0] if len(names) == 1 else
+                                   ", ".join(names[:-1]) + " and " + names[-1])
+    return outcome.reason

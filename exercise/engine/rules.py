@@ -248,14 +248,14 @@ def ratify(s: Session) -> None:
     signed = {p: s.scores[p] >= s.walk_away[p] for p in book.voters}
     s.signed = signed
     any_adopted = Status.ADOPTED in s.status.values()
-    if any_adopted and all(signed[p] for p in book.required):
+    refused = tuple(p for p in book.required if not signed[p])
+    if any_adopted and not refused:
         kind, reason = OutcomeKind.AGREEMENT, "every required party signed"
     elif not any_adopted:
         kind, reason = OutcomeKind.NO_AGREEMENT, "no element was adopted"
     else:
-        refused = [p for p in book.required if not signed[p]]
         kind, reason = OutcomeKind.NO_AGREEMENT, f"not signed by {', '.join(refused)}"
-    s.outcome = Outcome(kind, s.round, reason, dict(signed))
+    s.outcome = Outcome(kind, s.round, reason, dict(signed), refused)
     s.emit(EventKind.RATIFICATION, signed=dict(signed), scores=dict(s.scores))
     s.fire(Trigger.SEAL)
 

@@ -45,6 +45,7 @@ class Outcome:
     round: int
     reason: str
     signed: dict[str, bool]
+    refused: tuple[str, ...] = ()  # required parties that did not sign
 
     def __str__(self) -> str:
         return str(self.kind)

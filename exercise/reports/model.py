@@ -12,6 +12,7 @@ from typing import Any
 
 from exercise.analysis import DealAnalysis, analyse
 from exercise.engine import Status
+from exercise.narration import outcome_reason
 from exercise.scenario.model import Scenario
 from exercise.sessions.restore import Restored
 
@@ -231,7 +232,8 @@ def build_report(restored: Restored) -> Report:
         seed=game.seed,
         seats=dict(record.header.get("seats", {})),
         outcome=str(outcome.kind) if outcome else None,
-        outcome_reason=outcome.reason if outcome else f"not finished: {game.expected()}",
+        outcome_reason=outcome_reason(scenario, outcome) if outcome else
+        f"not finished: {game.expected()}",
         final_round=game.round,
         rounds=[rounds[k] for k in sorted(rounds) if k > 0],
         statuses={e: str(st) for e, st in s.status.items()},

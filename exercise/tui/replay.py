@@ -19,12 +19,15 @@ class ReplayScreen(HelpfulScreen):
     CSS_PATH = "exercise.tcss"
 
     BINDINGS = [
-        Binding("right,l", "step(1)", "Next move", id="next"),
-        Binding("left,h", "step(-1)", "Previous move", id="previous"),
-        Binding("rightsquarebracket,pagedown", "round(1)", "Next round", id="next-round"),
-        Binding("leftsquarebracket,pageup", "round(-1)", "Previous round", id="previous-round"),
-        Binding("home", "jump(0)", "Start", id="start"),
-        Binding("end", "jump(-1)", "End", id="end"),
+        # Priority: the table under the cursor would take these keys for scrolling.
+        Binding("right,l", "step(1)", "Next move", id="next", priority=True),
+        Binding("left,h", "step(-1)", "Previous move", id="previous", priority=True),
+        Binding("rightsquarebracket,pagedown", "round(1)", "Next round", id="next-round",
+                priority=True),
+        Binding("leftsquarebracket,pageup", "round(-1)", "Previous round", id="previous-round",
+                priority=True),
+        Binding("home", "jump(0)", "Start", id="start", priority=True),
+        Binding("end", "jump(-1)", "End", id="end", priority=True),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]

@@ -26,6 +26,7 @@ from exercise.bots import PERSONAS
 from exercise.bots.personas import DEFAULT_PERSONA
 from exercise.conduct import Conductor, SeatPlan
 from exercise.engine import OutcomeKind, Status
+from exercise.narration import outcome_reason
 from exercise.scenario.model import Scenario
 from exercise.tui.help import HelpfulScreen
 
@@ -289,7 +290,8 @@ def outcome_markdown(conductor: Conductor) -> str:
     outcome = game.outcome()
     assert outcome is not None
     lines = [f"# {OUTCOME_WORDS[outcome.kind]}", "",
-             f"Round {outcome.round} of {scenario.rounds} — {outcome.reason}.", "",
+             f"Round {outcome.round} of {scenario.rounds} — "
+             f"{outcome_reason(scenario, outcome)}.", "",
              "## Who signed", "", "| delegation | score | walk-away | signed |",
              "|---|---|---|---|"]
     required = set(game.book.required)

@@ -1,0 +1,137 @@
+"""Sessions in the terminal UI: recorded as played, resumed exactly, replayed, reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exercise.engine import Phase
+from exercise.sessions.reader import read_log
+from exercise.sessions.restore import rebuild, resume
+from exercise.tui.app import ExerciseApp
+from exercise.tui.picker import PickerScreen
+from exercise.tui.replay import ReplayScreen
+from exercise.tui.screens import DebriefScreen
+from exercise.tui.sessions import ResumeList
+from exercise.tui.table import TableScreen
+
+from .helpers import make_app, play_out, screen_text, settle, table
+
+
+async def test_a_terminal_session_is_logged_with_the_facilitators_notes(tmp_path):
+    """Every move goes to the log as it is made; a facilitator's note is timestamped there."""
+    log = tmp_path / "ui.jsonl"
+    app = make_app("tutorial", ["ukraine"], seed=2, keep_log=True, log_path=log)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any(n.startswith("Recording: Session log:") for n in app.notices)
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        await pilot.press("f", "n")
+        await settle(pilot)
+        await pilot.press(*"Russia stalls on the freeze", "enter")
+        await settle(pilot, 4)
+        game = table(app).conductor.game
+        record = read_log(log)
+        assert record.notes[-1]["text"] == "Russia stalls on the freeze"
+        assert record.notes[-1]["round"] == game.round
+        assert record.notes[-1]["phase"] == str(game.phase)
+        # One move record per move the engine accepted: tablings, passes, calls and votes.
+        moves = [e for e in game.events if e.kind in ("tabled", "passed", "voting_opened",
+                                                      "vote_cast")]
+        assert len(record.moves) == len(moves)
+        assert [e for e in record.events if e["n"] > 0] == [
+            {"type": "event", "n": e["n"], **e} for e in record.events if e["n"] > 0]
+
+
+async def test_resume_in_the_terminal_continues_exactly_where_the_log_stops(tmp_path):
+    """A session cut off mid-vote resumes at the same round and phase, with the same votes cast."""
+    log = tmp_path / "cut.jsonl"
+    app = make_app("tutorial", ["ukraine"], seed=3, keep_log=True, log_path=log)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        game = table(app).conductor.game
+        while game.phase is not Phase.VOTING:
+            await pilot.press("o" if game.phase is Phase.DISCUSSION else "p")
+            await settle(pilot, 4)
+            if game.phase is Phase.PROPOSAL and not isinstance(app.screen, TableScreen):
+                await pilot.press("x")
+                await settle(pilot, 4)
+        before = (game.round, game.phase, game.voted(), game.session.rng.getstate())
+    # The app is gone, as after a closed laptop lid; the log is all that is left.
+    restored = resume(log)
+    again = ExerciseApp(restored=restored, bot_delay=0.0, live_clock=False, clock=lambda: 0.0)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = table(again)
+        game = screen.conductor.game
+        after = (game.round, game.phase, game.voted(), game.session.rng.getstate())
+        assert after[:2] == before[:2]
+        assert set(before[2]) <= set(after[2])  # computer seats may have voted since
+        assert any(n.startswith("Resumed: Resumed cut.jsonl") for n in again.notices)
+    assert read_log(log).records[-1]["type"] in ("resumed", "move", "event")
+
+
+async def test_replay_steps_forwards_and_back(tmp_path):
+    """`exercise replay`: move by move and round by round, forwards and back."""
+    log = tmp_path / "done.jsonl"
+    app = make_app("tutorial", [], seed=4, keep_log=True, log_path=log)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await play_out(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+    restored = rebuild(log)
+    total = len(restored.record.moves)
+    viewer = ExerciseApp(replay=restored)
+    async with viewer.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = viewer.screen
+        assert isinstance(screen, ReplayScreen)
+        assert screen.position == total and screen.conductor.game.is_over
+        await pilot.press("home")
+        assert screen.position == 0 and screen.conductor.game.round == 1
+        await pilot.press("right", "right")
+        assert screen.position == 2
+        await pilot.press("rightsquarebracket")
+        assert screen.conductor.game.round == 2
+        await pilot.press("leftsquarebracket")
+        assert screen.conductor.game.round == 1
+        await pilot.press("end")
+        assert screen.position == total
+        assert f"move {total} of {total}" in screen_text(viewer)
+
+
+async def test_the_debrief_writes_the_report_beside_the_log(tmp_path):
+    """`w` on the debrief writes the Markdown and HTML report next to the session log."""
+    log = tmp_path / "reported.jsonl"
+    app = make_app("tutorial", ["ukraine"], seed=2, keep_log=True, log_path=log)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        await pilot.press("f", "r", "y")
+        await settle(pilot, 5)
+        assert isinstance(app.screen, DebriefScreen)
+        assert f"Session log: {log}" in screen_text(app)
+        await pilot.press("w")
+        await settle(pilot)
+    assert Path(str(log.with_suffix(".report.md"))).read_text().startswith("# After-action")
+    assert log.with_suffix(".report.html").read_text().startswith("<!DOCTYPE html>")
+
+
+async def test_the_picker_offers_unfinished_sessions(private_home):
+    """An unfinished session in the data folder shows as 'Resume…' in the picker."""
+    app = make_app("tutorial", ["ukraine"], seed=2, keep_log=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, 4)
+    picker = ExerciseApp(bot_delay=0.0, live_clock=False, clock=lambda: 0.0, keep_log=False)
+    async with picker.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(picker.screen, PickerScreen)
+        assert "Resume an unfinished session (1)" in screen_text(picker)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert isinstance(picker.screen, ResumeList)
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        assert isinstance(picker.screen, TableScreen)
