@@ -150,13 +150,14 @@ def build_report(restored: Restored) -> Report:
         return rounds[number]
 
     reasons_by_move = {m.number: m for m in record.moves}
+    events_by_move = record.events_by_move()
     for item in record.records:
         kind = item["type"]
         if kind == "move":
             logged = reasons_by_move[int(item["n"])]
             if logged.reason and logged.by == "computer":
                 # The round a move was made in is the round of its first event.
-                first = next((e for e in record.events if e.get("n") == logged.number), None)
+                first = next(iter(events_by_move.get(logged.number, [])), None)
                 number = int(first["round"]) if first else game.round
                 entry(number).said.append((logged.party or "", logged.reason))
         elif kind == "reaction":

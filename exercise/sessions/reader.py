@@ -56,6 +56,13 @@ class SessionRecord:
     torn: bool = False
     good_bytes: int = 0  # the length of the file up to the end of the last whole line
 
+    def events_by_move(self) -> dict[int, list[dict[str, Any]]]:
+        """The logged events grouped by the move that set them off (0: the game's start)."""
+        grouped: dict[int, list[dict[str, Any]]] = {}
+        for event in self.events:
+            grouped.setdefault(int(event.get("n", -1)), []).append(event)
+        return grouped
+
     @property
     def ended(self) -> bool:
         """Whether the exercise in this log has ended."""

@@ -81,9 +81,9 @@ def _seats(record: SessionRecord) -> dict[str, SeatPlan]:
     return plans
 
 
-def _events_of(record: SessionRecord, move_number: int) -> list[dict[str, Any]]:
-    return [{k: v for k, v in e.items() if k not in ("type", "n")}
-            for e in record.events if e.get("n") == move_number]
+def _plain(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Logged events as the engine's to_data() gives them (without the log's own keys)."""
+    return [{k: v for k, v in e.items() if k not in ("type", "n")} for e in events]
 
 
 def replay_moves(record: SessionRecord, scenario: Scenario, upto: int) -> Conductor:
@@ -139,8 +139,9 @@ def rebuild(path: str | Path, *, force: bool = False, upto: int | None = None) -
     except (TypeError, ValueError):
         raise RestoreError(f"{record.path}:1: the header's seed is not a number") from None
     conductor = Conductor(checked.scenario, _seats(record), seed)
+    logged_events = record.events_by_move()
     start = [e.to_data() for e in conductor.game.events]
-    if start != _events_of(record, 0) and not force:
+    if start != _plain(logged_events.get(0, [])) and not force:
         raise RestoreError(f"{record.path}: the engine does not start the exercise the way the "
                            "log says (a different program version or scenario?); use --force")
     count = 0
@@ -160,7 +161,8 @@ def rebuild(path: str | Path, *, force: bool = False, upto: int | None = None) -
         except Exception as exc:  # an illegal move in the log: it was not made by this engine
             raise RestoreError(f"{record.path}:{logged.line}: move {logged.number} cannot be "
                                f"made again ({exc})") from None
-        if [e.to_data() for e in events] != _events_of(record, logged.number) and not force:
+        if [e.to_data() for e in events] != _plain(logged_events.get(logged.number, [])) \
+                and not force:
             raise RestoreError(f"{record.path}:{logged.line}: replaying move {logged.number} "
                                "does not give the events the log recorded; use --force")
     return Restored(conductor, record, scenario_path, warnings)

@@ -41,8 +41,9 @@ class ReplayScreen(HelpfulScreen):
         self.conductor: Conductor = restored.conductor
         # The round each move was made in (from the first event it set off).
         self.move_round = []
+        events = self.record.events_by_move()
         for logged in self.record.moves:
-            first = next((e for e in self.record.events if e.get("n") == logged.number), None)
+            first = next(iter(events.get(logged.number, [])), None)
             self.move_round.append(int(first["round"]) if first else 0)
 
     def compose(self) -> ComposeResult:
