@@ -35,7 +35,7 @@ def snapshot(game: Game) -> dict[str, Any]:
         "ballots": s.ballots, "status": s.status, "rejections": s.rejections,
         "tracks": s.tracks, "values": s.values, "stances": s.stances, "walk_away": s.walk_away,
         "scores": s.scores, "fired": s.fired, "signed": s.signed, "events": len(s.events),
-        "history": len(s.history), "rng": s.rng.getstate(), "outcome": s.outcome,
+        "history": len(s.history), "attempts": s.attempts, "outcome": s.outcome,
     })
 
 

@@ -6,58 +6,194 @@ party's values or an unrevealed ballot. Each judgement gets a little noise drawn
 from a hash of (seed, party, round, element, kind), so the same seed gives the same
 decisions whatever order they are asked in, and the game's own random source (which
 draws the injects' chances) is never touched.
+
+The same code plays in the terminal, in `exercise run` and in `exercise simulate`.
+It is written for the last: public numbers come from a view shared by every seat
+(:mod:`exercise.bots.view`), and the plain-words reason of a decision is written only
+when someone reads it.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
+from math import nextafter
 from statistics import median
+from typing import Any
 
 from exercise.bots.personas import DEFAULT_PERSONA, PERSONAS, Persona
+from exercise.bots.view import STANCE_LEAN, PublicView, view_of
+from exercise.engine.chance import mix, unit
 from exercise.engine.game import Game
 from exercise.engine.moves import PACKAGE, Ballot, Move, Pass, Table, Vote
 from exercise.engine.phases import Phase
+from exercise.engine.rulebook import Rulebook
 from exercise.engine.session import Status
 
-_STANCE_ACCEPT = {"support": 0.85, "neutral": 0.55, "oppose": 0.15}
-_STANCE_LEAN = {"support": 1.0, "neutral": 0.0, "oppose": -1.0}
-_MASK = (1 << 64) - 1
 _HOPELESS = 0.12  # below this estimated chance of adoption, a proposer leaves an element be
+_TERMS = ("value", "room", "danger", "time", "package", "line", "deal")
 _VOTES = {Ballot.ACCEPT: "accepts", Ballot.REJECT: "rejects", Ballot.ABSTAIN: "abstains on"}
 _LEANS = {
     Ballot.ACCEPT: "is for",
     Ballot.REJECT: "is against",
     Ballot.ABSTAIN: "is indifferent to",
 }
-
-
-def _mix(*parts: int) -> float:
-    """A deterministic number in [-1, 1) from integers (splitmix64 over the parts)."""
-    x = 0x9E3779B97F4A7C15
-    for part in parts:
-        x = (x ^ (part & _MASK)) * 0xBF58476D1CE4E5B9 & _MASK
-        x = (x ^ (x >> 31)) * 0x94D049BB133111EB & _MASK
-        x ^= x >> 29
-    return (x >> 11) / float(1 << 52) - 1.0
+_ACCEPT_WHY = {
+    "value": "it serves our interests",
+    "room": "most of the table backs it, and we can live with it",
+    "danger": "turning it down would push {track} toward the brink",
+    "time": "time is short, and the deal still clears our bottom line",
+    "package": "it comes in a package that pays for us overall",
+    "line": "it brings a deal we can sign within reach",
+    "deal": "it serves our interests",
+}
+_REJECT_WHY = {
+    "value": "it costs us more than it gives",
+    "room": "too few around the table back it",
+    "danger": "it would drive {track} too high",
+    "time": "it costs us more than it gives",
+    "package": "it costs us more than it gives",
+    "line": "it would leave us short of what we could sign",
+    "deal": "pushing it through would cost the deal a signature it needs",
+}
 
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-@dataclass(frozen=True, slots=True)
 class Decision:
-    """A move and the one line of plain words that explains it."""
+    """A move and the one line of plain words that explains it (written when first read)."""
 
-    move: Move
-    reason: str
+    __slots__ = ("_explain", "_reason", "move")
+
+    def __init__(self, move: Move, reason: str | None = None,
+                 explain: Callable[[], str] | None = None):
+        self.move = move
+        self._reason = reason
+        self._explain = explain
+
+    @property
+    def reason(self) -> str:
+        """The reason, in plain words."""
+        if self._reason is None:
+            assert self._explain is not None
+            self._reason = self._explain()
+        return self._reason
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Decision) and self.move == other.move
+                and self.reason == other.reason)
+
+    def __hash__(self) -> int:
+        return hash(self.move)
+
+    def __repr__(self) -> str:
+        return f"Decision({self.move!r}, {self.reason!r})"
 
 
 @dataclass(slots=True)
 class _Judgement:
     ballot: Ballot
-    score: float
-    why: str
+    margin: float
+    terms: tuple[float, ...]
+    elements: tuple[str, ...]
+
+
+def _by_mood(entry: tuple[float, float], u: float) -> Ballot:
+    """A ballot the mood decides: accept when the draw ``u`` is at least the first
+    threshold, abstain when it is above the second, else reject."""
+    accept_at, abstain_above = entry
+    if u >= accept_at:
+        return Ballot.ACCEPT
+    return Ballot.ABSTAIN if u > abstain_above else Ballot.REJECT
+
+
+@dataclass(frozen=True, slots=True)
+class BallotPlan:
+    """A seat's ballot (one choice per target) before its mood in the round: the mood's
+    draw ``u`` picks ``outcomes[k]``, ``k`` being how many ``breaks`` are at or below it."""
+
+    detail: int
+    breaks: tuple[float, ...]
+    outcomes: tuple[tuple[Ballot, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalPlan:
+    """A proposal before noise: the bar, and the options that might clear it, best first,
+    as (worth, element, noise detail)."""
+
+    bar: float
+    options: tuple[tuple[float, str, int], ...]
+    simple: bool  # no option excludes another, and elements are voted on one by one
+    chosen: tuple[str, ...] | None  # what is tabled, when noise cannot change it
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """What a seat needs that does not change during a game (shared across games)."""
+
+    me: int
+    voter: int
+    elements: dict[str, int]
+    titles: dict[str, str]
+    dependents: dict[str, tuple[str, ...]]
+    scale: float
+    required: bool
+    majority: float
+    voters: int
+    others_required: int
+
+
+_MEMO_LIMIT = 100_000  # judgements remembered per kind and persona before starting afresh
+
+
+def _memo(book: Rulebook, kind: str, persona: str) -> dict[Any, Any]:
+    """A scenario's memory of noise-free judgements for one persona (see :func:`_keep`)."""
+    key = ("bot-memo", kind, persona)
+    memo = book.cache.get(key)
+    if memo is None:
+        memo = book.cache[key] = {}
+    return memo
+
+
+def forget(book: Rulebook) -> None:
+    """Clear the scenario's memory of judgements (a long simulation bounds its memory)."""
+    for key, memo in book.cache.items():
+        if isinstance(key, tuple) and key[0] == "bot-memo":
+            memo.clear()
+
+
+def _keep(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Remember a judgement, starting afresh when the memory is full (bounded in size)."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _profile(book: Rulebook, party: str) -> _Profile:
+    key = ("bot-profile", party)
+    found = book.cache.get(key)
+    if found is None:
+        own = [abs(v) for v in book.values[party].values() if v]
+        found = book.cache[key] = _Profile(
+            me=book.party_ids.index(party),
+            voter=book.voters.index(party) if party in book.voters else -1,
+            elements={e: i for i, e in enumerate(book.element_ids)},
+            titles={e.id: e.title for e in book.scenario.elements},
+            dependents={e: tuple(d for d, reqs in book.requires.items() if e in reqs)
+                        for e in book.element_ids},
+            scale=max(1.0, median(own)) if own else 1.0,
+            required=party in book.required,
+            majority=float(book.majority),
+            voters=len(book.voters),
+            others_required=len([p for p in book.required if p != party]),
+        )
+    return found
 
 
 class ComputerPlayer:
@@ -81,7 +217,6 @@ class ComputerPlayer:
             noise: overrides the scenario's ``bot.noise`` (0 = none, 1 = the persona's full).
             seed: the seed of its noise (default: the game's seed).
         """
-        book = game.book
         spec = game.scenario.party(party)
         hint = spec.bot
         name = persona or (hint.persona if hint and hint.persona else None) or DEFAULT_PERSONA
@@ -92,24 +227,44 @@ class ComputerPlayer:
                                                  else 1.0)
         self.noise = self.persona.noise * scale
         self.seed = game.seed if seed is None else seed
-        self._index = {p: i for i, p in enumerate(book.party_ids)}
-        self._element_index = {e: i for i, e in enumerate(book.element_ids)}
-        self._me = self._index[party]
-        self.required = party in book.required
-        own = [abs(v) for v in book.values[party].values() if v]
-        self.scale = max(1.0, median(own)) if own else 1.0
-        self._titles = {e.id: e.title for e in game.scenario.elements}
-        self._dependents = {
-            e: [d for d, reqs in book.requires.items() if e in reqs] for e in book.element_ids
-        }
-
-    # --- noise --------------------------------------------------------------------------
-
-    def _noise(self, game: Game, element: str, kind: int) -> float:
-        index = self._element_index.get(element, len(self._element_index))
-        return self.noise * _mix(self.seed, self._me, game.round, index, kind)
+        self.profile = _profile(game.book, party)
+        self._base = self.noise_base(self.seed)
+        self.required = self.profile.required
+        self.scale = self.profile.scale
+        book = game.book
+        self._judged = _memo(book, "judge", self.persona.name)
+        self._worths = _memo(book, "worth", self.persona.name)
+        self._plans = _memo(book, "plan", self.persona.name)
+        self._view: PublicView | None = None
+        self._chances: dict[str, float] = {}
+        self._upside: float | None = None
 
     # --- what the seat can see ------------------------------------------------------------
+
+    def _fresh(self, game: Game) -> PublicView:
+        """The shared public view, and this seat's own caches for the same view."""
+        view = view_of(game.session)
+        if view is not self._view:
+            self._view = view
+            self._chances = {}
+            self._upside = None
+        return view
+
+    def reseed(self, seed: int) -> None:
+        """Play another game (a simulation reuses its players): new noise, empty caches."""
+        self.seed = seed
+        self._base = self.noise_base(seed)
+        self._view = None
+
+    def noise_base(self, seed: int) -> int:
+        """Where this seat's noise comes from in the game with this seed."""
+        return mix(seed, self.profile.me)
+
+    def _detail(self, game: Game, element: str, kind: int) -> int:
+        """Which noise a judgement draws: its round, element and kind (with the seat's
+        seed in ``_base``), so the same judgement draws alike in any order."""
+        index = self.profile.elements.get(element, len(self.profile.elements))
+        return (game.round << 40) ^ (index << 8) ^ kind
 
     def _value(self, game: Game, element: str) -> float:
         return game.session.values[self.party].get(element, 0)
@@ -118,231 +273,363 @@ class ComputerPlayer:
         rounds = game.book.rounds
         return 1.0 if rounds <= 1 else (game.round - 1) / (rounds - 1)
 
-    def _support(self, game: Game, element: str) -> float:
-        """The room's public lean on an element, from -1 (all oppose) to 1 (all support)."""
-        stances = game.session.stances[element]
-        others = [p for p in game.book.voters if p != self.party]
-        if not others:
+    def _support(self, view: PublicView, element: str) -> float:
+        """The others' public lean on an element, from -1 (all oppose) to 1 (all support)."""
+        others = self.profile.voters - (1 if self.profile.voter >= 0 else 0)
+        if others <= 0:
             return 0.0
-        return sum(_STANCE_LEAN.get(stances.get(p, ""), 0.0) for p in others) / len(others)
+        own = 0.0
+        if self.profile.voter >= 0:
+            own = STANCE_LEAN.get(view.session.stances[element].get(self.party, ""), 0.0)
+        return (view.lean(element) - own) / others
 
-    def _danger(self, game: Game, deltas: tuple[tuple[str, float], ...]) -> float:
-        """How far a set of track changes pushes toward collapse (0 = not at all)."""
-        risk = 0.0
-        for track, delta in deltas:
-            spec = game.book.tracks[track]
-            if spec.collapse_at is None or not delta:
-                continue
-            toward = delta if spec.rising else -delta
-            if toward <= 0:
-                continue
-            distance = abs(spec.collapse_at - game.session.tracks[track])
-            if distance <= toward:
-                risk += 3.0  # this alone would end the talks
-            else:
-                risk += toward / distance
-        return risk
-
-    def _accept_chance(self, game: Game, element: str, voter: str) -> float:
-        if voter == self.party:
-            return 1.0 if self._value(game, element) >= 0 else 0.3
-        stance = game.session.stances[element].get(voter)
-        return _STANCE_ACCEPT.get(stance or "", 0.5)
+    def _chance(self, game: Game, view: PublicView, element: str) -> float:
+        """A guess, from public stances and history, that an element would be adopted."""
+        found = self._chances.get(element)
+        if found is not None:
+            return found
+        profile = self.profile
+        chances, total = view.acceptance(element)
+        own = 1.0 if self._value(game, element) >= 0 else 0.3
+        voters = game.book.voters
+        chance = 1.0
+        for party in game.book.consent[element]:
+            chance *= own if party == self.party else chances[voters.index(party)]
+        if profile.voter >= 0:
+            total = total - chances[profile.voter] + own
+        mean = total / profile.voters
+        if mean < profile.majority:
+            chance *= (mean / profile.majority) ** 2
+        chance *= 0.75 ** game.session.rejections[element]
+        self._chances[element] = chance
+        return chance
 
     def _pass_chance(self, game: Game, elements: tuple[str, ...]) -> float:
-        """A guess, from public stances and history, that these elements would be adopted."""
-        book = game.book
+        """The chance that all these elements would be adopted."""
+        view = self._fresh(game)
         chance = 1.0
         for element in elements:
-            for party in book.consent[element]:
-                chance *= self._accept_chance(game, element, party)
-            mean = sum(self._accept_chance(game, element, v) for v in book.voters) / len(
-                book.voters
-            )
-            if mean < float(book.majority):
-                chance *= (mean / float(book.majority)) ** 2
-            chance *= 0.75 ** game.session.rejections[element]
+            chance *= self._chance(game, view, element)
         return chance
+
+    def _upside_now(self, game: Game, view: PublicView) -> float:
+        """What this seat might still gain: its positive values on open elements not on the
+        table, each by its odds."""
+        if self._upside is None:
+            total = 0.0
+            status = game.session.status
+            tabled = game.session.tabled
+            for element in game.book.element_ids:
+                if status[element] is not Status.OPEN or element in tabled:
+                    continue
+                value = self._value(game, element)
+                if value > 0:
+                    total += value * self._chance(game, view, element)
+            self._upside = total
+        return self._upside
 
     # --- voting -----------------------------------------------------------------------------
 
-    def _upside(self, game: Game, leave_out: tuple[str, ...]) -> float:
-        """What this seat might still gain: its positive values on open elements, by their odds."""
-        total = 0.0
-        for element in game.book.element_ids:
-            if element in leave_out or game.session.status[element] is not Status.OPEN:
-                continue
-            value = self._value(game, element)
-            if value > 0:
-                total += value * self._pass_chance(game, (element,))
-        return total
+    def _judge(self, game: Game, elements: tuple[str, ...]) -> _Judgement:
+        """Weigh adopting ``elements`` together: the ballot, its margin and its terms."""
+        raw, terms, noiseless = self._base_judgement(game, elements)
+        entry = self._entry(raw, noiseless)
+        if type(entry) is not Ballot:
+            entry = _by_mood(entry, unit(self._base, self._mood(game)))  # type: ignore[arg-type]
+        return _Judgement(entry, noiseless, terms, elements)
 
-    def _required_opposed(self, game: Game, elements: tuple[str, ...]) -> float:
-        """The share of other required signers who publicly oppose these elements."""
-        others = [p for p in game.book.required if p != self.party]
-        if not others:
-            return 0.0
-        opposed = sum(1 for p in others for e in elements
-                      if game.session.stances[e].get(p) == "oppose")
-        return opposed / (len(others) * len(elements))
+    def _mood(self, game: Game) -> int:
+        """The detail of this seat's mood in this round: one draw moves all its ballots."""
+        return (game.round << 40) ^ (len(self.profile.elements) + 1 << 8) ^ 1
 
-    def _judge(self, game: Game, elements: tuple[str, ...], kind: int) -> _Judgement:
-        """Weigh adopting ``elements`` together; return the ballot, its margin and the reason."""
+    def _base_judgement(self, game: Game, elements: tuple[str, ...]
+                        ) -> tuple[float, tuple[float, ...], float]:
+        view = self._fresh(game)
+        key = (view.key, self.party, elements)
+        base = self._judged.get(key)
+        if base is None:
+            base = _keep(self._judged, key, self._weigh(game, view, elements))
+        return base
+
+    def _entry(self, raw: float, noiseless: float) -> Ballot | tuple[float, float]:
+        """A ballot, or where this seat's mood in the round decides it.
+
+        The mood moves the margin (``noiseless``) evenly within this seat's noise either
+        way: at or above zero the seat accepts; an element worth nothing to it (``raw``
+        0) is abstained on while the margin stays above -1, unless it is a hardliner;
+        otherwise it rejects. Where the mood can change the ballot, the entry says where
+        the mood's draw ``u`` (uniform in [0, 1)) decides (see :func:`_by_mood`).
+        """
+        noise = self.noise
+        can_abstain = raw == 0 and self.persona.name != "hardliner"
+        low, high = noiseless - noise, noiseless + noise
+        if low >= 0:
+            return Ballot.ACCEPT
+        if high < 0:  # it cannot accept
+            if not can_abstain or high <= -1.0:
+                return Ballot.REJECT
+            if low > -1.0:
+                return Ballot.ABSTAIN
+        accept_at = (1.0 - noiseless / noise) / 2.0 if high >= 0 else 2.0
+        abstain_above = (1.0 - (noiseless + 1.0) / noise) / 2.0 if can_abstain else 1.0
+        return (accept_at, abstain_above)
+
+    def _weigh(self, game: Game, view: PublicView, elements: tuple[str, ...]
+               ) -> tuple[float, tuple[float, ...], float]:
+        """The noise-free part of a judgement: (raw value, the terms, their sum less the bar).
+
+        It depends only on the public state, this seat's values and its persona, so
+        it is remembered across games in that state.
+        """
         s = game.session
         p = self.persona
-        raw = sum(self._value(game, e) for e in elements)
+        values = s.values[self.party]
+        raw: float = 0
+        support = danger = 0.0
+        for e in elements:
+            raw += values.get(e, 0)
+            support += self._support(view, e)
+            danger += view.reject_risk(e) - view.adopt_risk(e)
+        support /= len(elements)
         value = raw / self.scale
         score, walk_away = s.scores[self.party], s.walk_away[self.party]
         after = score + raw
-        late = self._lateness(game)
-        support = sum(self._support(game, e) for e in elements) / len(elements)
-        reject_risk = self._danger(game, tuple(d for e in elements for d in game.book.on_reject[e]))
-        adopt_risk = self._danger(game, tuple(d for e in elements for d in game.book.effects[e]))
-        terms = dict.fromkeys(("value", "room", "danger", "time", "package", "line", "deal"), 0.0)
-        terms["value"] = value
-        terms["room"] = p.social * support * 0.5
-        terms["danger"] = p.caution * (reject_risk - adopt_risk)
-        upside = self._upside(game, game.tabled) if raw < 0 else 0.0
+        room = p.social * support * 0.5
+        danger_term = p.caution * danger
+        time_term = package = line = deal = 0.0
+        joint: float
+        upside = self._upside_now(game, view) if raw < 0 else 0.0
         if raw < 0 and after + upside >= walk_away:
-            terms["time"] = p.concession * late * 0.6  # a loss we can still sign with
+            time_term = p.concession * self._lateness(game) * 0.6  # a loss we can sign with
         # What the rest of the tabled package is worth to us, by its odds of passing.
-        joint = raw + sum(self._value(game, e) * self._pass_chance(game, (e,))
-                          for e in game.tabled if e not in elements)
-        if raw < 0 < joint and len(game.tabled) > len(elements):
+        joint = raw
+        for e in s.tabled:
+            if e not in elements:
+                joint += self._value(game, e) * self._chance(game, view, e)
+        if raw < 0 < joint and len(s.tabled) > len(elements):
             # Part of a package that pays overall: give this to get the rest.
-            terms["package"] = min(joint, -raw) / self.scale * p.concession * 0.5
+            package = min(joint, -raw) / self.scale * p.concession * 0.5
             if score < walk_away <= score + joint:
-                terms["package"] += 1.0
+                package += 1.0
         # Where the line between signing and not signing lies, and whether this crosses it.
         # A party whose signature an agreement does not need cares less.
         weight = 1.0 if self.required else 0.3
         package_after = score + joint if raw < 0 < joint else after
         if score >= walk_away > package_after:
-            terms["line"] = -1.5 * weight  # it would drop us below what we could sign
+            line = -1.5 * weight  # it would drop us below what we could sign
         elif score < walk_away <= after:
-            terms["line"] = 1.0 * weight  # it would carry us over the line
+            line = 1.0 * weight  # it would carry us over the line
         elif raw < 0 and after + upside < walk_away:
-            terms["line"] = -0.5 * weight  # it would put a deal we can sign out of reach
-        if score >= walk_away and raw >= 0:
+            line = -0.5 * weight  # it would put a deal we can sign out of reach
+        others = self.profile.others_required
+        if score >= walk_away and raw >= 0 and others:
             # Already able to sign: do not break the deal for those who must sign with us.
-            against = self._required_opposed(game, elements)
-            if against:
-                terms["deal"] = -p.social * 0.8 * against
-        total = sum(terms.values()) + self._noise(game, elements[0], kind)
-        margin = total - p.threshold
-        if margin >= 0:
-            ballot = Ballot.ACCEPT
-        elif raw == 0 and margin > -1.0 and p.name != "hardliner":
-            ballot = Ballot.ABSTAIN
-        else:
-            ballot = Ballot.REJECT
-        return _Judgement(ballot, margin, self._why(game, ballot, terms, elements))
+            opposed = sum(len(view.opposed_by(e) - {self.party}) for e in elements)
+            if opposed:
+                deal = -p.social * 0.8 * opposed / (others * len(elements))
+        terms = (value, room, danger_term, time_term, package, line, deal)
+        return raw, terms, sum(terms) - p.threshold
 
-    def _why(self, game: Game, ballot: Ballot, terms: dict[str, float],
-             elements: tuple[str, ...]) -> str:
+    def _why(self, book: Rulebook, judgement: _Judgement) -> str:
+        ballot, terms, elements = judgement.ballot, judgement.terms, judgement.elements
         if ballot is Ballot.ABSTAIN:
             return "it makes little difference to us"
         accept = ballot is Ballot.ACCEPT
         # The term that pushed hardest in the direction of the ballot explains it.
-        ranked = sorted(terms.items(), key=lambda kv: kv[1] if accept else -kv[1], reverse=True)
+        ranked = sorted(zip(_TERMS, terms, strict=True),
+                        key=lambda kv: kv[1] if accept else -kv[1], reverse=True)
         top, weight = ranked[0]
         if (weight <= 0 and accept) or (weight >= 0 and not accept):
             top = "value"
-        tracks = [game.book.tracks[t].label.lower() for e in elements
-                  for t, _ in (game.book.on_reject[e] if accept else game.book.effects[e])]
+        tracks = [book.tracks[t].label.lower() for e in elements
+                  for t, _ in (book.on_reject[e] if accept else book.effects[e])]
         track = tracks[0] if tracks else "tension"
-        if accept:
-            return {
-                "value": "it serves our interests",
-                "room": "most of the table backs it, and we can live with it",
-                "danger": f"turning it down would push {track} toward the brink",
-                "time": "time is short, and the deal still clears our bottom line",
-                "package": "it comes in a package that pays for us overall",
-                "line": "it brings a deal we can sign within reach",
-                "deal": "it serves our interests",
-            }[top]
-        if self.persona.name == "hardliner" and terms["value"] >= 0 and top == "value":
+        if not accept and self.persona.name == "hardliner" and terms[0] >= 0 and top == "value":
             return "we give nothing away without something in return"
-        return {
-            "value": "it costs us more than it gives",
-            "room": "too few around the table back it",
-            "danger": f"it would drive {track} too high",
-            "time": "it costs us more than it gives",
-            "package": "it costs us more than it gives",
-            "line": "it would leave us short of what we could sign",
-            "deal": "pushing it through would cost the deal a signature it needs",
-        }[top]
+        return (_ACCEPT_WHY if accept else _REJECT_WHY)[top].format(track=track)
 
     def _judge_tabled(self, game: Game) -> dict[str, _Judgement]:
-        targets = game.ballot_targets()
-        if targets == (PACKAGE,):
-            return {PACKAGE: self._judge(game, game.tabled, 1)}
-        return {e: self._judge(game, (e,), 1) for e in targets}
+        if game.book.package_voting:
+            return {PACKAGE: self._judge(game, game.session.tabled)}
+        return {e: self._judge(game, (e,)) for e in game.session.tabled}
 
     def _vote(self, game: Game) -> Decision:
         judged = self._judge_tabled(game)
         move = Vote(self.party, {t: j.ballot for t, j in judged.items()})
-        return Decision(move, self._say(judged, _VOTES))
+        book = game.book
+        return Decision(move, explain=lambda: self._say(book, judged, _VOTES))
 
-    def _say(self, judged: dict[str, _Judgement], verbs: dict[Ballot, str]) -> str:
+    def _say(self, book: Rulebook, judged: dict[str, _Judgement],
+             verbs: dict[Ballot, str]) -> str:
         """One line, grouped by ballot and reason: "accepts A and B: ...; rejects C: ..."."""
         groups: dict[tuple[Ballot, str], list[str]] = {}
         for target, j in judged.items():
-            what = "the package" if target == PACKAGE else self._titles[target]
-            groups.setdefault((j.ballot, j.why), []).append(what)
+            what = "the package" if target == PACKAGE else self.profile.titles[target]
+            groups.setdefault((j.ballot, self._why(book, j)), []).append(what)
         parts = [f"{verbs[ballot]} {_and(titles)}: {why}" for (ballot, why), titles in
                  groups.items()]
         return f"{self.name} " + "; ".join(parts) + "."
 
     # --- proposing ------------------------------------------------------------------------
 
-    def _worth(self, game: Game, element: str) -> float:
-        """What tabling one element is worth to this seat, all things considered."""
-        p = self.persona
-        own = self._value(game, element) / self.scale
-        unlock = max((self._value(game, d) / self.scale for d in self._dependents[element]),
-                     default=0.0)
-        chance = self._pass_chance(game, (element,))
-        risk = self._danger(game, game.book.on_reject[element])
-        worth = (chance * (own + 0.5 * max(unlock, 0.0)) - (1 - chance) * p.caution * risk
-                 + p.social * 0.3 * self._support(game, element))
-        return worth + 0.5 * self._noise(game, element, 2)
+    def _worth_base(self, game: Game, view: PublicView, element: str) -> tuple[float, float]:
+        """What tabling one element is worth to this seat before noise, and its chance."""
+        key = (view.key, self.party, element)
+        base = self._worths.get(key)
+        if base is None:
+            p = self.persona
+            own = self._value(game, element) / self.scale
+            unlock = max((self._value(game, d) / self.scale
+                          for d in self.profile.dependents[element]), default=0.0)
+            chance = self._chance(game, view, element)
+            base = _keep(self._worths, key, (
+                chance * (own + 0.5 * max(unlock, 0.0))
+                - (1 - chance) * p.caution * view.reject_risk(element)
+                + p.social * 0.3 * self._support(view, element),
+                chance,
+            ))
+        return base
 
-    def _propose(self, game: Game) -> Decision:
-        p = self.persona
-        options = game.tableable()
-        bar = p.ambition * (1.0 - 0.6 * self._lateness(game))
-        ranked = sorted(((self._worth(game, e), e) for e in options), reverse=True)
+    def proposal_plan(self, game: Game) -> ProposalPlan:
+        """The noise-free part of this seat's proposal now.
+
+        Options that are hopeless (the room has made its answer plain) or that no noise
+        could lift to this persona's bar are left out; when noise cannot change what
+        is tabled, or in what order, the plan holds the move itself.
+        """
+        view = self._fresh(game)
+        key = (view.key, self.party, self.noise)
+        plan = self._plans.get(key)
+        if plan is not None:
+            return plan
+        lateness = self._lateness(game)
+        bar = self.persona.ambition * (1.0 - 0.6 * lateness)
+        spread = 0.5 * self.noise
+        options = []
+        for element in game.tableable():
+            worth, chance = self._worth_base(game, view, element)
+            if chance < _HOPELESS or worth + spread < bar:
+                continue
+            options.append((worth, element, self._detail(game, element, 2)))
+        options.sort(reverse=True)
+        excludes = game.book.excludes
+        simple = not game.book.package_voting and not any(
+            b in excludes[a] for _, a, _ in options for _, b, _ in options)
+        room = game.book.max_package
+        if simple:
+            # Only which options make the cut counts. An option that cannot beat the
+            # worst of the best that surely clear the bar never does; the cut is settled
+            # when all left are sure to clear the bar and fit, or a clear gap follows the
+            # last that fits.
+            lows = sorted((w - spread for w, _, _ in options if w - spread >= bar),
+                          reverse=True)
+            if len(lows) >= room:
+                options = [o for o in options if o[0] + spread >= lows[room - 1]]
+            sure = all(w - spread >= bar for w, _, _ in options)
+            settled = sure and (len(options) <= room
+                                or options[room - 1][0] - spread > options[room][0] + spread)
+        else:
+            settled = all(w - spread >= bar for w, _, _ in options) and all(
+                a[0] - spread > b[0] + spread for a, b in pairwise(options))
+        chosen = self._greedy(game, bar, [(w, e) for w, e, _ in options]) if settled else None
+        plan = _keep(self._plans, key, ProposalPlan(bar, tuple(options), simple, chosen))
+        return plan
+
+    def settle_proposal(self, game: Game, plan: ProposalPlan, base: int) -> tuple[str, ...]:
+        """What this seat's noise (from ``base``) makes of a plan: the elements it tables
+        (none: it passes)."""
+        if plan.chosen is not None:
+            return plan.chosen
+        half = 0.5 * self.noise
+        ranked = sorted([(w + half * (2.0 * unit(base, detail) - 1.0), e)
+                         for w, e, detail in plan.options], reverse=True)
+        if plan.simple:  # no choice can rule out another: the best that clear the bar
+            bar = plan.bar
+            return self._in_order([e for w, e in ranked if w >= bar][:game.book.max_package])
+        return self._greedy(game, plan.bar, ranked)
+
+    def _in_order(self, chosen: list[str]) -> tuple[str, ...]:
+        """A proposal lists its elements in the scenario's order, whatever their rank."""
+        return tuple(sorted(chosen, key=self.profile.elements.__getitem__))
+
+    def _greedy(self, game: Game, bar: float, ranked: list[tuple[float, str]]
+                ) -> tuple[str, ...]:
+        """Take the best-ranked elements the bar, the package limit and the rules allow."""
+        book = game.book
         chosen: list[str] = []
         for worth, element in ranked:
-            if worth < bar or len(chosen) >= game.book.max_package:
+            if worth < bar or len(chosen) >= book.max_package:
                 break
-            if self._pass_chance(game, (element,)) < _HOPELESS:
-                continue  # the room has made its answer plain
-            if any(element in game.book.excludes[c] for c in chosen):
+            if any(element in book.excludes[c] for c in chosen):
                 continue
-            if game.book.package_voting and chosen:
+            if book.package_voting and chosen:
                 # One vote on the lot: add only if the package's outlook improves.
                 before = tuple(chosen)
                 after = (*chosen, element)
                 if self._package_outlook(game, after) <= self._package_outlook(game, before):
                     continue
             chosen.append(element)
-        if not chosen:
+        return self._in_order(chosen)
+
+    def proposal_move(self, game: Game) -> Move:
+        """This seat's proposal as a move only (a simulation needs no reason)."""
+        chosen = self.settle_proposal(game, self.proposal_plan(game), self._base)
+        return Table(self.party, chosen) if chosen else Pass(self.party)
+
+    def ballot_plan(self, game: Game) -> tuple[Ballot, ...] | BallotPlan:
+        """This seat's ballot before its mood: the ballot itself when the mood cannot
+        change it, else a :class:`BallotPlan`."""
+        if game.book.package_voting:
+            targets: Any = (game.session.tabled,)
+        else:
+            targets = tuple((e,) for e in game.session.tabled)
+        entries = []
+        for elements in targets:
+            raw, _, noiseless = self._base_judgement(game, elements)
+            entries.append(self._entry(raw, noiseless))
+        if all(type(e) is Ballot for e in entries):
+            return tuple(entries)  # type: ignore[arg-type]
+        breaks = sorted({at for e in entries if isinstance(e, tuple)
+                         for at in (e[0], nextafter(e[1], 2.0))})
+        points = [nextafter(breaks[0], -2.0), *breaks]
+        outcomes = tuple(tuple(e if type(e) is Ballot else _by_mood(e, u)  # type: ignore[arg-type]
+                               for e in entries) for u in points)
+        return BallotPlan(self._mood(game), tuple(breaks), outcomes)
+
+    @staticmethod
+    def settle_ballot(plan: tuple[Ballot, ...] | BallotPlan, base: int) -> tuple[Ballot, ...]:
+        """The ballot a seat's mood (drawn from ``base``) makes of its plan."""
+        if type(plan) is tuple:
+            return plan
+        return plan.outcomes[bisect_right(plan.breaks, unit(base, plan.detail))]  # type: ignore[union-attr]
+
+    def ballot(self, game: Game) -> tuple[Ballot, ...]:
+        """This seat's ballot, one choice per target in ballot order (for simulations)."""
+        return self.settle_ballot(self.ballot_plan(game), self._base)
+
+    def _propose(self, game: Game) -> Decision:
+        move = self.proposal_move(game)
+        if isinstance(move, Pass):
             reason = (
                 "nothing open is worth proposing to us yet"
-                if options
+                if game.tableable()
                 else "nothing can be tabled until other elements are adopted"
             )
-            return Decision(Pass(self.party), f"{self.name} passes: {reason}.")
-        listed = _and([self._titles[e] for e in chosen])
-        backed = sum(self._support(game, e) for e in chosen) / len(chosen)
+            return Decision(move, f"{self.name} passes: {reason}.")
+        assert isinstance(move, Table)
+        view = self._fresh(game)
+        chosen = list(move.elements)
+        backed = sum(self._support(view, e) for e in chosen) / len(chosen)
+        return Decision(move, explain=lambda: self._tabling_reason(chosen, backed))
+
+    def _tabling_reason(self, chosen: list[str], backed: float) -> str:
+        listed = _and([self.profile.titles[e] for e in chosen])
         why = "they serve us and have support around the table" if backed > 0.2 else (
             "they serve us, and we want the others on record" if backed >= -0.2
             else "they serve us, even if the room must be won over")
         if len(chosen) == 1:
             why = why.replace("they serve", "it serves").replace("have support", "has support")
-        return Decision(Table(self.party, tuple(chosen)), f"{self.name} tables {listed}: {why}.")
+        return f"{self.name} tables {listed}: {why}."
 
     def _package_outlook(self, game: Game, elements: tuple[str, ...]) -> float:
         own = sum(self._value(game, e) for e in elements) / self.scale
@@ -352,12 +639,12 @@ class ComputerPlayer:
 
     def decide(self, game: Game) -> Decision | None:
         """This seat's move now, with its reason; None when the seat is not awaited."""
-        if self.party not in game.awaiting():
-            return None
-        if game.phase is Phase.PROPOSAL:
-            return self._propose(game)
-        if game.phase is Phase.VOTING:
-            return self._vote(game)
+        phase = game.phase
+        if phase is Phase.PROPOSAL:
+            return self._propose(game) if game.session.proposer == self.party else None
+        if phase is Phase.VOTING:
+            waiting = self.party in game.book.voters and self.party not in game.session.ballots
+            return self._vote(game) if waiting else None
         return None
 
     def react(self, game: Game) -> str | None:
@@ -367,15 +654,18 @@ class ComputerPlayer:
         judged = self._judge_tabled(game)
         groups: dict[Ballot, list[str]] = {}
         for target, j in judged.items():
-            what = "the package" if target == PACKAGE else self._titles[target]
+            what = "the package" if target == PACKAGE else self.profile.titles[target]
             groups.setdefault(j.ballot, []).append(what)
         leaning = "; ".join(f"{_LEANS[b]} {_and(titles)}" for b, titles in groups.items())
         # One reason: the one behind a rejection if there is one, else the first.
-        why = next((j.why for j in judged.values() if j.ballot is Ballot.REJECT),
-                   next(iter(judged.values())).why)
-        return f"{self.name} {leaning} — {why}."
+        first = next((j for j in judged.values() if j.ballot is Ballot.REJECT),
+                     next(iter(judged.values())))
+        return f"{self.name} {leaning} — {self._why(game.book, first)}."
 
     def best_package(self, game: Game) -> tuple[str, ...]:
         """The package this seat would table now (empty if it would pass); for hints."""
         decision = self._propose(game) if game.phase is Phase.PROPOSAL else None
         return decision.move.elements if decision and isinstance(decision.move, Table) else ()
+
+
+__all__ = ["BallotPlan", "ComputerPlayer", "Decision", "ProposalPlan", "forget"]

@@ -29,7 +29,7 @@ from exercise.engine.errors import (
     WrongPhaseError,
 )
 from exercise.engine.events import Event, EventKind
-from exercise.engine.machine import attach_machine
+from exercise.engine.machine import attach_compiled, attach_machine
 from exercise.engine.moves import (
     FACILITATOR,
     PACKAGE,
@@ -60,6 +60,7 @@ class Game:
         seed: int = 0,
         *,
         record_events: bool = True,
+        compiled: bool = False,
     ):
         """Start an exercise: round 1's briefing runs at once and the proposer is up.
 
@@ -68,12 +69,17 @@ class Game:
                 between many games).
             seed: the seed of the session's one random source.
             record_events: keep the event record (a simulation may skip it).
+            compiled: run the phase table compiled from the machine (same rows, same rules,
+                less dispatch overhead; for simulations).
         """
         self.book = scenario if isinstance(scenario, Rulebook) else Rulebook(scenario)
         self.scenario: Scenario = self.book.scenario
         self.seed = seed
         self.session = Session(self.book, seed, record_events=record_events)
-        self.machine = attach_machine(self.session)
+        if compiled:
+            attach_compiled(self.session)
+        else:
+            attach_machine(self.session)
         self.session.fire(Trigger.START)
 
     # --- reading the state ---------------------------------------------------------
@@ -185,8 +191,11 @@ class Game:
         return None
 
     def tableable(self) -> tuple[str, ...]:
-        """Open elements whose requirements are all adopted."""
-        return tuple(e for e in self.book.element_ids if self.why_not_tableable(e) is None)
+        """Open elements whose requirements are all adopted (why_not_tableable is None)."""
+        status = self.session.status
+        requires = self.book.requires
+        return tuple(e for e in self.book.element_ids if status[e] is Status.OPEN
+                     and all(status[r] is Status.ADOPTED for r in requires[e]))
 
     def available_injects(self) -> tuple[str, ...]:
         """Injects the facilitator may fire now (each once, unless it repeats)."""
@@ -198,30 +207,31 @@ class Game:
 
     def check(self, move: Move) -> None:
         """Raise the specific :class:`IllegalMoveError` if ``move`` is not legal now."""
-        if self.is_over:
+        if self.session.state is Phase.ENDED:
             outcome = self.session.outcome
             raise GameOverError(
                 f"{describe(move)}: the exercise has ended ({outcome})",
                 move=move,
                 expected="nothing",
             )
-        if isinstance(move, Table):
-            self._check_proposer(move, move.party)
-            self._check_package(move)
-        elif isinstance(move, Pass):
-            self._check_proposer(move, move.party)
-        elif isinstance(move, Vote):
-            self._check_vote(move)
-        elif isinstance(move, CallVote):
-            if self.phase is not Phase.DISCUSSION:
+        kind = type(move)
+        if kind is Vote:
+            self._check_vote(move)  # type: ignore[arg-type]
+        elif kind is Table:
+            self._check_proposer(move, move.party)  # type: ignore[union-attr]
+            self._check_package(move)  # type: ignore[arg-type]
+        elif kind is Pass:
+            self._check_proposer(move, move.party)  # type: ignore[union-attr]
+        elif kind is CallVote:
+            if self.session.state is not Phase.DISCUSSION:
                 raise WrongPhaseError(
                     "voting can be opened only during discussion, after a package is tabled",
                     move=move,
                     expected=self.expected(),
                 )
-        elif isinstance(move, FireInject):
-            self._check_inject(move)
-        elif isinstance(move, (CallRatification, EndExercise)):
+        elif kind is FireInject:
+            self._check_inject(move)  # type: ignore[arg-type]
+        elif kind in (CallRatification, EndExercise):
             if self.phase not in LIVE:  # pragma: no cover - pass-through phases never wait
                 raise WrongPhaseError(f"{describe(move)}: not now", move=move,
                                       expected=self.expected())
@@ -281,7 +291,8 @@ class Game:
                 )
 
     def _check_vote(self, move: Vote) -> None:
-        if self.phase is not Phase.VOTING:
+        session = self.session
+        if session.state is not Phase.VOTING:
             raise WrongPhaseError(
                 f"{describe(move)}: votes are cast in the voting phase, and the exercise is in "
                 f"{self.phase}",
@@ -289,26 +300,28 @@ class Game:
                 expected=self.expected(),
             )
         party = move.party
-        if party not in self.book.voters:
+        if party not in self.book.voter_set:
             what = "an observer and never votes" if party in self.book.party_ids else "not a party"
             raise InvalidBallotError(f"'{party}' is {what}", move=move, expected=self.expected())
-        if party in self.session.ballots:
+        if party in session.ballots:
             raise InvalidBallotError(f"{party} has already voted this round", move=move,
                                      expected=self.expected())
-        targets = self.ballot_targets()
+        targets = (PACKAGE,) if self.book.package_voting else session.tabled
+        votes = move.votes
+        if len(votes) == len(targets) and all(t in votes for t in targets):
+            return
         want = " ".join(f"{t}: accept|reject|abstain" for t in targets)
-        given = set(move.votes)
+        given = set(votes)
         missing = [t for t in targets if t not in given]
         extra = sorted(given - set(targets))
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"no vote on {', '.join(missing)}")
-            if extra:
-                parts.append(f"{', '.join(extra)} {'is' if len(extra) == 1 else 'are'} not "
-                             "on the ballot")
-            raise InvalidBallotError(f"{party}'s ballot: {'; '.join(parts)}", move=move,
-                                     expected=f"a ballot with {want}")
+        parts = []
+        if missing:
+            parts.append(f"no vote on {', '.join(missing)}")
+        if extra:
+            parts.append(f"{', '.join(extra)} {'is' if len(extra) == 1 else 'are'} not "
+                         "on the ballot")
+        raise InvalidBallotError(f"{party}'s ballot: {'; '.join(parts)}", move=move,
+                                 expected=f"a ballot with {want}")
 
     def _check_inject(self, move: FireInject) -> None:
         spec = self.book.injects.get(move.inject)
@@ -373,30 +386,33 @@ class Game:
         self.check(move)
         s = self.session
         start = len(s.events)
-        if isinstance(move, Table):
-            s.tabled = move.elements
-            s.emit(EventKind.TABLED, party=move.party, elements=list(move.elements))
-            s.fire(Trigger.TABLE)
-        elif isinstance(move, Pass):
-            s.emit(EventKind.PASSED, party=move.party)
-            s.fire(Trigger.PASS_TURN)
-        elif isinstance(move, CallVote):
-            s.fire(Trigger.CALL_VOTE)
-        elif isinstance(move, Vote):
-            s.ballots[move.party] = dict(move.votes)
-            s.emit(EventKind.VOTE_CAST, party=move.party)
-            if s.all_voted():
+        kind = type(move)
+        if kind is Vote:
+            party = move.party  # type: ignore[union-attr]
+            s.ballots[party] = dict(move.votes)  # type: ignore[union-attr]
+            s.emit(EventKind.VOTE_CAST, party=party)
+            if len(s.ballots) == len(self.book.voters):
                 s.fire(Trigger.CLOSE_VOTE)
-        elif isinstance(move, FireInject):
+        elif kind is Table:
+            s.tabled = move.elements  # type: ignore[union-attr]
+            s.emit(EventKind.TABLED, party=move.party,  # type: ignore[union-attr]
+                   elements=list(move.elements))  # type: ignore[union-attr]
+            s.fire(Trigger.TABLE)
+        elif kind is CallVote:
+            s.fire(Trigger.CALL_VOTE)
+        elif kind is Pass:
+            s.emit(EventKind.PASSED, party=move.party)  # type: ignore[union-attr]
+            s.fire(Trigger.PASS_TURN)
+        elif kind is FireInject:
             had_package = bool(s.tabled)
-            fire_inject(s, self.book.injects[move.inject], FACILITATOR)
+            fire_inject(s, self.book.injects[move.inject], FACILITATOR)  # type: ignore[union-attr]
             self._settle_after_inject(had_package)
-        elif isinstance(move, CallRatification):
+        elif kind is CallRatification:
             s.fire(Trigger.RATIFY)
-        elif isinstance(move, EndExercise):
-            s.stop_reason = move.reason
+        elif kind is EndExercise:
+            s.stop_reason = move.reason  # type: ignore[union-attr]
             s.fire(Trigger.STOP)
-        return s.events[start:]
+        return s.events[start:] if s.record_events else []
 
     def _settle_after_inject(self, had_package: bool) -> None:
         """After a hand-fired inject: collapse, ratify if nothing is open, or re-open the floor."""

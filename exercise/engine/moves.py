@@ -73,8 +73,11 @@ class Vote:
     kind: ClassVar[str] = "vote"
 
     def __post_init__(self) -> None:
+        votes = self.votes
+        if type(votes) is dict and all(type(c) is Ballot for c in votes.values()):
+            return  # already ballots (as computer players cast them)
         ballots = {}
-        for target, choice in dict(self.votes).items():
+        for target, choice in dict(votes).items():
             if choice not in _BALLOTS:
                 from exercise.engine.errors import InvalidBallotError
 

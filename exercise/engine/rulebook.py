@@ -57,6 +57,7 @@ class InjectSpec:
     """An inject as the engine fires it."""
 
     id: str
+    index: int
     title: str
     trigger: str  # "at", "when" or "ad_hoc"
     round: int | None
@@ -116,6 +117,7 @@ class Rulebook:
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
+        self.cache: dict[Any, Any] = {}  # derived data other modules keep per scenario
         self.rounds: int = scenario.rounds
         self.max_package: int = scenario.max_package
         self.package_voting: bool = scenario.voting == "package"
@@ -123,6 +125,7 @@ class Rulebook:
         self.majority = Fraction(str(scenario.majority))
         self.party_ids = tuple(p.id for p in scenario.parties)
         self.voters = tuple(p.id for p in scenario.voters)
+        self.voter_set = frozenset(self.voters)
         self.proposers = scenario.proposers
         self.required = scenario.required_signers
         self.element_ids = tuple(e.id for e in scenario.elements)
@@ -155,7 +158,7 @@ class Rulebook:
             )
             for t in scenario.tracks
         }
-        self.injects = {i.id: self._inject(i) for i in scenario.injects}
+        self.injects = {i.id: self._inject(n, i) for n, i in enumerate(scenario.injects)}
         self.at_round: dict[int, tuple[InjectSpec, ...]] = {}
         for spec in self.injects.values():
             if spec.round is not None:
@@ -163,10 +166,11 @@ class Rulebook:
         self.when_injects = tuple(s for s in self.injects.values() if s.trigger == "when")
 
     @staticmethod
-    def _inject(i: Any) -> InjectSpec:
+    def _inject(index: int, i: Any) -> InjectSpec:
         eff = i.effects
         return InjectSpec(
             id=i.id,
+            index=index,
             title=i.title,
             trigger=i.trigger,
             round=i.at.round if i.at else None,

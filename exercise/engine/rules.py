@@ -8,10 +8,11 @@ A rule that leaves a pass-through phase asks for the next trigger with
 
 from __future__ import annotations
 
+from exercise.engine.chance import unit
 from exercise.engine.events import EventKind
 from exercise.engine.moves import PACKAGE, Ballot
 from exercise.engine.phases import Trigger
-from exercise.engine.rulebook import InjectSpec
+from exercise.engine.rulebook import InjectSpec, Rulebook
 from exercise.engine.session import Outcome, OutcomeKind, RoundRecord, Session, Status
 
 # Scores and tracks are sums of author-written decimals; rounding each sum to nine
@@ -82,13 +83,14 @@ def reject(s: Session, element: str) -> None:
             return
 
 
-def passes(s: Session, target: str, consent: tuple[str, ...]) -> bool:
+def passes(book: Rulebook, ballots: dict[str, dict[str, Ballot]], target: str,
+           consent: tuple[str, ...]) -> bool:
     """The resolution rule: every consent party accepted, and a majority of the votes cast.
 
     Abstentions are not counted; if every party abstains the target is not adopted.
     """
     accepts = rejects = 0
-    for ballot in s.ballots.values():
+    for ballot in ballots.values():
         vote = ballot[target]
         if vote is Ballot.ACCEPT:
             accepts += 1
@@ -98,10 +100,23 @@ def passes(s: Session, target: str, consent: tuple[str, ...]) -> bool:
     if cast == 0:
         return False
     for party in consent:
-        if s.ballots[party][target] is not Ballot.ACCEPT:
+        if ballots[party][target] is not Ballot.ACCEPT:
             return False
-    maj = s.book.majority
+    maj = book.majority
     return accepts * maj.denominator >= maj.numerator * cast
+
+
+def verdicts(book: Rulebook, tabled: tuple[str, ...],
+             ballots: dict[str, dict[str, Ballot]]) -> tuple[bool, ...]:
+    """Whether each tabled element passes, by the resolution rule (the package as one).
+
+    This is the only place the ballots decide anything: the rest of a resolution
+    depends on them only through these verdicts.
+    """
+    if book.package_voting:
+        consent = tuple(dict.fromkeys(p for e in tabled for p in book.consent[e]))
+        return (passes(book, ballots, PACKAGE, consent),) * len(tabled)
+    return tuple(passes(book, ballots, e, book.consent[e]) for e in tabled)
 
 
 # --- injects --------------------------------------------------------------------------
@@ -113,8 +128,18 @@ def can_fire(s: Session, spec: InjectSpec) -> bool:
 
 
 def draw(s: Session, spec: InjectSpec) -> bool:
-    """The chance draw, from the session's one seeded random source (none when chance is 1)."""
-    return spec.chance >= 1 or s.rng.random() < spec.chance
+    """The chance draw, from the session's one seeded random source (none when chance is 1).
+
+    The n-th draw for an inject is a function of the seed, the inject and n (see
+    :mod:`exercise.engine.chance`), so draws do not depend on what else was drawn.
+    """
+    if spec.chance >= 1:
+        return True
+    attempt = s.attempts[spec.id] = s.attempts[spec.id] + 1
+    hit = unit(s.draw_base, (spec.index << 32) ^ attempt) < spec.chance
+    if s.draw_log is not None:
+        s.draw_log.append((spec.id, attempt, spec.chance, hit))
+    return hit
 
 
 def fire_inject(s: Session, spec: InjectSpec, by: str) -> None:
@@ -127,6 +152,12 @@ def fire_inject(s: Session, spec: InjectSpec, by: str) -> None:
         shift_track(s, track, delta, cause)
         if s.collapse_reason:
             return
+    if spec.values:
+        s.own("values")
+    if spec.stances:
+        s.own("stances")
+    if spec.walk_away:
+        s.own("walk_away")
     for party, element, delta in spec.values:
         old = s.values[party].get(element, 0)
         new = round(old + delta, PLACES)
@@ -161,6 +192,7 @@ def fire_inject(s: Session, spec: InjectSpec, by: str) -> None:
 
 def untable(s: Session, element: str) -> None:
     """Take a withdrawn element out of the tabled package and out of the ballots cast."""
+    s.version += 1
     s.tabled = tuple(e for e in s.tabled if e != element)
     if s.book.package_voting:
         s.ballots.clear()  # the package changed: ballots on the old one no longer count
@@ -204,23 +236,16 @@ def open_voting(s: Session) -> None:
 
 def resolve_round(s: Session) -> None:
     """Resolution: adopt or reject what was tabled, then check the conditional injects."""
-    book = s.book
-    s.emit(
-        EventKind.VOTES_REVEALED,
-        ballots={p: {k: str(v) for k, v in b.items()} for p, b in s.ballots.items()},
-    )
+    revealed = ({p: {k: str(v) for k, v in b.items()} for p, b in s.ballots.items()}
+                if s.record_events else None)  # a simulation keeps no events
+    s.emit(EventKind.VOTES_REVEALED, ballots=revealed)
     adopted: list[str] = []
     rejected: list[str] = []
-    package_passes = False
-    if book.package_voting:
-        consent = tuple(dict.fromkeys(p for e in s.tabled for p in book.consent[e]))
-        package_passes = passes(s, PACKAGE, consent)
-    for element in s.tabled:
+    for element, ok in zip(s.tabled, verdicts(s.book, s.tabled, s.ballots), strict=True):
         if s.collapse_reason:
             break
         if s.status[element] is not Status.OPEN:
             continue
-        ok = package_passes if book.package_voting else passes(s, element, book.consent[element])
         if ok:
             adopt(s, element)
             adopted.append(element)

@@ -7,11 +7,11 @@ lives in :mod:`exercise.engine.phases`.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from exercise.engine.chance import DRAW_SALT, mix
 from exercise.engine.events import Event, EventKind
 from exercise.engine.moves import Ballot
 from exercise.engine.phases import Phase, Trigger
@@ -71,7 +71,8 @@ class Session:
     def __init__(self, book: Rulebook, seed: int, *, record_events: bool = True):
         self.book = book
         self.seed = seed
-        self.rng = random.Random(seed)
+        self.draw_base = mix(seed, DRAW_SALT)  # the game's one random source (see chance.py)
+        self.draw_log: list[tuple[str, int, float, bool]] | None = None
         self.record_events = record_events
         self.round = 0
         self.proposer: str | None = None
@@ -89,19 +90,59 @@ class Session:
         self.scores: dict[str, float] = dict.fromkeys(book.voters, 0)
         self.fired: list[str] = []
         self.fire_count = dict.fromkeys(book.injects, 0)
+        self.attempts = dict.fromkeys(book.injects, 0)  # chance draws made, per inject
+        self.shared: set[str] = set()  # containers shared with another session (copy on write)
         self.signed = dict.fromkeys(book.voters, False)
         self.history: list[RoundRecord] = []
         self.outcome: Outcome | None = None
         self.collapse_reason: str | None = None
         self.stop_reason: str | None = None
         self.events: list[Event] = []
+        self.version = 0  # counts every change a player can see (not secret ballots)
+        self.bot_view: Any = None  # computer players' shared view at some version
+
+    def copy(self, seed: int) -> Session:
+        """A new session in this state, for another game (``seed``), with no history.
+
+        Values, stances and walk-aways change only when an inject says so; they are
+        shared with this session and copied by the rules just before a change.
+        """
+        other = Session.__new__(Session)
+        other.__dict__.update(self.__dict__)
+        other.seed = seed
+        other.draw_base = mix(seed, DRAW_SALT)
+        other.draw_log = None
+        other.ballots = {p: dict(b) for p, b in self.ballots.items()}
+        for name in ("status", "rejections", "adopted_in", "tracks", "scores", "fire_count",
+                     "attempts", "signed"):
+            setattr(other, name, dict(getattr(self, name)))
+        other.fired = list(self.fired)
+        other.history = []
+        other.events = []
+        other.bot_view = None
+        other.shared = {"values", "stances", "walk_away"}
+        return other
+
+    def own(self, name: str) -> None:
+        """Copy a shared container before changing it (values, stances or walk_away)."""
+        if name in self.shared:
+            self.shared.discard(name)
+            current = getattr(self, name)
+            setattr(self, name, {k: dict(v) if isinstance(v, dict) else v
+                                 for k, v in current.items()})
 
     def fire(self, trigger: Trigger) -> None:
         """Move to the next phase; replaced by the phase machine when one is attached."""
         raise RuntimeError("no phase machine is attached to this session")
 
     def emit(self, kind: EventKind, audience: tuple[str, ...] | None = None, **data: Any) -> None:
-        """Record an event (skipped when a simulation does not keep events)."""
+        """Record an event (skipped when a simulation does not keep events).
+
+        Every change to the state goes with an event, so this is also where the
+        version a computer player caches against moves on.
+        """
+        if kind is not EventKind.VOTE_CAST:
+            self.version += 1
         if self.record_events:
             self.events.append(Event(kind, self.round, data, audience))
 

@@ -57,7 +57,7 @@ async def test_resume_in_the_terminal_continues_exactly_where_the_log_stops(tmp_
             if game.phase is Phase.PROPOSAL and not isinstance(app.screen, TableScreen):
                 await pilot.press("x")
                 await settle(pilot, 4)
-        before = (game.round, game.phase, game.voted(), game.session.rng.getstate())
+        before = (game.round, game.phase, game.voted(), dict(game.session.attempts))
     # The app is gone, as after a closed laptop lid; the log is all that is left.
     restored = resume(log)
     again = ExerciseApp(restored=restored, bot_delay=0.0, live_clock=False, clock=lambda: 0.0)
@@ -65,7 +65,7 @@ async def test_resume_in_the_terminal_continues_exactly_where_the_log_stops(tmp_
         await settle(pilot)
         screen = table(again)
         game = screen.conductor.game
-        after = (game.round, game.phase, game.voted(), game.session.rng.getstate())
+        after = (game.round, game.phase, game.voted(), dict(game.session.attempts))
         assert after[:2] == before[:2]
         assert set(before[2]) <= set(after[2])  # computer seats may have voted since
         assert any(n.startswith("Resumed: Resumed cut.jsonl") for n in again.notices)

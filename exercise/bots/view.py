@@ -1,0 +1,120 @@
+"""What every seat can see, worked out once per change of the game and shared by all bots.
+
+A computer player weighs public stances, statuses, rejections and tracks. Those only
+change when the game does (the session's ``version`` counts the changes), so the
+derived numbers — each element's stance-based acceptance chances, the room's lean,
+the danger its track changes carry, which required parties oppose it — are computed
+lazily, once per version, for every seat to read. A simulation of ten thousand games
+depends on this; a single game in the terminal barely notices it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from exercise.engine.rulebook import Rulebook
+    from exercise.engine.session import Session
+
+STANCE_ACCEPT = {"support": 0.85, "neutral": 0.55, "oppose": 0.15}
+STANCE_LEAN = {"support": 1.0, "neutral": 0.0, "oppose": -1.0}
+
+
+def danger(book: Rulebook, tracks: dict[str, float],
+           deltas: tuple[tuple[str, float], ...]) -> float:
+    """How far a set of track changes pushes toward collapse (0 = not at all)."""
+    risk = 0.0
+    for track, delta in deltas:
+        spec = book.tracks[track]
+        if spec.collapse_at is None or not delta:
+            continue
+        toward = delta if spec.rising else -delta
+        if toward <= 0:
+            continue
+        distance = abs(spec.collapse_at - tracks[track])
+        risk += 3.0 if distance <= toward else toward / distance  # 3: this alone ends the talks
+    return risk
+
+
+class PublicView:
+    """The public state of one game at one version, with lazily derived numbers."""
+
+    __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_reject", "book", "session",
+                 "version")
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.book = session.book
+        self.version = session.version
+        self._acc: dict[str, tuple[list[float], float]] = {}
+        self._lean: dict[str, float] = {}
+        self._reject: dict[str, float] = {}
+        self._adopt: dict[str, float] = {}
+        self._opposed: dict[str, frozenset[str]] = {}
+        self._key: tuple[object, ...] | None = None
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Everything a seat's judgement can depend on, as one hashable value.
+
+        Two games in the same public state (and the same injects fired, which decide the
+        private values) give every seat the same noise-free judgement, so a simulation
+        can remember judgements across its games by this key.
+        """
+        if self._key is None:
+            s = self.session
+            self._key = (s.round, s.state, s.tabled, tuple(s.status.values()),
+                         tuple(s.rejections.values()), tuple(s.tracks.values()),
+                         tuple(s.fire_count.values()))
+        return self._key
+
+    def acceptance(self, element: str) -> tuple[list[float], float]:
+        """Each voter's stance-based chance of accepting, in voter order, and their sum."""
+        found = self._acc.get(element)
+        if found is None:
+            stances = self.session.stances[element]
+            chances = [STANCE_ACCEPT.get(stances.get(v, ""), 0.5) for v in self.book.voters]
+            found = self._acc[element] = (chances, sum(chances))
+        return found
+
+    def lean(self, element: str) -> float:
+        """The sum of every voter's public lean on an element (support 1, oppose -1)."""
+        found = self._lean.get(element)
+        if found is None:
+            stances = self.session.stances[element]
+            found = self._lean[element] = sum(STANCE_LEAN.get(stances.get(v, ""), 0.0)
+                                              for v in self.book.voters)
+        return found
+
+    def reject_risk(self, element: str) -> float:
+        """The danger of rejecting an element (its on_reject track changes)."""
+        found = self._reject.get(element)
+        if found is None:
+            found = self._reject[element] = danger(self.book, self.session.tracks,
+                                                   self.book.on_reject[element])
+        return found
+
+    def adopt_risk(self, element: str) -> float:
+        """The danger of adopting an element (its effects on tracks)."""
+        found = self._adopt.get(element)
+        if found is None:
+            found = self._adopt[element] = danger(self.book, self.session.tracks,
+                                                  self.book.effects[element])
+        return found
+
+    def opposed_by(self, element: str) -> frozenset[str]:
+        """The required signers who publicly oppose an element."""
+        found = self._opposed.get(element)
+        if found is None:
+            stances = self.session.stances[element]
+            found = self._opposed[element] = frozenset(
+                p for p in self.book.required if stances.get(p) == "oppose")
+        return found
+
+
+def view_of(session: Session) -> PublicView:
+    """The session's public view at its current version (shared by every seat)."""
+    view = session.bot_view
+    if view is None or view.version != session.version:
+        view = session.bot_view = PublicView(session)
+    return view

@@ -1,0 +1,1 @@
+"""exercise simulate: thousands of computer-only games, and what they say about a scenario."""

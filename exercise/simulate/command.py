@@ -1,0 +1,112 @@
+"""``exercise simulate``: read the arguments, run the games, print the findings."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from exercise import catalog
+from exercise.headless import UsageError, parse_personas
+from exercise.scenario.problems import ScenarioError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+MAX_GAMES = 10_000_000
+MAX_JOBS = 256
+
+
+def _fail(message: str) -> int:
+    print(f"exercise simulate: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def simulate_command(args: Any) -> int:
+    """Run ``exercise simulate``; return the exit status."""
+    from exercise.engine.rulebook import Rulebook
+    from exercise.scenario.loading import check_text
+    from exercise.simulate.report import personas_in_play, render, summarise
+    from exercise.simulate.runner import simulate
+
+    if not 1 <= args.games <= MAX_GAMES:
+        return _fail(f"-n/--games must be between 1 and {MAX_GAMES:,}, got {args.games:,}")
+    jobs = args.jobs if args.jobs else (os.cpu_count() or 1)
+    if not 1 <= jobs <= MAX_JOBS:
+        return _fail(f"--jobs must be between 1 and {MAX_JOBS} (0: one per core), "
+                     f"got {args.jobs}")
+    try:
+        path = catalog.resolve(args.scenario)
+    except catalog.UnknownScenario as exc:
+        return _fail(str(exc))
+    try:
+        source = path.read_bytes()
+    except OSError as exc:
+        return _fail(f"cannot read {path}: {exc.strerror}")
+    checked = check_text(source, str(path))
+    if checked.scenario is None:
+        print(ScenarioError(checked.errors or checked.problems), file=sys.stderr)
+        return EXIT_PROBLEMS
+    scenario = checked.scenario
+    try:
+        overrides = parse_personas(args.personas, scenario)
+    except UsageError as exc:
+        return _fail(str(exc))
+    book = Rulebook(scenario)
+    personas = personas_in_play(book, overrides)
+
+    started = time.perf_counter()
+    with _progress(args.games, enabled=not args.quiet and sys.stderr.isatty()) as advance:
+        tally = simulate(book, args.games, args.seed, personas=overrides, jobs=jobs,
+                         source=(source, str(path)), on_progress=advance)
+    took = time.perf_counter() - started
+    summary = summarise(book, tally, seed=args.seed, personas=personas)
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print(render(summary), end="")
+    sys.stdout.flush()
+    if not args.quiet:
+        rate = args.games / took if took > 0 else float("inf")
+        print(f"{args.games:,} games in {took:.2f} s ({rate:,.0f} games/s, "
+              f"{jobs} process{'es' if jobs != 1 else ''})", file=sys.stderr)
+    return EXIT_OK
+
+
+class _progress:
+    """A progress bar on stderr (when it is a terminal), advanced with games done."""
+
+    def __init__(self, total: int, *, enabled: bool):
+        self.total = total
+        self.enabled = enabled
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+                                  TimeRemainingColumn(), console=Console(stderr=True),
+                                  transient=True)
+        self._progress.start()
+        self._task = self._progress.add_task("games", total=self.total)
+        return self._advance
+
+    def _advance(self, done: int) -> None:
+        self._progress.update(self._task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+__all__ = ["simulate_command"]
