@@ -20,3 +20,5 @@ diagram:
 bench:
 	python benchmarks/bench_cli.py
 	python benchmarks/bench_tui.py
+	python benchmarks/bench_sessions.py
+	python benchmarks/bench_simulate.py

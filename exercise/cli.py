@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Play many computer-only games of a scenario with the same rules and computer "
             "players as play and run, and show what an author needs to balance it: outcome "
-            "rates with 95%% confidence intervals, rounds played, each element's adoption, "
+            "rates with 95% confidence intervals, rounds played, each element's adoption, "
             "rejections and who withheld consent, each delegation's signing rate and score "
             "against its walk-away, how often each inject fired, where the tracks ended, "
             "and the deal analysis for comparison, with warnings an author can act on. "

@@ -2,10 +2,12 @@
 
 It sees what its seat may see: its own private values and walk-away, the public
 stances, statuses, rejections and tracks, and the round. It never reads another
-party's values or an unrevealed ballot. Each judgement gets a little noise drawn
-from a hash of (seed, party, round, element, kind), so the same seed gives the same
-decisions whatever order they are asked in, and the game's own random source (which
-draws the injects' chances) is never touched.
+party's values or an unrevealed ballot. Its noise is drawn from a hash of (seed,
+party, round, what is drawn), never from a running random stream: a proposal's
+worth of each element gets its own draw; a seat's ballots in a round share one draw,
+its mood, which moves every margin alike. So the same seed gives the same decisions
+whatever order they are asked in, and the game's own random source (which draws the
+injects' chances) is never touched.
 
 The same code plays in the terminal, in `exercise run` and in `exercise simulate`.
 It is written for the last: public numbers come from a view shared by every seat
