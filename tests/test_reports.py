@@ -126,6 +126,34 @@ def test_csv_and_json_give_one_row_per_party_per_vote(session_log):
     assert {r["ballot"] for r in rows} <= {"accept", "reject", "abstain"}
 
 
+def test_vote_rows_follow_the_scenarios_order_of_delegations(tmp_path):
+    """A grader reads each round's rows delegation by delegation, in the scenario's order,
+    whatever order the ballots were cast in."""
+    from exercise.conduct import Conductor, SeatPlan
+    from exercise.engine import CallVote, Table, Vote
+
+    path = {e.name: e.path for e in catalog.bundled()}["tutorial"]
+    scenario = load_scenario(path)
+    conductor = Conductor(scenario, {}, 1)
+    for pid in list(conductor.seats):
+        conductor.seats[pid] = SeatPlan(pid, human=True)
+    log_path = tmp_path / "session.jsonl"
+    begin_log(conductor, path, path=log_path)
+    game = conductor.game
+    tabled = tuple(game.tableable()[:1])
+    conductor.push(Table(game.proposer or "", tabled), "human")
+    conductor.push(CallVote(), "facilitator")
+    cast = list(reversed(game.awaiting()))
+    for party in cast:
+        conductor.push(Vote(party, dict.fromkeys(tabled, "accept")), "human")
+    assert conductor.log is not None
+    conductor.log.close()
+    rows = list(csv.DictReader(io.StringIO(render_report(rebuild(log_path), "csv"))))
+    order = [p.id for p in scenario.voters]
+    assert cast != order
+    assert [r["party"] for r in rows] == order
+
+
 def test_markdown_report_has_every_section(session_log):
     """The report covers what an HSEEP after-action report does, and the notes."""
     text = render_report(rebuild(session_log), "md")

@@ -205,8 +205,10 @@ def build_report(restored: Restored) -> Report:
             points.append(value)
         series[track.id] = points
     votes = []
+    seat_order = {p.id: i for i, p in enumerate(scenario.parties)}
     for history in game.history:
-        for party, ballot in history.ballots.items():
+        for party, ballot in sorted(history.ballots.items(),
+                                    key=lambda item: seat_order.get(item[0], len(seat_order))):
             for target, choice in ballot.items():
                 passed = target in history.adopted or (
                     target == "package" and bool(history.adopted))
