@@ -310,7 +310,7 @@ class Game:
         votes = move.votes
         if len(votes) == len(targets) and all(t in votes for t in targets):
             return
-        want = " ".join(f"{t}: accept|reject|abstain" for t in targets)
+        want = ", ".join(f"{t}: accept|reject|abstain" for t in targets)
         given = set(votes)
         missing = [t for t in targets if t not in given]
         extra = sorted(given - set(targets))
