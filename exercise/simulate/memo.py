@@ -318,12 +318,7 @@ class Simulator:
                         row = template.copy()
                         for i, ballot in unsettled:
                             row[i] = settle(ballot, mine[i])
-                        cast = tuple(row)
-                        same = by.get(cast)
-                        if same is None:
-                            by[cast] = [g]
-                        else:
-                            same.append(g)
+                        by.setdefault(tuple(row), []).append(g)
                     for cast, same in by.items():
                         verdict = node.tally.get(cast) or self._verdicts(node, cast)
                         moving.append((node, verdict, cast, same))
@@ -334,11 +329,7 @@ class Simulator:
                     by = {}
                     for g in games:
                         chosen = player.settle_proposal(shell, proposal, bases[g][i]) or None
-                        same = by.get(chosen)
-                        if same is None:
-                            by[chosen] = [g]
-                        else:
-                            same.append(g)
+                        by.setdefault(chosen, []).append(g)
                     for chosen, same in by.items():
                         moving.append((node, chosen, None, same))
         return batch
