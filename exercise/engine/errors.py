@@ -14,11 +14,13 @@ class IllegalMoveError(EngineError, ValueError):
 
     Attributes:
         move: the refused move.
+        reason: what is wrong with it, in plain words.
         expected: what the engine was waiting for, in plain words.
     """
 
     def __init__(self, message: str, *, move: Any = None, expected: str = ""):
         self.move = move
+        self.reason = message
         self.expected = expected
         text = message if not expected else f"{message}; expected {expected}"
         super().__init__(text)

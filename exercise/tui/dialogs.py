@@ -7,6 +7,8 @@ is legal and explains the rest.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,6 +40,22 @@ def value_label(value: float) -> str:
     """An element's worth to the viewer, in words and sign."""
     return f"{value:+g} for you" if value else "0 for you"
 
+
+
+def _refusal(exc: IllegalMoveError, conductor: Conductor) -> str:
+    """Why the engine refused a move, for the screen: elements by their titles. (What it
+    expected instead is already what the dialog offers.)"""
+    text = exc.reason
+    for element in conductor.scenario.elements:
+        text = text.replace(f"'{element.id}'", f"“{element.title}”")
+    return f"⚠ {text}"
+
+
+def _warn(screen: ModalScreen[Any], text: str) -> None:
+    """Show what is wrong with the dialog's move (the line takes no room until then)."""
+    problem = screen.query_one("#problem", Static)
+    problem.update(text)
+    problem.display = True
 
 class ProposalDialog(ModalScreen[Move | None]):
     """The proposer chooses what to table, or passes. Only legal elements can be chosen."""
@@ -75,8 +93,8 @@ class ProposalDialog(ModalScreen[Move | None]):
                                              element.id))
             yield SelectionList[str](*options, id="choices")
             if blocked:
-                yield Static("Not available now:\n" + "\n".join(blocked), id="blocked",
-                             classes="hint")
+                with VerticalScroll(id="blocked"):
+                    yield Static("Not available now:\n" + "\n".join(blocked), classes="hint")
             yield Static("Tabling: nothing yet — space selects the highlighted element",
                          id="picked", classes="hint")
             yield Static("", id="problem", classes="problem")
@@ -100,7 +118,7 @@ class ProposalDialog(ModalScreen[Move | None]):
         try:
             self.conductor.game.check(move)
         except IllegalMoveError as exc:
-            self.query_one("#problem", Static).update(f"⚠ {exc}")
+            _warn(self, _refusal(exc, self.conductor))
             return
         self.dismiss(move)
 
@@ -108,8 +126,7 @@ class ProposalDialog(ModalScreen[Move | None]):
         """Table the selected elements."""
         chosen = tuple(self.query_one("#choices", SelectionList).selected)
         if not chosen:
-            self.query_one("#problem", Static).update(
-                "⚠ Select at least one element (space), or pass (x).")
+            _warn(self, "⚠ Select at least one element (space), or pass (x).")
             return
         order = [e.id for e in self.conductor.scenario.elements]
         self._try(Table(self.party, tuple(sorted(chosen, key=order.index))))
@@ -242,13 +259,13 @@ class VoteDialog(ModalScreen[Move | None]):
         if missing:
             names = ", ".join("the package" if t == PACKAGE else
                               self.conductor.scenario.element(t).title for t in missing)
-            self.query_one("#problem", Static).update(f"⚠ Choose a vote on: {names}")
+            _warn(self, f"⚠ Choose a vote on: {names}")
             return
         move = Vote(self.party, {t: b for t, b in ballots.items() if b is not None})
         try:
             self.conductor.game.check(move)
         except IllegalMoveError as exc:
-            self.query_one("#problem", Static).update(f"⚠ {exc}")
+            _warn(self, _refusal(exc, self.conductor))
             return
         self.dismiss(move)
 

@@ -195,6 +195,31 @@ async def test_an_illegal_move_is_a_notice_not_a_traceback():
         assert screen.conductor.game.phase is Phase.PROPOSAL
 
 
+async def test_the_proposal_dialog_fits_80x24_and_names_what_it_refuses():
+    """Berlin's long list at 80×24: the choices scroll, what is being tabled and the
+    buttons stay on screen, and tabling two elements that exclude each other is refused
+    in the elements' titles, with the dialog still open and nothing changed."""
+    app = make_app("berlin-2025", ["ukraine"], seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table(app).conductor.game.proposer == "ukraine"
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("down", "space", "down", "space")  # the army of 800,000 and the cap
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Tabling (2 of at most 3)" in text and "Table selected (t)" in text
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ProposalDialog)
+        text = screen_text(app)
+        assert "“Peacetime army of about 800,000” and “Cap on Ukraine's armed forces”" in text
+        assert "exclude each other" in text
+        assert "army-800k" not in text
+        assert table(app).conductor.game.phase is Phase.PROPOSAL
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
 async def test_the_table_fits_small_and_large_terminals(size):
     """At 80×24 the table shows the elements, the parties, a track and the footer keys."""
