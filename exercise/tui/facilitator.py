@@ -43,11 +43,13 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
     """Everything the facilitator can do, one key away from the table."""
 
     BINDINGS = [
-        Binding("i", "fire", "Fire inject", id="fire"),
-        Binding("space", "toggle_timer", "Pause/resume timer", id="timer"),
-        Binding("plus,equals_sign", "extend", "+1 minute", id="extend"),
-        Binding("r", "ratify", "Call ratification", id="ratify"),
-        Binding("x", "end", "End exercise", id="end"),
+        Binding("i", "fire", "Fire", id="fire", tooltip="Fire the highlighted inject"),
+        Binding("space", "toggle_timer", "Pause/resume", id="timer",
+                tooltip="Pause or resume the discussion timer"),
+        Binding("plus,equals_sign", "extend", "+1 min", id="extend",
+                tooltip="Give the discussion one more minute"),
+        Binding("r", "ratify", "Ratify", id="ratify", tooltip="Call ratification now"),
+        Binding("x", "end", "End", id="end", tooltip="End the exercise"),
         Binding("n", "note", "Note", id="note"),
         Binding("escape,f", "close", "Back", id="close"),
     ]
@@ -66,7 +68,7 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
             yield Static(self.timer.describe(), id="timer-state")
             with Horizontal(id="console-body"):
                 with Vertical(id="deck-pane"):
-                    yield Label("Inject deck (i fires the highlighted card)", classes="pane-title")
+                    yield Label("Inject deck — i fires", classes="pane-title")
                     options = []
                     for iid in game.available_injects():
                         inject = scenario.inject(iid)

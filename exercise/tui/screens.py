@@ -53,10 +53,10 @@ class SeatScreen(HelpfulScreen):
     CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
 
     BINDINGS = [
-        Binding("space", "toggle_seat", "Person/computer", id="toggle"),
+        Binding("space", "toggle_seat", "Seat", id="toggle"),
         Binding("c", "persona", "Persona", id="persona"),
-        Binding("s", "solo", "Solo as this", id="solo"),
-        Binding("a", "all_computer", "All computer", id="all-computer"),
+        Binding("s", "solo", "Solo", id="solo"),
+        Binding("a", "all_computer", "All CPU", id="all-computer"),
         Binding("enter", "start", "Start", id="start", priority=True),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("escape", "back", "Back", id="back"),
