@@ -50,11 +50,15 @@ class _Parser(argparse.ArgumentParser):
                               f"Run '{self.prog} --help' for the options.\n")
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+
+
+def _positive_int(text: str) -> int:
+    value = _whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {value}")
     return value
@@ -177,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     sm.add_argument("scenario", metavar="SCENARIO", help="a scenario file or bundled name")
-    sm.add_argument("-n", "--games", type=_positive_int, default=1000, metavar="GAMES",
+    sm.add_argument("-n", "--games", type=_whole_number, default=1000, metavar="GAMES",
                     help="how many games (default 1000)")
     sm.add_argument("--seed", type=_positive_int, default=0,
                     help="the first game's seed (default 0)")

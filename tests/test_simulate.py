@@ -328,6 +328,7 @@ def test_personas_on_the_command_line_change_the_games(capsys):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["-n", "0"], "-n/--games must be between 1 and 10,000,000, got 0"),
+    (["-n", "-5"], "-n/--games must be between 1 and 10,000,000, got -5"),
     (["-n", "many"], "expected a whole number, got 'many'"),
     (["--jobs", "-2"], "expected a number ≥ 0, got -2"),
     (["--jobs", "1000"], "--jobs must be between 1 and 256"),

@@ -17,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from exercise.tui.help import binding_keys
+from exercise.tui.help import shown_bindings
 from exercise.tui.picker import PickerScreen
 
 # The engine, pydantic and the other screens load after the first frame (see picker.py):
@@ -285,10 +285,9 @@ class ExerciseApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: the current screen's actions, then the usual ones."""
-        for key, description in binding_keys(screen):
-            active = screen.active_bindings[key]
-            action = active.binding.action
-            node = active.node
+        for active in shown_bindings(screen):
+            action, description = active.binding.action, active.binding.description
+            key, node = self.get_key_display(active.binding), active.node
 
             def run(action: str = action, node: object = node) -> None:
                 self.call_later(self.run_action, action, node)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label
@@ -64,14 +64,16 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+def shown_bindings(screen: Screen[Any]) -> list[ActiveBinding]:
+    """Every binding the screen shows now."""
+    return [active for active in screen.active_bindings.values()
+            if active.binding.show and active.binding.description and active.enabled]
+
+
 def binding_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
-    """(key, description) for every binding the screen shows now."""
-    out = []
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if binding.show and binding.description and active.enabled:
-            out.append((key, binding.description))
-    return out
+    """(key as typed, description) for every binding the screen shows now."""
+    return [(screen.app.get_key_display(active.binding), active.binding.description)
+            for active in shown_bindings(screen)]
 
 
 class HelpfulScreen(Screen[None]):

@@ -178,6 +178,7 @@ async def test_help_lists_the_keys_and_the_rules():
         text = screen_text(app)
         assert "Keys here" in text and "Facilitator" in text
         assert "How a round goes" in text
+        assert "│ ? │ Help" in text and "question_mark" not in text  # keys as typed
 
 
 async def test_an_illegal_move_is_a_notice_not_a_traceback():
