@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from exercise.bots import ComputerPlayer, Decision
-from exercise.bots.personas import DEFAULT_PERSONA
+from exercise.bots.personas import DEFAULT_PERSONA, persona_for
 from exercise.engine import (
     FACILITATOR,
     Event,
@@ -101,7 +101,8 @@ class Conductor:
         self.narrator = Narrator(self.scenario)
         voters = {p.id for p in self.scenario.voters}
         for party in self.scenario.parties:  # every party has a seat, observers included
-            self.seats.setdefault(party.id, SeatPlan(party.id, human=False))
+            self.seats.setdefault(party.id, SeatPlan(party.id, human=False,
+                                                     persona=persona_for(party)))
         self.players = {
             pid: ComputerPlayer(self.game, pid, persona=plan.persona)
             for pid, plan in self.seats.items()

@@ -17,7 +17,7 @@ from typing import Any
 
 from exercise import catalog
 from exercise.bots import PERSONAS
-from exercise.bots.personas import DEFAULT_PERSONA
+from exercise.bots.personas import persona_for
 from exercise.conduct import Conductor, SeatPlan, StepKind
 from exercise.engine import (
     FACILITATOR,
@@ -219,9 +219,8 @@ def seat_plan(scenario: Scenario, bots: Iterable[str],
     personas = personas or {}
     plans = {}
     for party in scenario.parties:
-        hint = party.bot.persona if party.bot and party.bot.persona else DEFAULT_PERSONA
         plans[party.id] = SeatPlan(party.id, party.id not in computers,
-                                   personas.get(party.id, hint))
+                                   persona_for(party, personas.get(party.id)))
     return plans
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from exercise.scenario.model import Party
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +68,12 @@ PERSONAS: dict[str, Persona] = {
 }
 
 DEFAULT_PERSONA = "pragmatist"
+
+
+def persona_for(party: Party, override: str | None = None) -> str:
+    """A party's persona: the override, else the scenario's ``bot.persona`` hint, else the
+    default."""
+    if override:
+        return override
+    hint = party.bot
+    return hint.persona if hint and hint.persona else DEFAULT_PERSONA

@@ -25,7 +25,7 @@ from math import nextafter
 from statistics import median
 from typing import Any
 
-from exercise.bots.personas import DEFAULT_PERSONA, PERSONAS, Persona
+from exercise.bots.personas import PERSONAS, Persona, persona_for
 from exercise.bots.view import STANCE_LEAN, PublicView, view_of
 from exercise.engine.chance import mix, unit
 from exercise.engine.game import Game
@@ -198,6 +198,13 @@ def _profile(book: Rulebook, party: str) -> _Profile:
     return found
 
 
+
+def _on_ballot(game: Game) -> list[tuple[str, tuple[str, ...]]]:
+    """Each target of a ballot now, with the elements adopting it would adopt."""
+    tabled = game.session.tabled
+    return [(target, tabled if target == PACKAGE else (target,))
+            for target in game.book.ballot_targets(tabled)]
+
 class ComputerPlayer:
     """Plays one seat: proposes when it is the proposer, votes when voting is open."""
 
@@ -221,7 +228,7 @@ class ComputerPlayer:
         """
         spec = game.scenario.party(party)
         hint = spec.bot
-        name = persona or (hint.persona if hint and hint.persona else None) or DEFAULT_PERSONA
+        name = persona_for(spec, persona)
         self.party = party
         self.name = spec.name
         self.persona: Persona = PERSONAS[name]
@@ -451,9 +458,7 @@ class ComputerPlayer:
         return (_ACCEPT_WHY if accept else _REJECT_WHY)[top].format(track=track)
 
     def _judge_tabled(self, game: Game) -> dict[str, _Judgement]:
-        if game.book.package_voting:
-            return {PACKAGE: self._judge(game, game.session.tabled)}
-        return {e: self._judge(game, (e,)) for e in game.session.tabled}
+        return {target: self._judge(game, elements) for target, elements in _on_ballot(game)}
 
     def _vote(self, game: Game) -> Decision:
         judged = self._judge_tabled(game)
@@ -581,12 +586,8 @@ class ComputerPlayer:
     def ballot_plan(self, game: Game) -> tuple[Ballot, ...] | BallotPlan:
         """This seat's ballot before its mood: the ballot itself when the mood cannot
         change it, else a :class:`BallotPlan`."""
-        if game.book.package_voting:
-            targets: Any = (game.session.tabled,)
-        else:
-            targets = tuple((e,) for e in game.session.tabled)
         entries = []
-        for elements in targets:
+        for _, elements in _on_ballot(game):
             raw, _, noiseless = self._base_judgement(game, elements)
             entries.append(self._entry(raw, noiseless))
         if all(type(e) is Ballot for e in entries):

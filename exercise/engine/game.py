@@ -29,10 +29,9 @@ from exercise.engine.errors import (
     WrongPhaseError,
 )
 from exercise.engine.events import Event, EventKind
-from exercise.engine.machine import attach_compiled, attach_machine
+from exercise.engine.machine import attach_machine
 from exercise.engine.moves import (
     FACILITATOR,
-    PACKAGE,
     Ballot,
     CallRatification,
     CallVote,
@@ -60,7 +59,6 @@ class Game:
         seed: int = 0,
         *,
         record_events: bool = True,
-        compiled: bool = False,
     ):
         """Start an exercise: round 1's briefing runs at once and the proposer is up.
 
@@ -69,17 +67,12 @@ class Game:
                 between many games).
             seed: the seed of the session's one random source.
             record_events: keep the event record (a simulation may skip it).
-            compiled: run the phase table compiled from the machine (same rows, same rules,
-                less dispatch overhead; for simulations).
         """
         self.book = scenario if isinstance(scenario, Rulebook) else Rulebook(scenario)
         self.scenario: Scenario = self.book.scenario
         self.seed = seed
         self.session = Session(self.book, seed, record_events=record_events)
-        if compiled:
-            attach_compiled(self.session)
-        else:
-            attach_machine(self.session)
+        attach_machine(self.session)
         self.session.fire(Trigger.START)
 
     # --- reading the state ---------------------------------------------------------
@@ -157,7 +150,7 @@ class Game:
 
     def ballot_targets(self) -> tuple[str, ...]:
         """What a ballot must cover now: each tabled element, or the package."""
-        return (PACKAGE,) if self.book.package_voting else self.session.tabled
+        return self.book.ballot_targets(self.session.tabled)
 
     # --- what may be tabled ------------------------------------------------------------
 
@@ -306,7 +299,7 @@ class Game:
         if party in session.ballots:
             raise InvalidBallotError(f"{party} has already voted this round", move=move,
                                      expected=self.expected())
-        targets = (PACKAGE,) if self.book.package_voting else session.tabled
+        targets = self.ballot_targets()
         votes = move.votes
         if len(votes) == len(targets) and all(t in votes for t in targets):
             return

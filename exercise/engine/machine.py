@@ -133,18 +133,14 @@ def compile_machine(machine: Machine) -> dict[tuple[Phase, str], list[Row]]:
 
 
 def attach_compiled(session: Session) -> None:
-    """Drive ``session`` with the compiled table, with the machine's queued semantics.
-
-    A new session starts in the setup phase; a copied one keeps the phase it is in.
-    """
+    """Drive ``session``, which keeps the phase it is in, with the compiled table and the
+    machine's queued semantics."""
     global _compiled
     if _compiled is None:
-        _compiled = compile_machine(build_machine())
+        _compiled = compile_machine(rulebook_machine())
     table = _compiled
     queue: deque[str] = deque()
     running = False
-    if not hasattr(session, "state"):
-        session.state = Phase.SETUP
 
     def fire(trigger: Trigger) -> None:
         nonlocal running

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from exercise.engine.moves import PACKAGE
 from exercise.scenario.model import (
     AllOf,
     AnyOf,
@@ -190,3 +191,8 @@ class Rulebook:
     def proposer_for(self, round_number: int) -> str:
         """Who proposes in a round (the turn order wraps)."""
         return self.proposers[(round_number - 1) % len(self.proposers)]
+
+    def ballot_targets(self, tabled: tuple[str, ...]) -> tuple[str, ...]:
+        """What a ballot covers when ``tabled`` is on the table: each element, or the
+        package."""
+        return (PACKAGE,) if self.package_voting else tabled

@@ -192,7 +192,6 @@ def fire_inject(s: Session, spec: InjectSpec, by: str) -> None:
 
 def untable(s: Session, element: str) -> None:
     """Take a withdrawn element out of the tabled package and out of the ballots cast."""
-    s.version += 1
     s.tabled = tuple(e for e in s.tabled if e != element)
     if s.book.package_voting:
         s.ballots.clear()  # the package changed: ballots on the old one no longer count

@@ -35,7 +35,7 @@ from exercise.bots.player import forget
 from exercise.engine import CallVote, Game, Move, Pass, Phase, Rulebook, Table, Vote
 from exercise.engine.chance import DRAW_SALT, mix, unit
 from exercise.engine.machine import attach_compiled
-from exercise.engine.moves import PACKAGE, Ballot
+from exercise.engine.moves import Ballot
 from exercise.engine.phases import Trigger
 from exercise.engine.rules import verdicts
 from exercise.engine.session import RoundRecord, Session
@@ -115,12 +115,10 @@ class Simulator:
         self.players = {p: ComputerPlayer(self.shell, p, persona=personas.get(p))
                         for p in book.voters}
         self.nodes: dict[tuple[Any, ...], Node] = {}
-        self.created = 0  # states computed by the engine, over the simulator's life
         self._reset()
 
     def _reset(self) -> None:
         if self.nodes:
-            self.nodes = {}
             forget(self.book)
             for player in self.players.values():
                 player.reseed(player.seed)  # drop its view of a forgotten state
@@ -143,7 +141,7 @@ class Simulator:
 
     def _ballots(self, node: Node, ballots: tuple[tuple[Ballot, ...], ...]
                  ) -> dict[str, dict[str, Ballot]]:
-        targets = (PACKAGE,) if self.book.package_voting else node.session.tabled
+        targets = self.book.ballot_targets(node.session.tabled)
         return {party: dict(zip(targets, ballot, strict=True))
                 for party, ballot in zip(self.book.voters, ballots, strict=True)}
 
@@ -184,7 +182,6 @@ class Simulator:
                 # keep the states they hold; results never depend on what is remembered.
                 self._reset()
             node = self.nodes[key] = Node(session)
-            self.created += 1
         return node
 
     def _learn(self, node: Node, key: Any, seed: int, moves: Sequence[Move]) -> Leaf:
@@ -320,7 +317,7 @@ class Simulator:
                             row[i] = settle(ballot, mine[i])
                         by.setdefault(tuple(row), []).append(g)
                     for cast, same in by.items():
-                        verdict = node.tally.get(cast) or self._verdicts(node, cast)
+                        verdict = self._verdicts(node, cast)
                         moving.append((node, verdict, cast, same))
                 else:  # a proposal the proposer's noise settles
                     player, proposal = plan

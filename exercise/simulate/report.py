@@ -12,7 +12,7 @@ from typing import Any
 
 from exercise import __version__
 from exercise.analysis import analyse
-from exercise.bots.personas import DEFAULT_PERSONA
+from exercise.bots.personas import persona_for
 from exercise.engine.rulebook import Rulebook
 from exercise.simulate.stats import BINS, OUTCOMES, SCALE, Tally, layout, wilson
 
@@ -26,11 +26,8 @@ _BARS = " ▁▂▃▄▅▆▇█"
 def personas_in_play(book: Rulebook, overrides: dict[str, str]) -> dict[str, str]:
     """Each voting party's persona: the override, else the scenario's hint, else the
     default."""
-    out = {}
-    for party in book.scenario.voters:
-        hint = party.bot.persona if party.bot and party.bot.persona else DEFAULT_PERSONA
-        out[party.id] = overrides.get(party.id, hint)
-    return out
+    return {party.id: persona_for(party, overrides.get(party.id))
+            for party in book.scenario.voters}
 
 
 def _share(part: int, whole: int) -> float:

@@ -195,7 +195,7 @@ class Tally:
         """One game played any other way (its final session and round records)."""
         self.add_ending(Ending(book, session), 1, seed)
         for record in records:
-            targets = ("package",) if book.package_voting else record.tabled
+            targets = book.ballot_targets(record.tabled)
             ballots = [tuple(record.ballots[p][t] for t in targets) for p in book.voters]
             self.add_vote(vote_adds(book, record, ballots), 1)
 

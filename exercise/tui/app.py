@@ -111,6 +111,7 @@ class ExerciseApp(App[None]):
             self._show(ReplayScreen(self.replay))
             return
         if self.start_path is not None:
+            from exercise.bots.personas import persona_for
             from exercise.conduct import SeatPlan
             from exercise.guide import find_guide
             from exercise.scenario.loading import check_file
@@ -123,18 +124,11 @@ class ExerciseApp(App[None]):
             if self.start_seats is not None:
                 self.scenario_path, self.scenario = self.start_path, scenario
                 self.guide = find_guide(self.start_path)
-                plans = {p.id: SeatPlan(p.id, p.id in self.start_seats,
-                                        self._persona(p)) for p in scenario.parties}
+                plans = {p.id: SeatPlan(p.id, p.id in self.start_seats, persona_for(p))
+                         for p in scenario.parties}
                 self.start_exercise(plans)
             else:
                 self.choose_scenario(self.start_path, scenario)
-
-    @staticmethod
-    def _persona(party: object) -> str:
-        from exercise.bots.personas import DEFAULT_PERSONA
-
-        bot = getattr(party, "bot", None)
-        return bot.persona if bot and bot.persona else DEFAULT_PERSONA
 
     # --- moving between screens ----------------------------------------------------------
 

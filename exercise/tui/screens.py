@@ -23,7 +23,7 @@ from textual.widgets import (
 )
 
 from exercise.bots import PERSONAS
-from exercise.bots.personas import DEFAULT_PERSONA
+from exercise.bots.personas import persona_for
 from exercise.conduct import Conductor, SeatPlan
 from exercise.engine import OutcomeKind, Status
 from exercise.narration import outcome_reason
@@ -66,9 +66,7 @@ class SeatScreen(HelpfulScreen):
         super().__init__()
         self.scenario = scenario
         self.plans = {
-            p.id: SeatPlan(p.id, human=False,
-                           persona=(p.bot.persona if p.bot and p.bot.persona else DEFAULT_PERSONA))
-            for p in scenario.parties
+            p.id: SeatPlan(p.id, human=False, persona=persona_for(p)) for p in scenario.parties
         }
 
     def compose(self) -> ComposeResult:
