@@ -238,3 +238,30 @@ def test_session_commands_on_a_missing_file_exit_1(tmp_path, command):
     extra = ["--json"] if command in ("resume", "replay") else []
     done = run_cli(command, str(tmp_path / "nope.jsonl"), *extra)
     assert done.returncode == 1 and "no such file" in done.stderr
+
+
+def test_stepping_through_a_replay_stands_where_a_fresh_walk_would(good_log):
+    """Replay: whichever way the viewer got to a move (forwards one at a time, back, or
+    from the end), the table shows the same events and feed as a walk from the start."""
+    from exercise.sessions.restore import Stepper
+
+    restored = rebuild(good_log)
+    record, scenario = restored.record, restored.conductor.scenario
+    total = len(record.moves)
+
+    def state(stepper: Stepper) -> tuple[object, ...]:
+        c = stepper.conductor
+        return ([e.to_data() for e in c.game.events], [f.text for f in c.feed],
+                c.game.round, c.game.phase)
+
+    fresh = {}
+    for position in range(total + 1):
+        walk = Stepper(record, scenario)
+        walk.seek(position)
+        fresh[position] = state(walk)
+    assert fresh[total] == state(Stepper(record, scenario, at_end=restored.conductor))
+    stepper = Stepper(record, scenario, at_end=restored.conductor)
+    for position in [0, 1, 2, 5, 4, total, total // 2, total // 2 + 1, 0]:
+        position = min(position, total)
+        stepper.seek(position)
+        assert state(stepper) == fresh[position], position

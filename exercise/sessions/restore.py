@@ -86,29 +86,59 @@ def _plain(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k not in ("type", "n")} for e in events]
 
 
-def replay_moves(record: SessionRecord, scenario: Scenario, upto: int) -> Conductor:
-    """A conductor after the first ``upto`` logged moves (for stepping through a replay)."""
-    conductor = Conductor(scenario, _seats(record), int(record.header["seed"]))
-    count = 0
-    for item in record.records:
-        if item["type"] == "reaction" and count <= upto:
-            conductor.replay_reaction(str(item.get("text", "")))
-        if item["type"] != "move":
-            continue
-        if count >= upto:
-            break
-        conductor.replay(record.moves[count])
-        count += 1
-    return conductor
+class Stepper:
+    """Walks a logged session's moves for a replay: forwards one move at a time on the
+    same conductor, backwards by playing again from the start.
+
+    ``conductor`` stands after the first ``position`` moves and the computer players'
+    reactions that followed them.
+    """
+
+    def __init__(self, record: SessionRecord, scenario: Scenario,
+                 at_end: Conductor | None = None):
+        """Start at the beginning, or at the end with ``at_end``, a conductor already
+        rebuilt through every move (as :func:`rebuild` returns it)."""
+        self.record, self.scenario = record, scenario
+        if at_end is None:
+            self._restart()
+        else:
+            self.conductor, self.position, self._next = (
+                at_end, len(record.moves), len(record.records))
+
+    def _restart(self) -> None:
+        self.conductor = Conductor(self.scenario, _seats(self.record),
+                                   int(self.record.header["seed"]))
+        self.position = self._next = 0  # moves made; the next log record to apply
+        self._reactions()
+
+    def _reactions(self) -> None:
+        """Apply the log's records up to the next move (the reactions that followed)."""
+        records = self.record.records
+        while self._next < len(records) and records[self._next]["type"] != "move":
+            if records[self._next]["type"] == "reaction":
+                self.conductor.replay_reaction(str(records[self._next].get("text", "")))
+            self._next += 1
+
+    def seek(self, position: int) -> bool:
+        """Stand after the first ``position`` moves; True if the conductor was replaced
+        (going back), False if it only moved on."""
+        restarted = position < self.position
+        if restarted:
+            self._restart()
+        while self.position < min(position, len(self.record.moves)):
+            self.conductor.replay(self.record.moves[self.position])
+            self.position += 1
+            self._next += 1
+            self._reactions()
+        return restarted
 
 
-def rebuild(path: str | Path, *, force: bool = False, upto: int | None = None) -> Restored:
+def rebuild(path: str | Path, *, force: bool = False) -> Restored:
     """Rebuild the exercise a log records, checking the engine agrees with it move by move.
 
     Args:
         path: the session log.
         force: go on when the scenario changed since the session was logged.
-        upto: rebuild only the first ``upto`` moves (for replay).
 
     Raises:
         RestoreError: with a message for the user when the log cannot be used.
@@ -152,8 +182,6 @@ def rebuild(path: str | Path, *, force: bool = False, upto: int | None = None) -
             conductor.notes.append({k: item.get(k) for k in ("text", "round", "phase", "t")})
         if item["type"] != "move":
             continue
-        if upto is not None and count >= upto:
-            break
         logged = record.moves[count]
         count += 1
         try:

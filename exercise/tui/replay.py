@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
 from exercise.conduct import FACILITATOR, Conductor
-from exercise.sessions.restore import Restored, replay_moves
+from exercise.sessions.restore import Restored, Stepper
 from exercise.tui.help import HelpfulScreen
 from exercise.tui.widgets import ElementsTable, Feed, PartiesPanel, StatusLine, TracksPanel
 
@@ -38,7 +38,7 @@ class ReplayScreen(HelpfulScreen):
         self.scenario = restored.conductor.scenario
         self.total = len(self.record.moves)
         self.position = self.total
-        self.conductor: Conductor = restored.conductor
+        self.stepper = Stepper(self.record, self.scenario, at_end=restored.conductor)
         # The round each move was made in (from the first event it set off).
         self.move_round = []
         events = self.record.events_by_move()
@@ -63,10 +63,14 @@ class ReplayScreen(HelpfulScreen):
         self.title = f"Replay — {self.scenario.title}"
         self.show()
 
+    @property
+    def conductor(self) -> Conductor:
+        """The exercise as it stood at the current position."""
+        return self.stepper.conductor
+
     def show(self) -> None:
-        """Rebuild the table at the current position and draw it."""
-        self.conductor = replay_moves(self.record, self.scenario, self.position)
-        game = self.conductor.game
+        """Bring the exercise to the current position and draw it."""
+        afresh = self.stepper.seek(self.position)
         last = self.record.moves[self.position - 1] if self.position else None
         what = f"move {self.position} of {self.total}"
         if last is not None:
@@ -79,11 +83,7 @@ class ReplayScreen(HelpfulScreen):
         tracks = self.query_one(TracksPanel)
         tracks.show(self.conductor, width=max(10, tracks.size.width - 1 if tracks.size.width
                                               else 24))
-        feed = self.query_one(Feed)
-        feed.clear()
-        feed._shown = 0
-        feed.show(self.conductor, FACILITATOR)
-        del game
+        self.query_one(Feed).show(self.conductor, FACILITATOR, afresh=afresh)
 
     def action_step(self, delta: int) -> None:
         """One move forwards or back."""

@@ -231,10 +231,11 @@ class Feed(RichLog):
         self._shown = 0
         self._viewer = ""
 
-    def show(self, conductor: Conductor, viewer: str) -> None:
-        """Write the lines the viewer may read that are not on screen yet."""
+    def show(self, conductor: Conductor, viewer: str, *, afresh: bool = False) -> None:
+        """Write the lines the viewer may read that are not on screen yet (``afresh``:
+        every line, the conductor having been replaced)."""
         lines = conductor.feed_for(viewer)
-        if viewer != self._viewer:
+        if viewer != self._viewer or afresh:
             self.clear()
             self._shown = 0
             self._viewer = viewer
