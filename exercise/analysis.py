@@ -135,19 +135,20 @@ def analyse(
         return {p: round(sum(values.get(p, {}).get(e, 0) for e in package), 9)
                 for p in parties}
 
-    actual_set = tuple(e for e in elements if e in set(actual))
+    adopted = set(actual)
+    actual_set = tuple(e for e in elements if e in adopted)
     actual_values = value_of(actual_set)
     actual_ok = bool(actual_set) and all(actual_values[p] >= walk_away.get(p, 0) - 1e-9
                                          for p in parties)
     actual_product = math.prod(actual_values[p] - walk_away.get(p, 0) for p in parties) \
         if actual_ok else None
     nash = members(best_mask) if best is not None else None
+    nash_values = value_of(nash) if nash is not None else None
     better = None
-    if nash is not None and actual_ok:
-        nash_values = value_of(nash)
-        if all(nash_values[p] >= actual_values[p] for p in parties) and \
-                any(nash_values[p] > actual_values[p] for p in parties):
-            better = nash
+    if nash is not None and nash_values is not None and actual_ok and \
+            all(nash_values[p] >= actual_values[p] for p in parties) and \
+            any(nash_values[p] > actual_values[p] for p in parties):
+        better = nash
     return DealAnalysis(
         elements=tuple(elements),
         required=tuple(parties),
@@ -155,7 +156,7 @@ def analyse(
         signable=signable,
         nash=nash,
         nash_product=best[0] if best is not None else None,
-        nash_values=value_of(nash) if nash is not None else None,
+        nash_values=nash_values,
         actual=actual_set,
         actual_values=actual_values,
         actual_signable=actual_ok,

@@ -243,13 +243,17 @@ def drive(
     game = conductor.game
     seen = len(game.events)
 
-    def push(move: Move, by: str) -> None:
+    def flush() -> None:
+        """Pass on the events the last move set off."""
         nonlocal seen
-        conductor.push(move, by)
         if on_event:
             for event in game.events[seen:]:
                 on_event(event)
         seen = len(game.events)
+
+    def push(move: Move, by: str) -> None:
+        conductor.push(move, by)
+        flush()
 
     def automatic() -> bool:
         """One automatic step: open voting after a tabling, or one computer seat's move."""
@@ -263,15 +267,10 @@ def drive(
             return True
         if step.kind is not StepKind.COMPUTER:
             return False
-        before = len(conductor.game.events)
         decision = conductor.computer_move()
         if on_reason:
             on_reason(step.party or "", decision.reason, decision.move)
-        nonlocal seen
-        if on_event:
-            for event in game.events[before:]:
-                on_event(event)
-        seen = len(game.events)
+        flush()
         return True
 
     queue = deque(moves)

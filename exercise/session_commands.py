@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exercise.scenario.problems import ScenarioError
+
+if TYPE_CHECKING:
+    from exercise.sessions.restore import Restored
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
 
@@ -20,10 +23,23 @@ def _terminal_or_message(command: str) -> bool:
     return False
 
 
+def _open(command: str, args: Any, *, keep_logging: bool = False) -> Restored | None:
+    """The session a command works from, rebuilt from its log (resumed, to go on logging,
+    with ``keep_logging``); None, after saying why, when the log cannot be used."""
+    from exercise.sessions.restore import RestoreError, rebuild, resume
+
+    try:
+        restored = (resume if keep_logging else rebuild)(args.log, force=args.force)
+    except RestoreError as exc:
+        print(f"exercise {command}: {exc}", file=sys.stderr)
+        return None
+    for warning in restored.warnings:
+        print(f"exercise {command}: note: {warning}", file=sys.stderr)
+    return restored
+
+
 def resume_command(args: Any) -> int:
     """Continue a session from its log, in the terminal UI or (--json) headless."""
-    from exercise.sessions.restore import RestoreError, resume
-
     if args.moves and not args.json:
         print("exercise resume: --moves goes with --json (headless); in the terminal UI the "
               "people at the screen make their own moves", file=sys.stderr)
@@ -39,48 +55,33 @@ def resume_command(args: Any) -> int:
         except ScenarioError as exc:
             print(exc, file=sys.stderr)
             return EXIT_BAD_FILE
-    try:
-        restored = resume(args.log, force=args.force)
-    except RestoreError as exc:
-        print(f"exercise resume: {exc}", file=sys.stderr)
+    restored = _open("resume", args, keep_logging=True)
+    if restored is None:
         return EXIT_BAD_FILE
-    for warning in restored.warnings:
-        print(f"exercise resume: note: {warning}", file=sys.stderr)
     conductor = restored.conductor
-    if args.json:
-        from exercise.headless import drive, finish
-
-        made = sum(1 for m in restored.record.moves if m.by in ("human", "facilitator"))
-        try:
-            illegal = drive(conductor, moves[made:])
-        finally:
-            if conductor.log is not None:
-                conductor.log.close()
-        return finish(conductor.game, illegal, args.moves, as_json=True, verbose=False)
-    from exercise.tui.app import ExerciseApp
-
-    app = ExerciseApp(restored=restored, bot_delay=args.pace)
     try:
-        app.run()
+        if args.json:
+            from exercise.headless import drive, finish
+
+            made = sum(1 for m in restored.record.moves if m.by in ("human", "facilitator"))
+            illegal = drive(conductor, moves[made:])
+            return finish(conductor.game, illegal, args.moves, as_json=True, verbose=False)
+        from exercise.tui.app import ExerciseApp
+
+        ExerciseApp(restored=restored, bot_delay=args.pace).run()
+        return EXIT_OK
     finally:
         if conductor.log is not None:
             conductor.log.close()
-    return EXIT_OK
 
 
 def replay_command(args: Any) -> int:
     """Step through a session in the terminal UI, or print where it stands as JSON."""
-    from exercise.sessions.restore import RestoreError, rebuild
-
     if not args.json and not _terminal_or_message("replay"):
         return EXIT_USAGE
-    try:
-        restored = rebuild(args.log, force=args.force)
-    except RestoreError as exc:
-        print(f"exercise replay: {exc}", file=sys.stderr)
+    restored = _open("replay", args)
+    if restored is None:
         return EXIT_BAD_FILE
-    for warning in restored.warnings:
-        print(f"exercise replay: note: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(restored.conductor.game.result(), indent=2))
         return EXIT_OK
@@ -93,15 +94,10 @@ def replay_command(args: Any) -> int:
 def report_command(args: Any) -> int:
     """Write the after-action report of a session."""
     from exercise.reports import render_report
-    from exercise.sessions.restore import RestoreError, rebuild
 
-    try:
-        restored = rebuild(args.log, force=args.force)
-    except RestoreError as exc:
-        print(f"exercise report: {exc}", file=sys.stderr)
+    restored = _open("report", args)
+    if restored is None:
         return EXIT_BAD_FILE
-    for warning in restored.warnings:
-        print(f"exercise report: note: {warning}", file=sys.stderr)
     text = render_report(restored, args.format)
     if args.output:
         try:

@@ -136,9 +136,10 @@ def draw(s: Session, spec: InjectSpec) -> bool:
     if spec.chance >= 1:
         return True
     attempt = s.attempts[spec.id] = s.attempts[spec.id] + 1
-    hit = unit(s.draw_base, (spec.index << 32) ^ attempt) < spec.chance
+    detail = (spec.index << 32) ^ attempt
+    hit = unit(s.draw_base, detail) < spec.chance
     if s.draw_log is not None:
-        s.draw_log.append((spec.id, attempt, spec.chance, hit))
+        s.draw_log.append((spec.id, detail, spec.chance, hit))
     return hit
 
 

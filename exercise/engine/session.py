@@ -72,6 +72,7 @@ class Session:
         self.book = book
         self.seed = seed
         self.draw_base = mix(seed, DRAW_SALT)  # the game's one random source (see chance.py)
+        # (inject, the draw's detail, chance, hit) for each chance drawn, when a simulation asks
         self.draw_log: list[tuple[str, int, float, bool]] | None = None
         self.record_events = record_events
         self.round = 0

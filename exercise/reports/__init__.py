@@ -24,7 +24,11 @@ def vote_rows(report: Report) -> list[dict[str, object]]:
 
 def render_report(restored: Restored, fmt: str) -> str:
     """The report of a rebuilt session in one format."""
-    report = build_report(restored)
+    return render(build_report(restored), fmt)
+
+
+def render(report: Report, fmt: str) -> str:
+    """A built report in one format (build it once to write several)."""
     if fmt == "md":
         return render_markdown(report)
     if fmt == "html":
@@ -41,4 +45,4 @@ def render_report(restored: Restored, fmt: str) -> str:
     raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "build_report", "render_report", "vote_rows"]
+__all__ = ["FORMATS", "build_report", "render", "render_report", "vote_rows"]

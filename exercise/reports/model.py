@@ -90,11 +90,6 @@ class Report:
     deal: DealAnalysis
     votes: list[VoteRow]
 
-    @property
-    def finished(self) -> bool:
-        """Whether the exercise reached an outcome."""
-        return self.outcome is not None
-
     def party_name(self, pid: str) -> str:
         """A party's name."""
         return self.scenario.party(pid).name

@@ -71,11 +71,11 @@ class Leaf:
 class Branch:
     """A chance draw inside a transition: each game goes the way its own draw falls."""
 
-    __slots__ = ("attempt", "chance", "detail", "inject", "no", "yes")
+    __slots__ = ("chance", "detail", "inject", "no", "yes")
 
-    def __init__(self, inject: str, index: int, attempt: int, chance: float):
-        self.inject, self.attempt, self.chance = inject, attempt, chance
-        self.detail = (index << 32) ^ attempt  # as the engine's draw (rules.draw) makes it
+    def __init__(self, inject: str, detail: int, chance: float):
+        # ``detail`` picks the draw, as the engine's (rules.draw) logs it
+        self.inject, self.detail, self.chance = inject, detail, chance
         self.yes: Leaf | Branch | None = None
         self.no: Leaf | Branch | None = None
 
@@ -195,18 +195,14 @@ class Simulator:
             return leaf
         root = node.edges.get(key)
         if root is None:
-            inject, attempt, chance, _ = log[0]
-            root = node.edges[key] = Branch(inject, self.book.injects[inject].index, attempt,
-                                            chance)
+            root = node.edges[key] = Branch(*log[0][:3])
         place: Branch | Leaf = root
-        for i, (inject, attempt, _, hit) in enumerate(log):
+        for i, (inject, detail, _, hit) in enumerate(log):
             assert isinstance(place, Branch) and place.inject == inject and \
-                place.attempt == attempt, "the engine drew differently from the same state"
+                place.detail == detail, "the engine drew differently from the same state"
             following: Leaf | Branch = leaf
             if i + 1 < len(log):
-                nxt = log[i + 1]
-                following = (place.yes if hit else place.no) or Branch(
-                    nxt[0], self.book.injects[nxt[0]].index, nxt[1], nxt[2])
+                following = (place.yes if hit else place.no) or Branch(*log[i + 1][:3])
             if hit:
                 place.yes = place.yes or following
                 place = place.yes
