@@ -78,7 +78,6 @@ class ExerciseApp(App[None]):
         self.bot_delay = bot_delay
         self.clock = clock
         self.live_clock = live_clock
-        self.start_theme = theme
         self.scenario_path: Path | None = None
         self.scenario: Scenario | None = None
         self.conductor: Conductor | None = None
@@ -172,7 +171,7 @@ class ExerciseApp(App[None]):
 
         try:
             log = begin_log(conductor, scenario_path, path=self.log_path, mode="play")
-        except (OSError, FileExistsError) as exc:
+        except OSError as exc:
             self.notify(f"No session log could be written ({exc}); this session will not "
                         "survive a crash.", title="Session log", severity="error", timeout=12)
             return

@@ -32,6 +32,7 @@ from exercise.conduct import Conductor
 from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Table, Vote
 from exercise.engine.rulebook import Rulebook
 from exercise.scenario.model import Inject, Scenario
+from exercise.tui.widgets import VOTE_WORDS
 
 STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "is neutral on"}
 
@@ -99,9 +100,10 @@ class ProposalDialog(ModalScreen[Move | None]):
                          id="picked", classes="hint")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
-                yield Button("Table selected (t)", id="do-table", variant="primary", compact=True)
-                yield Button("Pass (x)", id="do-pass", compact=True)
-                yield Button("Back (esc)", id="do-cancel", compact=True)
+                yield Button("Table selected (t)", id="do-table",
+                             action="screen.table", variant="primary", compact=True)
+                yield Button("Pass (x)", id="do-pass", action="screen.pass_turn", compact=True)
+                yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
             yield Footer()
 
     @on(SelectionList.SelectedChanged, "#choices")
@@ -139,20 +141,8 @@ class ProposalDialog(ModalScreen[Move | None]):
         """Close without moving."""
         self.dismiss(None)
 
-    @on(Button.Pressed, "#do-table")
-    def table_from_button(self) -> None:
-        """The Table button."""
-        self.action_table()
 
-    @on(Button.Pressed, "#do-pass")
-    def pass_from_button(self) -> None:
-        """The Pass button."""
-        self.action_pass_turn()
 
-    @on(Button.Pressed, "#do-cancel")
-    def cancel_from_button(self) -> None:
-        """The Back button."""
-        self.action_cancel()
 
 
 class VoteDialog(ModalScreen[Move | None]):
@@ -200,8 +190,9 @@ class VoteDialog(ModalScreen[Move | None]):
                          classes="hint")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
-                yield Button("Cast vote (c)", id="do-cast", variant="primary", compact=True)
-                yield Button("Back (esc)", id="do-cancel", compact=True)
+                yield Button("Cast vote (c)", id="do-cast",
+                             action="screen.cast", variant="primary", compact=True)
+                yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
             yield Footer()
 
     def on_mount(self) -> None:
@@ -218,11 +209,12 @@ class VoteDialog(ModalScreen[Move | None]):
 
     def show_ballot(self) -> None:
         """The ballot so far, in words (not by colour alone)."""
-        marks = {Ballot.ACCEPT: "✔ accept", Ballot.REJECT: "✖ reject",
-                 Ballot.ABSTAIN: "· abstain", None: "? not chosen"}
         scenario = self.conductor.scenario
-        lines = [f"{marks[b]:<14} {'the package' if t == PACKAGE else scenario.element(t).title}"
-                 for t, b in self.ballots().items()]
+        lines = []
+        for target, ballot in self.ballots().items():
+            mark = VOTE_WORDS[ballot] if ballot else "? not chosen"
+            what = "the package" if target == PACKAGE else scenario.element(target).title
+            lines.append(f"{mark:<14} {what}")
         self.query_one("#ballot-summary", Static).update("Your ballot:\n" + "\n".join(lines))
 
     def ballots(self) -> dict[str, Ballot | None]:
@@ -273,15 +265,7 @@ class VoteDialog(ModalScreen[Move | None]):
         """Close without voting."""
         self.dismiss(None)
 
-    @on(Button.Pressed, "#do-cast")
-    def cast_from_button(self) -> None:
-        """The Cast button."""
-        self.action_cast()
 
-    @on(Button.Pressed, "#do-cancel")
-    def cancel_from_button(self) -> None:
-        """The Back button."""
-        self.action_cancel()
 
 
 def element_markdown(conductor: Conductor, element_id: str, viewer: str) -> str:
@@ -346,16 +330,13 @@ class InfoDialog(ModalScreen[None]):
             with VerticalScroll():
                 yield Markdown(self.markdown)
             with Horizontal(classes="buttons"):
-                yield Button("Close (enter)", id="do-close", variant="primary", compact=True)
+                yield Button("Close (enter)", id="do-close",
+                             action="screen.close", variant="primary", compact=True)
 
     def action_close(self) -> None:
         """Close the card."""
         self.dismiss(None)
 
-    @on(Button.Pressed, "#do-close")
-    def close_from_button(self) -> None:
-        """The Close button."""
-        self.dismiss(None)
 
 
 def inject_markdown(scenario: Scenario, inject: Inject) -> str:
@@ -386,17 +367,15 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="dialog", classes="dialog"):
             yield Label(self.question, classes="dialog-title")
             with Horizontal(classes="buttons"):
-                yield Button("Yes (y)", id="yes", variant="error", compact=True)
-                yield Button("No (n)", id="no", variant="primary", compact=True)
+                yield Button("Yes (y)", id="yes",
+                             action="screen.answer(True)", variant="error", compact=True)
+                yield Button("No (n)", id="no",
+                             action="screen.answer(False)", variant="primary", compact=True)
 
     def action_answer(self, yes: bool) -> None:
         """Answer."""
         self.dismiss(yes)
 
-    @on(Button.Pressed)
-    def answer_from_button(self, event: Button.Pressed) -> None:
-        """Either button."""
-        self.dismiss(event.button.id == "yes")
 
 
 class HandOver(Screen[bool]):
@@ -419,7 +398,8 @@ class HandOver(Screen[bool]):
             yield Static("Everyone else, please look away.\n\n"
                          f"{self.party_name}: press Enter when you are ready (Esc: not yet).",
                          classes="handover-hint")
-            yield Button(f"I am {self.party_name} (enter)", id="do-ready", variant="primary",
+            yield Button(f"I am {self.party_name} (enter)", id="do-ready",
+                         action="screen.ready", variant="primary",
                          compact=True)
         yield Footer()
 
@@ -431,10 +411,6 @@ class HandOver(Screen[bool]):
         """Back to the shared view."""
         self.dismiss(False)
 
-    @on(Button.Pressed, "#do-ready")
-    def ready_from_button(self) -> None:
-        """The Ready button."""
-        self.dismiss(True)
 
 
 class SeatPick(ModalScreen[str | None]):

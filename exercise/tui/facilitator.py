@@ -85,11 +85,14 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
                 with VerticalScroll(id="notes-pane"):
                     yield Markdown(self.notes(), id="notes")
             with Horizontal(classes="buttons"):
-                yield Button("Fire (i)", id="do-fire", variant="warning", compact=True)
-                yield Button("Note (n)", id="do-note", compact=True)
-                yield Button("Ratify (r)", id="do-ratify", compact=True)
-                yield Button("End (x)", id="do-end", variant="error", compact=True)
-                yield Button("Back (esc)", id="do-close", variant="primary", compact=True)
+                yield Button("Fire (i)", id="do-fire",
+                             action="screen.fire", variant="warning", compact=True)
+                yield Button("Note (n)", id="do-note", action="screen.note", compact=True)
+                yield Button("Ratify (r)", id="do-ratify", action="screen.ratify", compact=True)
+                yield Button("End (x)", id="do-end",
+                             action="screen.end", variant="error", compact=True)
+                yield Button("Back (esc)", id="do-close",
+                             action="screen.close", variant="primary", compact=True)
             yield Footer()
 
     def notes(self) -> str:
@@ -175,15 +178,6 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
         """Enter on a card fires it."""
         self.action_fire()
 
-    @on(Button.Pressed)
-    def press(self, event: Button.Pressed) -> None:
-        """The console's buttons."""
-        action = {"do-fire": self.action_fire, "do-ratify": self.action_ratify,
-                  "do-note": self.action_note,
-                  "do-end": self.action_end, "do-close": self.action_close}.get(
-            event.button.id or "")
-        if action:
-            action()
 
 
 class NoteDialog(ModalScreen[str | None]):

@@ -19,21 +19,12 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercise import catalog
-from exercise.tui.help import HelpfulScreen
+from exercise.tui.help import HelpfulScreen, app_of
 
 RESUME = "__resume__"
 
 if TYPE_CHECKING:
     from exercise.scenario.model import Scenario
-    from exercise.tui.app import ExerciseApp
-
-
-def app_of(screen: Any) -> ExerciseApp:
-    """The exercise app, typed."""
-    from exercise.tui.app import ExerciseApp
-
-    assert isinstance(screen.app, ExerciseApp)
-    return screen.app
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
@@ -28,20 +26,12 @@ from exercise.conduct import Conductor, SeatPlan
 from exercise.engine import OutcomeKind, Status
 from exercise.narration import outcome_reason
 from exercise.scenario.model import Scenario
-from exercise.tui.help import HelpfulScreen
+from exercise.tui.help import HelpfulScreen, app_of
 
 if TYPE_CHECKING:
-    from exercise.tui.app import ExerciseApp
+    pass
 
 PERSONA_ORDER = list(PERSONAS)
-
-
-def app_of(screen: Screen[Any]) -> ExerciseApp:
-    """The exercise app, typed."""
-    from exercise.tui.app import ExerciseApp
-
-    assert isinstance(screen.app, ExerciseApp)
-    return screen.app
 
 
 # --- seats -----------------------------------------------------------------------------------
@@ -78,7 +68,8 @@ class SeatScreen(HelpfulScreen):
             yield DataTable(id="seat-table", cursor_type="row")
             yield Static("", id="seat-summary")
             with Horizontal(classes="buttons"):
-                yield Button("Start (enter)", id="do-start", variant="primary", compact=True)
+                yield Button("Start (enter)", id="do-start",
+                             action="screen.start", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -146,10 +137,6 @@ class SeatScreen(HelpfulScreen):
         """Back to the picker."""
         app_of(self).show_picker()
 
-    @on(Button.Pressed, "#do-start")
-    def start_from_button(self) -> None:
-        """The Start button."""
-        self.action_start()
 
 
 # --- briefing --------------------------------------------------------------------------------
@@ -218,8 +205,10 @@ class BriefingScreen(HelpfulScreen):
                     yield Markdown(private_markdown(scenario, self.conductor.solo))
         with Horizontal(classes="buttons"):
             if self.conductor.hot_seat:
-                yield Button("Private briefs, seat by seat (r)", id="do-private", compact=True)
-            yield Button("Go to the table (enter)", id="do-begin", variant="primary", compact=True)
+                yield Button("Private briefs, seat by seat (r)", id="do-private",
+                             action="screen.private_briefs", compact=True)
+            yield Button("Go to the table (enter)", id="do-begin",
+                         action="screen.begin", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -240,13 +229,6 @@ class BriefingScreen(HelpfulScreen):
         """Each human seat reads its own private brief, after a hand-over."""
         app_of(self).hand_out_private_briefs(self.conductor)
 
-    @on(Button.Pressed)
-    def press(self, event: Button.Pressed) -> None:
-        """The buttons."""
-        if event.button.id == "do-begin":
-            self.action_begin()
-        elif event.button.id == "do-private":
-            self.action_private_briefs()
 
 
 def seat_markdown(conductor: Conductor, seat: str) -> str:
@@ -334,12 +316,6 @@ def questions_markdown(conductor: Conductor) -> str:
                                         else "(this scenario has no debrief questions)")
 
 
-def debrief_markdown(conductor: Conductor) -> str:
-    """The whole debrief as one document."""
-    return "\n\n".join((outcome_markdown(conductor), reveal_markdown(conductor),
-                         questions_markdown(conductor)))
-
-
 class DebriefScreen(HelpfulScreen):
     """Ratification and debrief: the outcome, then the reveal, then the questions."""
 
@@ -382,15 +358,15 @@ class DebriefScreen(HelpfulScreen):
             self.notify("No session log was kept, so there is nothing to report from.",
                         severity="warning")
             return
-        from exercise.reports import render_report
+        from exercise.reports import build_report, render
         from exercise.sessions.restore import RestoreError, rebuild
 
         try:
-            restored = rebuild(log.path)
+            report = build_report(rebuild(log.path))
             written = []
             for fmt in ("md", "html"):
                 target = log.path.with_suffix(f".report.{fmt}")
-                target.write_text(render_report(restored, fmt), encoding="utf-8")
+                target.write_text(render(report, fmt), encoding="utf-8")
                 written.append(str(target))
         except (RestoreError, OSError) as exc:
             self.notify(f"The report could not be written: {exc}", severity="error", timeout=10)

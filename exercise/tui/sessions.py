@@ -41,7 +41,7 @@ class ResumeList(ModalScreen[None]):
     def resume_chosen(self, event: OptionList.OptionSelected) -> None:
         """Resume the chosen session."""
         from exercise.sessions.restore import RestoreError, resume
-        from exercise.tui.app import ExerciseApp
+        from exercise.tui.help import app_of
 
         record = self.sessions[int(event.option.id or 0)]
         try:
@@ -49,8 +49,7 @@ class ResumeList(ModalScreen[None]):
         except RestoreError as exc:
             self.notify(str(exc), title="Cannot resume", severity="error", timeout=12)
             return
-        app = self.app
-        assert isinstance(app, ExerciseApp)
+        app = app_of(self)
         self.dismiss(None)
         app.continue_session(restored)
 

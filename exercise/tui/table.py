@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
 from exercise.conduct import PUBLIC, Conductor, StepKind
@@ -42,7 +41,7 @@ from exercise.tui.dialogs import (
     inject_markdown,
 )
 from exercise.tui.facilitator import ConsoleAction, FacilitatorConsole, TimerControls
-from exercise.tui.help import HelpScreen, binding_keys
+from exercise.tui.help import HelpfulScreen, app_of
 from exercise.tui.widgets import (
     ElementsTable,
     ElementStrip,
@@ -77,11 +76,6 @@ class DiscussionTimer:
         """No timer (between discussions)."""
         self.deadline = None
         self.paused_left = None
-
-    @property
-    def running(self) -> bool:
-        """A countdown is set and not paused."""
-        return self.deadline is not None and self.paused_left is None
 
     def left(self) -> float | None:
         """Seconds left (negative once over), or None without a timer."""
@@ -121,7 +115,7 @@ class DiscussionTimer:
         return f"{minutes:02d}:{seconds:02d}{suffix}"
 
 
-class TableScreen(Screen[None]):
+class TableScreen(HelpfulScreen):
     """Where the exercise is played."""
 
     CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
@@ -155,11 +149,7 @@ class TableScreen(Screen[None]):
     @property
     def exercise_app(self) -> ExerciseApp:
         """The app, typed."""
-        from exercise.tui.app import ExerciseApp
-
-        app = self.app
-        assert isinstance(app, ExerciseApp)
-        return app
+        return app_of(self)
 
     # --- layout ------------------------------------------------------------------------
 
@@ -553,10 +543,6 @@ class TableScreen(Screen[None]):
     def action_briefing(self) -> None:
         """Read the briefing again (public, plus the solo seat's private brief)."""
         self.exercise_app.show_briefing_card(self.viewer)
-
-    def action_help(self) -> None:
-        """Rules in brief and the keys of this screen."""
-        self.app.push_screen(HelpScreen(binding_keys(self)))
 
     def action_quit_exercise(self) -> None:
         """Leave, after asking."""

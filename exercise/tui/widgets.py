@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import DataTable, RichLog, Static
 
 from exercise.conduct import FACILITATOR, PUBLIC, Conductor
-from exercise.engine import Phase, Status
+from exercise.engine import Ballot, Phase, Status
 
 STATUS_MARKS = {
     Status.OPEN: "○ open",
@@ -23,7 +23,7 @@ STATUS_MARKS = {
     Status.HIDDEN: "· hidden",
 }
 STANCE_MARKS = {"support": "+", "oppose": "−", "neutral": "="}
-VOTE_WORDS = {"accept": "✔ accept", "reject": "✖ reject", "abstain": "· abstain"}
+VOTE_WORDS = {Ballot.ACCEPT: "✔ accept", Ballot.REJECT: "✖ reject", Ballot.ABSTAIN: "· abstain"}
 
 
 def short(conductor: Conductor, party: str) -> str:
