@@ -13,7 +13,7 @@ formed, and it stops (saying so) past a bound.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 MAX_PACKAGES = 4_000_000
@@ -65,7 +65,7 @@ def _order(elements: Sequence[str], requires: Mapping[str, Sequence[str]]) -> li
 def analyse(
     elements: Sequence[str],
     requires: Mapping[str, Sequence[str]],
-    excludes: Mapping[str, frozenset[str] | set[str]],
+    excludes: Mapping[str, Collection[str]],
     values: Mapping[str, Mapping[str, float]],
     walk_away: Mapping[str, float],
     required: Sequence[str],

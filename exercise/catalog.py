@@ -62,14 +62,20 @@ def resolve(name: str) -> Path:
         UnknownScenario: with a "did you mean" over the bundled names.
     """
     path = Path(name)
-    if path.is_file():
-        return path
+    try:
+        if path.is_file():
+            return path
+        present = path.exists() or path.is_symlink()
+    except OSError:
+        return path  # a name too long, a folder we may not search: the reader says which
     entries = {e.name: e.path for e in bundled()}
     if name in entries:
         return entries[name]
     stem = path.stem if path.suffix in _SUFFIXES else name
-    if stem in entries and not path.exists():
+    if stem in entries and not present:
         return entries[stem]
+    if present:
+        return path  # a folder, a FIFO, a dangling link: reading it says what is wrong
     known = ", ".join(entries) or "(none installed)"
     hint = did_you_mean(stem, entries)
     raise UnknownScenario(

@@ -35,10 +35,11 @@ from exercise.engine import (
     Table,
     Vote,
 )
+from exercise.files import FileProblem, read_input
 from exercise.narration import Narrator, outcome_reason
 from exercise.scenario.model import Scenario
 from exercise.scenario.problems import Problem, ScenarioError, did_you_mean
-from exercise.scenario.yaml_source import Document, read_yaml
+from exercise.scenario.yaml_source import MAX_BYTES, Document, read_yaml
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ILLEGAL = 0, 1, 2
 MOVE_KINDS = ("table", "pass", "vote", "inject", "ratify", "end")
@@ -152,14 +153,11 @@ def read_moves(source: bytes | str, name: str) -> list[ScriptedMove]:
 
 
 def load_moves(path: str) -> list[ScriptedMove]:
-    """Read and parse a moves file from disk."""
+    """Read and parse a moves file from disk (a regular file, within the YAML size bound)."""
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError([Problem(path, None, None, "", "no such file")]) from None
-    except OSError as exc:
-        problem = Problem(path, None, None, "", f"cannot read: {exc.strerror}")
-        raise ScenarioError([problem]) from None
+        raw = read_input(path, MAX_BYTES)
+    except FileProblem as exc:
+        raise ScenarioError([Problem(path, None, None, "", str(exc))]) from None
     return read_moves(raw, path)
 
 

@@ -137,7 +137,10 @@ class Rulebook:
         for e in scenario.elements:  # the relation is symmetric
             for other in e.excludes:
                 excludes[other].add(e.id)
-        self.excludes = {k: frozenset(v) for k, v in excludes.items()}
+        # Tuples in file order, never sets: the order excluded elements are marked (and
+        # logged) in must not depend on the process's hash seed.
+        self.excludes = {k: tuple(e for e in self.element_ids if e in v)
+                         for k, v in excludes.items()}
         self.effects = {e.id: tuple(e.effects.items()) for e in scenario.elements}
         self.on_reject = {e.id: tuple(e.on_reject.items()) for e in scenario.elements}
         self.values: dict[str, dict[str, float]] = {p: {} for p in self.party_ids}

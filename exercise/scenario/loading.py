@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from exercise.files import FileProblem, read_input
 from exercise.scenario.checks import check_references
 from exercise.scenario.model import Scenario
 from exercise.scenario.problems import Problem, ScenarioError, Severity
@@ -62,27 +63,13 @@ def check_text(source: bytes | str, name: str = "<scenario>") -> Checked:
 
 
 def check_file(path: str | Path) -> Checked:
-    """Check the scenario file at ``path``; a missing or unreadable file is a problem too."""
+    """Check the scenario file at ``path``; a missing, special or unreadable file is a
+    problem too (see :mod:`exercise.files`)."""
     name = str(path)
     try:
-        p = Path(path)
-        if p.is_dir():
-            raise IsADirectoryError(name)
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            return Checked(
-                name,
-                None,
-                (Problem(name, None, None, "", f"the file is {size:,} bytes; the limit is "
-                                               f"{MAX_BYTES:,}"),),
-            )
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        return Checked(name, None, (Problem(name, None, None, "", "no such file"),))
-    except IsADirectoryError:
-        return Checked(name, None, (Problem(name, None, None, "", "this is a folder, not a file"),))
-    except OSError as exc:
-        return Checked(name, None, (Problem(name, None, None, "", f"cannot read: {exc.strerror}"),))
+        raw = read_input(path, MAX_BYTES)
+    except FileProblem as exc:
+        return Checked(name, None, (Problem(name, None, None, "", str(exc)),))
     return check_text(raw, name)
 
 

@@ -66,6 +66,22 @@ def default_log_path(scenario_id: str) -> Path:
     return path
 
 
+class LogWriteError(Exception):
+    """The session log could not be written (a full disk, a read-only or lost folder).
+
+    The session must stop: the room may not see a move the log does not hold. The log is
+    left as it was before the failed batch, and the message (one line) says so and how
+    to go on.
+    """
+
+    def __init__(self, path: Path, reason: str, moves: int):
+        self.path, self.reason, self.moves = path, reason, moves
+        kept = f"up to move {moves}" if moves else "up to the start"
+        super().__init__(f"the session log {path} could not be written ({reason}); the session "
+                         f"stops here. It is intact {kept}: when the problem is fixed, go on "
+                         f"with: exercise resume {path}")
+
+
 class SessionLog:
     """Appends records to a session log, each batch flushed and fsynced."""
 

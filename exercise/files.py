@@ -1,0 +1,94 @@
+"""Reading a file a user named: only a regular file, within a size bound, never blocking.
+
+A scenario, a moves file or a session log is named on the command line, so it may be
+anything: a FIFO (whose ``open`` blocks until a writer comes), ``/dev/zero`` (endless),
+a folder, a dangling or looping link, a path through a folder we may not search, or a
+name longer than the system allows. Each is one sentence, raised as :class:`FileProblem`,
+within a second: the file is opened without blocking and checked with ``fstat`` before a
+byte is read, and reading stops one byte past the bound.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
+    getattr(os, "O_CLOEXEC", 0)
+
+_ERRNO_WORDS = {
+    errno.ENOENT: "no such file",
+    errno.EACCES: "permission denied: it cannot be read",
+    errno.EPERM: "permission denied: it cannot be read",
+    errno.ELOOP: "a link that loops back on itself",
+    errno.ENAMETOOLONG: "the name is too long for this system",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "this is a folder, not a file",
+    errno.ENXIO: "this is a device or socket, not a file",
+}
+
+
+class FileProblem(Exception):
+    """A named path that cannot be read as a file; the message is one sentence."""
+
+
+def _kind(mode: int) -> str | None:
+    """Why a file of this mode is not one we read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "this is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "this is a pipe (FIFO), not a file; save the content to a file first"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "this is a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "this is a socket, not a file"
+    return "this is not a regular file"
+
+
+def describe_os_error(exc: OSError, path: str | Path | None = None) -> str:
+    """An OS error in words a user can act on (no errno numbers, no traceback)."""
+    if exc.errno == errno.ENOENT and path is not None and os.path.islink(path):
+        return "a link to something that does not exist"
+    words = _ERRNO_WORDS.get(exc.errno or -1)
+    if words:
+        return words
+    return (exc.strerror or str(exc)).lower() if exc.strerror else str(exc)
+
+
+def read_input(path: str | Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them.
+
+    Raises:
+        FileProblem: when ``path`` is missing, not a regular file, unreadable or too large.
+    """
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError as exc:
+        raise FileProblem(describe_os_error(exc, path)) from None
+    try:
+        info = os.fstat(fd)
+        why = _kind(info.st_mode)
+        if why:
+            raise FileProblem(why)
+        if info.st_size > limit:
+            raise FileProblem(f"the file is {info.st_size:,} bytes; the limit is {limit:,}")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while we read it
+                raise FileProblem(f"the file is more than {limit:,} bytes; the limit is "
+                                  f"{limit:,}")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise FileProblem(describe_os_error(exc, path)) from None
+    finally:
+        os.close(fd)
