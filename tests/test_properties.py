@@ -33,7 +33,7 @@ def check_invariants(game: Game) -> None:
         assert spec.low <= s.tracks[tid] <= spec.high
     for element in adopted:
         assert all(s.status[r] is Status.ADOPTED for r in book.requires[element])
-        assert not (book.excludes[element] & adopted), "adopted elements exclude each other"
+        assert not (set(book.excludes[element]) & adopted), "adopted elements exclude each other"
     assert all(s.status[e] is Status.OPEN for e in s.tabled)
     assert len(s.tabled) <= book.max_package
     assert all(n >= 0 for n in s.rejections.values())
