@@ -215,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "with (moves already in the log are skipped)")
     rs.add_argument("--pace", type=float, default=0.8, metavar="SECONDS",
                     help="how long a computer delegation visibly takes to move (default 0.8)")
+    _scenario_option(rs)
 
     rp = sub.add_parser(
         "replay",
@@ -228,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--json", action="store_true", help="print the final state as JSON")
     rp.add_argument("--force", action="store_true",
                     help="replay even if the scenario file changed since the session")
+    _scenario_option(rp)
 
     rt = sub.add_parser(
         "report",
@@ -246,7 +248,18 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("-o", "--output", metavar="PATH", help="write to PATH (default: stdout)")
     rt.add_argument("--force", action="store_true",
                     help="report even if the scenario file changed since the session")
+    rt.add_argument("--reveal", action="store_true",
+                    help="for a session that has not ended: include what only the seats and "
+                         "the facilitator saw (private briefs, values, private injects, the "
+                         "computer seats' reasons); a finished session's report always does")
+    _scenario_option(rt)
     return parser
+
+
+def _scenario_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", metavar="PATH",
+                        help="the scenario file, when it is no longer where the log says "
+                             "(it is still checked against the log's hash)")
 
 
 def _log_options(parser: argparse.ArgumentParser) -> None:
@@ -258,7 +271,22 @@ def _log_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Everything printed goes through :class:`exercise.text.EscapingStream`: no file a
+    command reads can make it write a terminal escape sequence.
+    """
+    from exercise.text import EscapingStream
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(sys.stdout), EscapingStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command

@@ -10,6 +10,7 @@ byte is read, and reading stops one byte past the bound.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -90,5 +91,66 @@ def read_input(path: str | Path, limit: int) -> bytes:
         return b"".join(chunks)
     except OSError as exc:
         raise FileProblem(describe_os_error(exc, path)) from None
+    finally:
+        os.close(fd)
+
+
+def write_output(path: str | Path, text: str) -> None:
+    """Write a file the user asked for (a report, a schema): whole or not at all, 0600.
+
+    A regular file (or a new name) is written to a temporary file beside it, fsynced and
+    renamed over it, so a crash or a full disk never leaves half a report. Anything else
+    (``/dev/stdout``, a pipe a reader holds open) is written directly; a pipe with no
+    reader is refused at once rather than waited on.
+
+    Raises:
+        FileProblem: the file cannot be written.
+    """
+    target = Path(path)
+    data = text.encode("utf-8")
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise FileProblem(describe_os_error(exc, target)) from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise FileProblem("this is a folder, not a file")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_special(target, data)
+        return
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                     0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise FileProblem(describe_os_error(exc, target)) from None
+
+
+def _write_special(target: Path, data: bytes) -> None:
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) |
+                     getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise FileProblem("this is a pipe with no reader at the other end") from None
+        raise FileProblem(describe_os_error(exc, target)) from None
+    try:
+        os.set_blocking(fd, True)  # the reader is there: wait for it to take the data
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as exc:
+        raise FileProblem(describe_os_error(exc, target)) from None
     finally:
         os.close(fd)

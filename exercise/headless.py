@@ -290,6 +290,12 @@ def drive(
             push(scripted.move, "human")
         except IllegalMoveError as exc:
             return scripted, exc
+    if queue:  # moves left after the end: the first is illegal now, and the run says so
+        scripted = queue.popleft()
+        try:
+            push(scripted.move, "human")
+        except IllegalMoveError as exc:
+            return scripted, exc
     return None
 
 
@@ -419,16 +425,18 @@ def run_command(args: Any) -> int:
 
         try:
             opened.append(begin_log(conductor, path, path=log_path, mode="run"))
-        except OSError as exc:
-            raise UsageError(f"cannot write the session log: {exc}") from None
+        except FileExistsError:
+            raise UsageError(f"{log_path} already exists; choose a new --log path") from None
         print(f"Session log: {opened[0].path}", file=sys.stderr)
+
+    from exercise.sessions.log import LogWriteError
 
     on_event, on_reason = narration(scenario, bots) if verbose else (None, None)
     try:
         result = play(scenario, moves, bots=bots, seed=args.seed, personas=personas,
                       on_event=on_event, on_reason=on_reason,
                       log=None if args.no_log else start_log)
-    except UsageError as exc:
+    except (UsageError, LogWriteError) as exc:
         print(f"exercise run: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     finally:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exercise.scenario.problems import ScenarioError
@@ -29,13 +29,20 @@ def _open(command: str, args: Any, *, keep_logging: bool = False) -> Restored | 
     from exercise.sessions.restore import RestoreError, rebuild, resume
 
     try:
-        restored = (resume if keep_logging else rebuild)(args.log, force=args.force)
+        restored = (resume if keep_logging else rebuild)(
+            args.log, force=args.force, scenario=getattr(args, "scenario", None))
     except RestoreError as exc:
         print(f"exercise {command}: {exc}", file=sys.stderr)
         return None
     for warning in restored.warnings:
         print(f"exercise {command}: note: {warning}", file=sys.stderr)
     return restored
+
+
+def _run_app(app: Any) -> int:
+    """Run a terminal UI; its exit status is non-zero when it crashed or stopped on an error."""
+    app.run()
+    return int(app.return_code or 0)
 
 
 def resume_command(args: Any) -> int:
@@ -62,14 +69,18 @@ def resume_command(args: Any) -> int:
     try:
         if args.json:
             from exercise.headless import drive, finish
+            from exercise.sessions.log import LogWriteError
 
             made = sum(1 for m in restored.record.moves if m.by in ("human", "facilitator"))
-            illegal = drive(conductor, moves[made:])
+            try:
+                illegal = drive(conductor, moves[made:])
+            except LogWriteError as exc:
+                print(f"exercise resume: {exc}", file=sys.stderr)
+                return EXIT_BAD_FILE
             return finish(conductor.game, illegal, args.moves, as_json=True, verbose=False)
         from exercise.tui.app import ExerciseApp
 
-        ExerciseApp(restored=restored, bot_delay=args.pace).run()
-        return EXIT_OK
+        return _run_app(ExerciseApp(restored=restored, bot_delay=args.pace))
     finally:
         if conductor.log is not None:
             conductor.log.close()
@@ -87,26 +98,54 @@ def replay_command(args: Any) -> int:
         return EXIT_OK
     from exercise.tui.app import ExerciseApp
 
-    ExerciseApp(replay=restored).run()
-    return EXIT_OK
+    return _run_app(ExerciseApp(replay=restored))
+
+
+def _refuse_target(output: str, log: str) -> str | None:
+    """Why the report must not be written to ``output``, or None."""
+    from exercise.sessions.reader import is_session_log
+
+    try:
+        if os.path.exists(output) and os.path.samefile(output, log):
+            return f"{output} is the session log itself; the report would overwrite it"
+    except OSError:
+        return None
+    if is_session_log(output):
+        return (f"{output} is a session log; a report never overwrites one (choose another "
+                "name, e.g. report.md)")
+    return None
 
 
 def report_command(args: Any) -> int:
     """Write the after-action report of a session."""
+    from exercise.files import FileProblem, write_output
     from exercise.reports import render_report
+    from exercise.text import escape_controls
 
+    if args.output:
+        refused = _refuse_target(args.output, args.log)
+        if refused:
+            print(f"exercise report: {refused}", file=sys.stderr)
+            return EXIT_USAGE
     restored = _open("report", args)
     if restored is None:
         return EXIT_BAD_FILE
-    text = render_report(restored, args.format)
+    reveal = args.reveal or restored.conductor.game.is_over
+    if not reveal:
+        print("exercise report: note: this session has not ended, so the report shows only "
+              "what the public table showed; --reveal adds the private briefs, values, private "
+              "injects and the computer seats' reasons", file=sys.stderr)
+    text = escape_controls(render_report(restored, args.format, reveal=reveal))
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"exercise report: cannot write {args.output}: {exc.strerror}",
-                  file=sys.stderr)
-            return EXIT_USAGE
+            write_output(args.output, text)
+        except FileProblem as exc:
+            print(f"exercise report: cannot write {args.output}: {exc}", file=sys.stderr)
+            return EXIT_BAD_FILE
         print(f"Report written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+__all__ = ["replay_command", "report_command", "resume_command"]

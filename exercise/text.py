@@ -14,6 +14,7 @@ valid inside a JSON string, and cannot be mistaken for the control it replaces.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # C0 controls but tab and newline, DEL, and the C1 controls (U+0080-U+009F).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -46,3 +47,27 @@ def first_control(text: str, *, allow_newlines: bool = True) -> str | None:
     code = ord(found.group())
     name = _NAMES.get(code, "a control character")
     return f"{name} (U+{code:04X}) at character {found.start() + 1}"
+
+
+class EscapingStream:
+    """A text stream that writes through :func:`escape_controls`: what a command prints
+    (a problem quoting a file, a report, a title) can never carry an escape sequence.
+
+    Everything else (``isatty``, ``fileno``, ``encoding``, ...) is the wrapped stream's.
+    """
+
+    def __init__(self, stream: Any):
+        self.wrapped = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its control characters escaped; returns len(text)."""
+        self.wrapped.write(escape_controls(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        """Write each line."""
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)

@@ -22,9 +22,10 @@ def vote_rows(report: Report) -> list[dict[str, object]]:
     return [asdict(row) for row in report.votes]
 
 
-def render_report(restored: Restored, fmt: str) -> str:
-    """The report of a rebuilt session in one format."""
-    return render(build_report(restored), fmt)
+def render_report(restored: Restored, fmt: str, *, reveal: bool = True) -> str:
+    """The report of a rebuilt session in one format (see :func:`build_report` for
+    ``reveal``)."""
+    return render(build_report(restored, reveal=reveal), fmt)
 
 
 def render(report: Report, fmt: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from exercise.reports.markdown import OUTCOMES, deal_lines
+from exercise.reports.markdown import OUTCOMES, PUBLIC_NOTE, deal_lines
 from exercise.reports.model import Report
 
 STYLE = """
@@ -95,6 +95,8 @@ def render_html(report: Report) -> str:
            f"<title>After-action report: {_e(sc.title)}</title>",
            f"<style>{STYLE}</style></head><body><main>",
            f"<h1>After-action report: {_e(sc.title)}</h1>"]
+    if not report.reveal:
+        out.append(f'<p class="private">{_e(PUBLIC_NOTE.replace("`", ""))}</p>')
     seats = []
     for pid, plan in report.seats.items():
         who = "a person" if plan.get("human") else f"the computer ({plan.get('persona')})"
@@ -182,38 +184,42 @@ def render_html(report: Report) -> str:
                        f"{_e(' → '.join(_num(p) for p in points))})</figcaption>")
             out.append(chart(track.label, points, track.min, track.max, track.collapse_at))
             out.append("</figure>")
-    out.append("<h2>Scores against walk-aways</h2>")
-    rows = []
-    required = set(report.deal.required)
-    for party in sc.voters:
-        pid = party.id
-        rows.append([party.name + (" (required)" if pid in required else ""),
-                     _num(report.scores[pid]), _num(report.walk_away[pid]),
-                     _num(report.scores[pid] - report.walk_away[pid]),
-                     "yes" if report.signed[pid] else "no"])
-    out.append(_table(["Delegation", "Score", "Walk-away", "Margin", "Signed"], rows))
-    out.append("<h2>Reveal: private briefs and values</h2>")
-    header = ["Element", *[p.short or p.name for p in sc.voters]]
-    rows = [[e.title + (" ✔" if report.statuses[e.id] == "adopted" else ""),
-             *[f"{report.values[p.id].get(e.id, 0):+g}" for p in sc.voters]]
-            for e in sc.elements]
-    out.append(_table(header, rows))
-    for party in sc.parties:
-        out.append(f"<h3>{_e(party.name)}</h3><p>{_e(party.private_brief or '(none)')}</p>")
-    out.append("<h2>Deal analysis</h2>")
-    for line in deal_lines(report):
-        if line:
-            text = _e(line)
-            for marker in ("The Nash package", "The actual deal:"):
-                text = text.replace(f"**{marker}**", f"<strong>{marker}</strong>")
-            out.append(f"<p>{text}</p>")
+    if report.reveal and report.deal is not None:
+        out.append("<h2>Scores against walk-aways</h2>")
+        rows = []
+        required = set(report.deal.required)
+        for party in sc.voters:
+            pid = party.id
+            rows.append([party.name + (" (required)" if pid in required else ""),
+                         _num(report.scores[pid]), _num(report.walk_away[pid]),
+                         _num(report.scores[pid] - report.walk_away[pid]),
+                         "yes" if report.signed[pid] else "no"])
+        out.append(_table(["Delegation", "Score", "Walk-away", "Margin", "Signed"], rows))
+        out.append("<h2>Reveal: private briefs and values</h2>")
+        header = ["Element", *[p.short or p.name for p in sc.voters]]
+        rows = [[e.title + (" ✔" if report.statuses[e.id] == "adopted" else ""),
+                 *[f"{report.values[p.id].get(e.id, 0):+g}" for p in sc.voters]]
+                for e in sc.elements]
+        out.append(_table(header, rows))
+        for party in sc.parties:
+            out.append(f"<h3>{_e(party.name)}</h3><p>{_e(party.private_brief or '(none)')}</p>")
+        out.append("<h2>Deal analysis</h2>")
+        for line in deal_lines(report):
+            if line:
+                text = _e(line)
+                for marker in ("The Nash package", "The actual deal:"):
+                    text = text.replace(f"**{marker}**", f"<strong>{marker}</strong>")
+                out.append(f"<p>{text}</p>")
     out.append("<h2>Debrief questions</h2><ol>")
     out += [f"<li>{_e(q)}</li>" for q in sc.debrief.questions]
-    out.append("</ol><h2>Facilitator's observations</h2>")
-    if report.notes:
-        out.append("<ul>" + "".join(f"<li>Round {_e(n.get('round'))}, {_e(n.get('phase'))}: "
-                                    f"{_e(n.get('text'))}</li>" for n in report.notes) + "</ul>")
-    else:
-        out.append("<p>(no observations were recorded)</p>")
+    out.append("</ol>")
+    if report.reveal:
+        out.append("<h2>Facilitator's observations</h2>")
+        if report.notes:
+            out.append("<ul>" + "".join(f"<li>Round {_e(n.get('round'))}, {_e(n.get('phase'))}: "
+                                        f"{_e(n.get('text'))}</li>" for n in report.notes)
+                       + "</ul>")
+        else:
+            out.append("<p>(no observations were recorded)</p>")
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"

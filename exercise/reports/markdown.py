@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from exercise.reports.model import Report
 
 OUTCOMES = {"agreement": "Agreement", "no_agreement": "No agreement", "collapse": "Collapse",
             "ended": "Ended by the facilitator", None: "Not finished"}
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
+
+PUBLIC_NOTE = ("This session has not ended, so this report shows only what the public table "
+               "showed: no private briefs, values, scores, private injects or facilitator's "
+               "notes. `exercise report LOG --reveal` includes them.")
+
+
+def md(text: object) -> str:
+    """Plain text (a title, a name, a reason) made safe inside Markdown: its Markdown and
+    HTML punctuation is escaped, so it reads exactly as written and never becomes a link,
+    an emphasis or raw HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\n", " "))
+
+
+def md_block(text: str) -> str:
+    """A Markdown field (a brief, an inject's text) kept as Markdown, without raw HTML."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return text.replace("\n", " ")
 
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
@@ -29,72 +51,77 @@ def sparkline(points: list[float], low: float, high: float) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    """The report as a Markdown document."""
+    """The report as a Markdown document (text fields escaped, Markdown fields as Markdown)."""
     sc = report.scenario
-    out = [f"# After-action report: {sc.title}", ""]
+    name = report.party_name
+    title = report.element_title
+    out = [f"# After-action report: {md(sc.title)}", ""]
+    if not report.reveal:
+        out += [f"> {PUBLIC_NOTE}", ""]
     out += ["## Overview", ""]
     seats = []
     for pid, plan in report.seats.items():
         who = "a person" if plan.get("human") else f"the computer ({plan.get('persona')})"
-        seats.append(f"{report.party_name(pid)}: {who}")
+        seats.append(f"{name(pid)}: {who}")
     duration = f"{report.duration_minutes:g} minutes" if report.duration_minutes is not None \
         else "unknown"
     out += _table(["", ""], [
-        ["Scenario", f"{sc.title} (`{sc.id}`)"],
-        ["Date", report.started[:10] or "unknown"],
-        ["Started", report.started],
+        ["Scenario", f"{md(sc.title)} (`{sc.id}`)"],
+        ["Date", md(report.started[:10] or "unknown")],
+        ["Started", md(report.started)],
         ["Duration", duration],
-        ["Seats", "; ".join(seats)],
+        ["Seats", md("; ".join(seats))],
         ["Outcome", f"**{OUTCOMES[report.outcome]}** in round {report.final_round} of "
-                    f"{sc.rounds} — {report.outcome_reason}"],
+                    f"{sc.rounds} — {md(report.outcome_reason)}"],
         ["Seed", str(report.seed)],
-        ["Session log", f"`{report.log_path}`"],
+        ["Session log", f"`{report.log_path}`" if "`" not in report.log_path
+         else md(report.log_path)],
     ])
     out += ["", "## Learning objectives", ""]
     coverage = report.objective_coverage()
     if not coverage:
         out.append("The scenario lists no learning objectives.")
     for text, elements, injects in coverage:
-        out.append(f"- **{text}**")
-        out.append(f"  - Elements: {'; '.join(elements) or 'none'}")
-        out.append(f"  - Injects: {'; '.join(injects) or 'none'}")
+        out.append(f"- **{md(text)}**")
+        out.append(f"  - Elements: {md('; '.join(elements)) or 'none'}")
+        out.append(f"  - Injects: {md('; '.join(injects)) or 'none'}")
     out += ["", "## Timeline", ""]
     for r in report.rounds:
-        out += [f"### Round {r.number} — {report.party_name(r.proposer)} proposes", ""]
+        out += [f"### Round {r.number} — {md(name(r.proposer))} proposes", ""]
         for inject in r.injects:
-            private = (" (private to " + ", ".join(report.party_name(p) for p in inject.audience)
+            private = (" (private to " + ", ".join(name(p) for p in inject.audience)
                        + ")") if inject.audience else ""
             by = " — played by the facilitator" if inject.by == "facilitator" else ""
-            out += [f"**Inject: {inject.title}**{private}{by}", "", inject.text.strip(), ""]
+            out += [f"**Inject: {md(inject.title)}**{md(private)}{by}", "",
+                    md_block(inject.text.strip()), ""]
             if inject.source:
-                out += [f"> {inject.source}", ""]
+                out += [f"> {md(inject.source)}", ""]
         if r.passed:
-            out += [f"{report.party_name(r.proposer)} passed.", ""]
+            out += [f"{md(name(r.proposer))} passed.", ""]
         elif r.tabled:
-            titles = ", ".join(report.element_title(e) for e in r.tabled)
-            out += [f"Tabled: {titles}.", ""]
+            titles = ", ".join(title(e) for e in r.tabled)
+            out += [f"Tabled: {md(titles)}.", ""]
         if r.ballots:
             targets = list(next(iter(r.ballots.values())).keys())
             header = ["Delegation", *["The package" if t == "package" else
-                                       report.element_title(t) for t in targets]]
-            rows = [[report.party_name(p), *[b.get(t, "") for t in targets]]
+                                       md(title(t)) for t in targets]]
+            rows = [[md(name(p)), *[b.get(t, "") for t in targets]]
                     for p, b in r.ballots.items()]
             out += [*_table(header, rows), ""]
         if r.adopted:
-            out.append("Adopted: " + ", ".join(report.element_title(e) for e in r.adopted) + ".")
+            out.append("Adopted: " + md(", ".join(title(e) for e in r.adopted)) + ".")
         if r.rejected:
-            out.append("Rejected: " + ", ".join(report.element_title(e) for e in r.rejected)
-                       + ".")
+            out.append("Rejected: " + md(", ".join(title(e) for e in r.rejected)) + ".")
         for tid, (old, new) in r.tracks.items():
             label = next(t.label for t in report.scenario.tracks if t.id == tid)
-            out.append(f"{label}: {_num(old)} → {_num(new)}.")
+            out.append(f"{md(label)}: {_num(old)} → {_num(new)}.")
         for what in r.facilitator:
             out.append(f"Facilitator: {what}.")
         if r.said:
             out += ["", "Computer delegations said:"]
-            out += [f"- {line}" for _, line in r.said]
+            out += [f"- {md(line)}" for _, line in r.said]
         if r.notes:
-            out += ["", "Facilitator's notes:"] + [f"- {n}" for n in r.notes]
+            out += ["", "Facilitator's notes:"] + [f"- {md(n)}" for n in r.notes]
         out.append("")
     out += ["## Element outcomes", ""]
     rows = []
@@ -102,7 +129,7 @@ def render_markdown(report: Report) -> str:
         status = report.statuses[element.id]
         when = f"round {report.adopted_in[element.id]}" if element.id in report.adopted_in \
             else ""
-        rows.append([element.title, status, when, str(report.rejections[element.id])])
+        rows.append([md(element.title), status, when, str(report.rejections[element.id])])
     out += _table(["Element", "Status", "Adopted", "Rejections"], rows)
     if sc.tracks:
         out += ["", "## Tracks over the rounds", ""]
@@ -111,58 +138,63 @@ def render_markdown(report: Report) -> str:
             points = report.track_series[track.id]
             line = f" (collapse at {_num(track.collapse_at)})" if track.collapse_at is not None \
                 else ""
-            rows.append([track.label + line, sparkline(points, track.min, track.max),
+            rows.append([md(track.label) + line, sparkline(points, track.min, track.max),
                          " → ".join(_num(p) for p in points)])
         out += _table(["Track", "Chart", "Start, then after each round"], rows)
-    out += ["", "## Scores against walk-aways", ""]
-    rows = []
-    required = set(report.deal.required)
-    for party in sc.voters:
-        pid = party.id
-        signed = "yes" if report.signed[pid] else "no"
-        rows.append([party.name + (" (required)" if pid in required else ""),
-                     _num(report.scores[pid]), _num(report.walk_away[pid]),
-                     _num(report.scores[pid] - report.walk_away[pid]), signed])
-    out += _table(["Delegation", "Score", "Walk-away", "Margin", "Signed"], rows)
-    out += ["", "## Reveal: private briefs and values", ""]
-    header = ["Element", *[p.short or p.name for p in sc.voters]]
-    rows = [[e.title + (" ✔" if report.statuses[e.id] == "adopted" else ""),
-             *[f"{report.values[p.id].get(e.id, 0):+g}" for p in sc.voters]]
-            for e in sc.elements]
-    out += [*_table(header, rows), ""]
-    for party in sc.parties:
-        out += [f"### {party.name}", "", party.private_brief or "(no private brief)", ""]
-    out += ["## Deal analysis", ""]
-    out += deal_lines(report)
+    if report.reveal and report.deal is not None:
+        out += ["", "## Scores against walk-aways", ""]
+        rows = []
+        required = set(report.deal.required)
+        for party in sc.voters:
+            pid = party.id
+            signed = "yes" if report.signed[pid] else "no"
+            rows.append([md(party.name) + (" (required)" if pid in required else ""),
+                         _num(report.scores[pid]), _num(report.walk_away[pid]),
+                         _num(report.scores[pid] - report.walk_away[pid]), signed])
+        out += _table(["Delegation", "Score", "Walk-away", "Margin", "Signed"], rows)
+        out += ["", "## Reveal: private briefs and values", ""]
+        header = ["Element", *[md(p.short or p.name) for p in sc.voters]]
+        rows = [[md(e.title) + (" ✔" if report.statuses[e.id] == "adopted" else ""),
+                 *[f"{report.values[p.id].get(e.id, 0):+g}" for p in sc.voters]]
+                for e in sc.elements]
+        out += [*_table(header, rows), ""]
+        for party in sc.parties:
+            out += [f"### {md(party.name)}", "",
+                    md_block(party.private_brief) if party.private_brief else
+                    "(no private brief)", ""]
+        out += ["## Deal analysis", ""]
+        out += deal_lines(report, md)
     out += ["", "## Debrief questions", ""]
-    out += [f"1. {q}" for q in sc.debrief.questions] or ["(none in the scenario)"]
-    out += ["", "## Facilitator's observations", ""]
-    if report.notes:
-        out += [f"- Round {n.get('round')}, {n.get('phase')}: {n.get('text')}"
-                for n in report.notes]
-    else:
-        out.append("(no observations were recorded)")
+    out += [f"1. {md(q)}" for q in sc.debrief.questions] or ["(none in the scenario)"]
+    if report.reveal:
+        out += ["", "## Facilitator's observations", ""]
+        if report.notes:
+            out += [f"- Round {n.get('round')}, {md(n.get('phase'))}: {md(n.get('text'))}"
+                    for n in report.notes]
+        else:
+            out.append("(no observations were recorded)")
     return "\n".join(out) + "\n"
 
 
-def deal_lines(report: Report) -> list[str]:
-    """The deal analysis in sentences."""
+def deal_lines(report: Report, esc: Callable[[str], str] = str) -> list[str]:
+    """The deal analysis in sentences (``esc`` makes names and titles safe for the format)."""
     deal = report.deal
-    names = ", ".join(report.party_name(p) for p in deal.required)
+    assert deal is not None
+    names = esc(", ".join(report.party_name(p) for p in deal.required))
     lines = [f"Among the {deal.feasible:,} packages that could stand together (no exclusions "
              f"broken, every requirement included), {deal.signable:,} would be signed by every "
              f"required party ({names}): {deal.zone_share:.0%} of them."]
     if deal.truncated:
         lines.append("(The search stopped at its bound; the counts are lower limits.)")
     if deal.nash is not None and deal.nash_values is not None:
-        titles = ", ".join(report.element_title(e) for e in deal.nash)
-        values = "; ".join(f"{report.party_name(p)} {_num(v)}"
+        titles = esc(", ".join(report.element_title(e) for e in deal.nash))
+        values = "; ".join(f"{esc(report.party_name(p))} {_num(v)}"
                            for p, v in deal.nash_values.items())
         lines += ["", f"**The Nash package** (largest product of gains over walk-aways, "
                       f"{_num(deal.nash_product or 0)}): {titles}. Values: {values}."]
     else:
         lines += ["", "No package would have been signed by every required party."]
-    titles = ", ".join(report.element_title(e) for e in deal.actual) or "nothing"
+    titles = esc(", ".join(report.element_title(e) for e in deal.actual)) or "nothing"
     lines += ["", f"**The actual deal:** {titles}."]
     if not deal.actual:
         lines.append("Nothing was adopted.")
@@ -176,7 +208,7 @@ def deal_lines(report: Report) -> list[str]:
         else:
             lines.append("No other package found is better for every required party at once.")
     else:
-        short = [report.party_name(p) for p in deal.required
+        short = [esc(report.party_name(p)) for p in deal.required
                  if deal.actual_values[p] < report.walk_away.get(p, 0)]
         lines.append(f"It falls short of the walk-away of {', '.join(short)}.")
     return lines

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from exercise.analysis import DealAnalysis, analyse
-from exercise.engine import Status
+from exercise.engine import Event, Status, Vote
 from exercise.narration import outcome_reason
 from exercise.scenario.model import Scenario
 from exercise.sessions.restore import Restored
@@ -59,7 +59,7 @@ class VoteRow:
     party_name: str
     ballot: str
     result: str
-    value: float
+    value: float | None  # the party's private value: None unless revealed
 
 
 @dataclass
@@ -87,8 +87,9 @@ class Report:
     values: dict[str, dict[str, float]]
     fired: list[str]
     notes: list[dict[str, Any]]
-    deal: DealAnalysis
+    deal: DealAnalysis | None  # None when not revealed
     votes: list[VoteRow]
+    reveal: bool = True  # False: only what the public table showed (an unfinished session)
 
     def party_name(self, pid: str) -> str:
         """A party's name."""
@@ -109,6 +110,7 @@ class Report:
             injects = [
                 f"{i.title} ({'fired' if i.id in self.fired else 'did not fire'})"
                 for i in self.scenario.injects if objective.id in i.objectives
+                and (self.reveal or not i.is_private)
             ]
             out.append((objective.text, elements, injects))
         return out
@@ -130,58 +132,60 @@ def _source_line(scenario: Scenario, ref: str | None, quote: str | None) -> str 
     return f"“{quote}” — {where}" if quote else where
 
 
-def build_report(restored: Restored) -> Report:
-    """Build the report model from a rebuilt session."""
+def build_report(restored: Restored, *, reveal: bool = True) -> Report:
+    """Build the report model from a rebuilt session.
+
+    The timeline is built from the events the engine set off when it replayed the log
+    (which the rebuild checked against the logged ones), so a log edited under --force
+    cannot make the report say what the engine did not do.
+
+    Args:
+        restored: the rebuilt session.
+        reveal: include what only a seat or the facilitator saw (private briefs, values,
+            scores, private injects, the computer seats' reasons for ballots not yet
+            revealed, the facilitator's notes). Without it the report shows only what the
+            public table showed.
+    """
     conductor = restored.conductor
     record = restored.record
     scenario = conductor.scenario
     game = conductor.game
     s = game.session
     rounds: dict[int, RoundEntry] = {}
+    revealed_rounds: set[int] = set()
+    held: list[tuple[int, str, str]] = []  # (round, party, reason) of computer votes
 
     def entry(number: int) -> RoundEntry:
         if number not in rounds:
             rounds[number] = RoundEntry(number, game.book.proposer_for(max(number, 1)))
         return rounds[number]
 
-    reasons_by_move = {m.number: m for m in record.moves}
-    events_by_move = record.events_by_move()
-    for item in record.records:
-        kind = item["type"]
-        if kind == "move":
-            logged = reasons_by_move[int(item["n"])]
-            if logged.reason and logged.by == "computer":
-                # The round a move was made in is the round of its first event.
-                first = next(iter(events_by_move.get(logged.number, [])), None)
-                number = int(first["round"]) if first else game.round
-                entry(number).said.append((logged.party or "", logged.reason))
-        elif kind == "reaction":
-            entry(int(item.get("round", 0))).said.append(
-                (str(item.get("party", "")), str(item.get("text", ""))))
-        elif kind == "note":
-            entry(int(item.get("round", 0))).notes.append(str(item.get("text", "")))
-        elif kind == "event":
-            number = int(item.get("round", 0))
+    def absorb(events: list[Event]) -> None:
+        for event in events:
+            item = event.to_data()
+            number = event.round
             r = entry(number)
-            name = item.get("event")
+            name = item["event"]
             if name == "tabled":
-                r.tabled = list(item.get("elements", []))
-                r.proposer = str(item.get("party", r.proposer))
+                r.tabled = list(item["elements"])
+                r.proposer = str(item["party"])
             elif name == "passed":
                 r.passed = True
-                r.proposer = str(item.get("party", r.proposer))
+                r.proposer = str(item["party"])
             elif name == "votes_revealed":
-                r.ballots = dict(item.get("ballots", {}))
+                r.ballots = dict(item["ballots"] or {})
+                revealed_rounds.add(number)
             elif name == "element_adopted":
                 r.adopted.append(str(item["element"]))
             elif name == "element_rejected":
                 r.rejected.append(str(item["element"]))
             elif name == "inject_fired":
+                if event.audience is not None and not reveal:
+                    continue  # a private inject: the public table never showed it
                 inject = scenario.inject(str(item["inject"]))
                 source = inject.source
                 r.injects.append(InjectEntry(
-                    inject.id, inject.title, inject.text,
-                    tuple(item["audience"]) if item.get("audience") else None,
+                    inject.id, inject.title, inject.text, event.audience,
                     str(item.get("by", "")),
                     _source_line(scenario, source.ref if source else None,
                                  source.quote if source else None)))
@@ -190,6 +194,29 @@ def build_report(restored: Restored) -> Report:
                 r.tracks[str(item["track"])] = (old, item["new"])
             elif name in ("package_dropped", "package_retracted"):
                 r.facilitator.append(str(name).replace("_", " "))
+
+    absorb(restored.move_events.get(0, []))
+    by_number = {m.number: m for m in record.moves}
+    for item in record.records:
+        kind = item["type"]
+        if kind == "move":
+            logged = by_number[int(item["n"])]
+            events = restored.move_events.get(logged.number, [])
+            if logged.reason and logged.by == "computer":
+                # The round a move was made in is the round of its first event.
+                number = events[0].round if events else game.round
+                if isinstance(logged.move, Vote) and not reveal:
+                    held.append((number, logged.party or "", logged.reason))
+                else:
+                    entry(number).said.append((logged.party or "", logged.reason))
+            absorb(events)
+        elif kind == "reaction":
+            entry(int(item["round"])).said.append((str(item["party"]), str(item["text"])))
+        elif kind == "note" and reveal:
+            entry(int(item["round"])).notes.append(str(item["text"]))
+    for number, party, reason in held:  # a vote's reason would give its secret ballot away
+        if number in revealed_rounds:
+            entry(number).said.append((party, reason))
     series: dict[str, list[float]] = {}
     for track in scenario.tracks:
         value = track.start
@@ -213,12 +240,13 @@ def build_report(restored: Restored) -> Report:
                     "the package" if target == "package" else scenario.element(target).title,
                     party, scenario.party(party).name, str(choice),
                     "adopted" if passed else "rejected",
-                    round(sum(s.values[party].get(e, 0) for e in elements), 9)))
+                    round(sum(s.values[party].get(e, 0) for e in elements), 9)
+                    if reveal else None))
     available = [e for e in game.book.element_ids
                  if s.status[e] not in (Status.HIDDEN, Status.WITHDRAWN)]
     adopted = [e for e in game.book.element_ids if s.status[e] is Status.ADOPTED]
     deal = analyse(available, game.book.requires, game.book.excludes, s.values, s.walk_away,
-                   game.book.required, adopted)
+                   game.book.required, adopted) if reveal else None
     outcome = game.outcome()
     started = str(record.header.get("started", ""))
     return Report(
@@ -238,12 +266,13 @@ def build_report(restored: Restored) -> Report:
         adopted_in=dict(s.adopted_in),
         rejections=dict(s.rejections),
         track_series=series,
-        scores=dict(s.scores),
-        walk_away=dict(s.walk_away),
+        scores=dict(s.scores) if reveal else {},
+        walk_away=dict(s.walk_away) if reveal else {},
         signed=dict(s.signed),
-        values={p: dict(v) for p, v in s.values.items()},
-        fired=list(s.fired),
-        notes=list(conductor.notes),
+        values={p: dict(v) for p, v in s.values.items()} if reveal else {},
+        fired=[i for i in s.fired if reveal or not scenario.inject(i).is_private],
+        notes=list(conductor.notes) if reveal else [],
         deal=deal,
         votes=votes,
+        reveal=reveal,
     )

@@ -1,27 +1,40 @@
-"""Reading a session log: validate it line by line, drop a torn last line, explain the rest."""
+"""Reading a session log: every line through the typed schema; a crash's torn end dropped whole.
+
+What a crash (``kill -9``, a full disk, a pulled plug) can leave is decided by how the
+log is written (:mod:`exercise.sessions.log`): records are appended in batches, a move
+with the events it set off, each batch one ``write`` and one ``fsync``. So the only
+damage a crash does is at the end: a last line without its newline, or a batch whose
+last records never reached the disk. Both are dropped whole, and the record says what
+was lost (a move the room never saw: the screen shows a move only once its batch is
+on disk). Anything wrong before the end is not a crash but corruption or an edit, and
+is a :class:`LogError` naming the line and, for a wrong field, the field.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exercise.engine import (
-    Ballot,
-    CallRatification,
-    CallVote,
-    EndExercise,
-    FireInject,
-    Move,
-    Pass,
-    Table,
-    Vote,
+from exercise.engine import Move
+from exercise.engine.moves import describe
+from exercise.files import FileProblem, read_input
+from exercise.sessions.records import (
+    FORMAT,
+    VERSION,
+    RecordError,
+    move_from_data,
+    parse_record,
 )
-from exercise.sessions.log import FORMAT, VERSION
+from exercise.text import one_line
 
 MAX_LOG_BYTES = 256 * 1024 * 1024
-RECORD_TYPES = {"header", "move", "event", "reaction", "note", "timer", "resumed"}
+
+__all__ = ["MAX_LOG_BYTES", "LogError", "LoggedMove", "LostBatch", "SessionRecord",
+           "is_session_log", "move_from_data", "read_log"]
 
 
 class LogError(Exception):
@@ -41,9 +54,27 @@ class LoggedMove:
     line: int
 
 
+@dataclass(frozen=True)
+class LostBatch:
+    """A batch a crash cut short, dropped from the record: the move it held, if any."""
+
+    move: int  # the move's number; 0 for the events of the start
+    what: str  # the move in words ("russia votes"), or "the opening events"
+    offset: int  # where the batch starts in the file: a resume cuts the file here
+    line: int
+
+    def message(self) -> str:
+        """What was lost, in a sentence for the user."""
+        if self.move == 0:
+            return ("the log was cut off while the opening events were being written; they "
+                    "are played again")
+        return (f"the log was cut off while move {self.move} ({self.what}) was being "
+                "written; that move was never shown to anyone and has been dropped")
+
+
 @dataclass
 class SessionRecord:
-    """Everything a session log holds, in order."""
+    """Everything a session log holds, in order (each record checked by the schema)."""
 
     path: Path
     header: dict[str, Any]
@@ -53,14 +84,17 @@ class SessionRecord:
     notes: list[dict[str, Any]] = field(default_factory=list)
     timers: list[dict[str, Any]] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
-    torn: bool = False
-    good_bytes: int = 0  # the length of the file up to the end of the last whole line
+    offsets: list[int] = field(default_factory=list)  # where each of ``records`` starts
+    torn: bool = False  # a last line cut off mid-write was dropped
+    lost: LostBatch | None = None  # an incomplete last batch was dropped
+    good_bytes: int = 0  # the file's length up to the end of the last whole batch
+    header_bytes: int = 0  # the length of the header line
 
     def events_by_move(self) -> dict[int, list[dict[str, Any]]]:
         """The logged events grouped by the move that set them off (0: the game's start)."""
         grouped: dict[int, list[dict[str, Any]]] = {}
         for event in self.events:
-            grouped.setdefault(int(event.get("n", -1)), []).append(event)
+            grouped.setdefault(int(event["n"]), []).append(event)
         return grouped
 
     @property
@@ -72,110 +106,48 @@ class SessionRecord:
     def last_time(self) -> str:
         """When the last record was written."""
         for record in reversed(self.records):
-            if "t" in record:
+            if isinstance(record.get("t"), str):
                 return str(record["t"])
         return str(self.header.get("started", ""))
 
+    def damaged(self) -> bool:
+        """Whether a crash left a torn end that was dropped."""
+        return self.torn or self.lost is not None
 
-def move_from_data(data: Any) -> Move:
-    """Rebuild a move from its logged (moves-file) form."""
-    if data == "ratify":
-        return CallRatification()
-    if not isinstance(data, dict) or len(data) != 1:
-        raise ValueError(f"not a move: {data!r}")
-    kind, body = next(iter(data.items()))
-    if kind == "table":
-        return Table(str(body["party"]), tuple(str(e) for e in body["elements"]))
-    if kind == "pass":
-        return Pass(str(body["party"]))
-    if kind == "vote":
-        return Vote(str(body["party"]), {str(k): Ballot(v) for k, v in body["votes"].items()})
-    if kind == "call_vote":
-        return CallVote()
-    if kind == "inject":
-        return FireInject(str(body))
-    if kind == "end":
-        return EndExercise(str(body))
-    raise ValueError(f"unknown move kind {kind!r}")
+    def warnings(self) -> list[str]:
+        """What was dropped from the end, in sentences."""
+        out = []
+        if self.lost is not None:
+            out.append(self.lost.message())
+        elif self.torn:
+            out.append("the log's last line was cut off mid-write (the program was stopped "
+                       "while writing it); it has been dropped")
+        return out
 
-
-def read_log(path: str | Path) -> SessionRecord:
-    """Read and check a session log.
-
-    A last line cut off mid-write (no newline, not JSON) is dropped: ``torn`` says so.
-    Anything else wrong is a :class:`LogError` naming the line.
-    """
-    path = Path(path)
-    try:
-        if path.is_dir():
-            raise LogError(f"{path}: this is a folder, not a session log")
-        size = path.stat().st_size
-        if size > MAX_LOG_BYTES:
-            raise LogError(f"{path}: {size:,} bytes is too large for a session log")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LogError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise LogError(f"{path}: cannot read: {exc.strerror}") from None
-    if not raw:
-        raise LogError(f"{path}: the file is empty; it is not a session log")
-    lines = raw.split(b"\n")
-    ends_clean = raw.endswith(b"\n")
-    if ends_clean:
-        lines.pop()
-    session: SessionRecord | None = None
-    offset = 0
-    for index, blob in enumerate(lines, start=1):
-        last = index == len(lines)
-        try:
-            record = json.loads(blob.decode("utf-8"))
-            if not isinstance(record, dict):
-                raise ValueError("not an object")
-        except (ValueError, UnicodeDecodeError):
-            if last and not ends_clean and session is not None:
-                session.torn = True  # a write cut short: drop it
-                break
-            if index == 1:
-                raise LogError(f"{path}: line 1 is not JSON; this is not a session log") from None
-            raise LogError(f"{path}:{index}: this line is corrupt (not a JSON record); the log "
-                           "cannot be trusted past it") from None
-        if session is None:
-            if record.get("type") != "header" or record.get("format") != FORMAT:
-                raise LogError(f"{path}: the first line is not an exercise session header; "
-                               "this is not a session log")
-            if record.get("version") != VERSION:
-                raise LogError(f"{path}: session log version {record.get('version')!r} is not "
-                               f"one this program reads (it reads version {VERSION})")
-            for key in ("scenario", "seed", "seats"):
-                if key not in record:
-                    raise LogError(f"{path}:1: the header has no '{key}'")
-            session = SessionRecord(path, record)
-        else:
-            _add(session, record, index, path)
-        offset += len(blob) + 1
-        session.good_bytes = min(offset, len(raw))
-    assert session is not None
-    return session
+    def without_last_move(self) -> SessionRecord:
+        """This record as if the last move's batch had never been written (for a log
+        whose writer did not count its batches, once a replay shows the batch is short)."""
+        last = self.moves[-1]
+        cut = next(i for i, r in enumerate(self.records)
+                   if r["type"] == "move" and r["n"] == last.number)
+        offset = self.offsets[cut]
+        trimmed = SessionRecord(self.path, self.header)
+        for record, start in zip(self.records[:cut], self.offsets[:cut], strict=True):
+            _place(trimmed, record, start, 0)
+        trimmed.moves = self.moves[:-1]
+        trimmed.torn = self.torn
+        trimmed.lost = LostBatch(last.number, describe(last.move), offset, last.line)
+        trimmed.good_bytes = offset
+        trimmed.header_bytes = self.header_bytes
+        return trimmed
 
 
-def _add(session: SessionRecord, record: dict[str, Any], line: int, path: Path) -> None:
-    kind = record.get("type")
-    if kind not in RECORD_TYPES or kind == "header":
-        raise LogError(f"{path}:{line}: unexpected record type {kind!r}")
+def _place(session: SessionRecord, record: dict[str, Any], start: int, line: int) -> None:
+    """File a checked record in its list."""
     session.records.append(record)
-    if kind == "move":
-        try:
-            move = move_from_data(record["move"])
-            number = int(record["n"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise LogError(f"{path}:{line}: a move record that cannot be read ({exc})") from None
-        if number != len(session.moves) + 1:
-            raise LogError(f"{path}:{line}: move {number} follows move {len(session.moves)}; "
-                           "the log is out of order")
-        session.moves.append(LoggedMove(number, str(record.get("by", "")), move,
-                                        record.get("reason"), record.get("party"),
-                                        str(record.get("t", "")), line))
-    elif kind == "event":
+    session.offsets.append(start)
+    kind = record["type"]
+    if kind == "event":
         session.events.append(record)
     elif kind == "reaction":
         session.reactions.append(record)
@@ -183,3 +155,146 @@ def _add(session: SessionRecord, record: dict[str, Any], line: int, path: Path) 
         session.notes.append(record)
     elif kind == "timer":
         session.timers.append(record)
+
+
+@dataclass
+class _Batch:
+    """A batch being read: the record that opened it and how many events it promised."""
+
+    move: int
+    what: str
+    promised: int
+    start_record: int  # index in ``records`` of its first event
+    offset: int
+    line: int
+    seen: int = 0
+
+
+def read_log(path: str | Path) -> SessionRecord:
+    """Read and check a session log.
+
+    A last line cut off mid-write (no newline) is dropped: ``torn`` says so. A batch whose
+    records did not all reach the disk is dropped whole: ``lost`` says which move. Anything
+    else wrong is a :class:`LogError` naming the line (and the field).
+    """
+    path = Path(path)
+    try:
+        raw = read_input(path, MAX_LOG_BYTES)
+    except FileProblem as exc:
+        raise LogError(f"{path}: {exc}") from None
+    if not raw:
+        raise LogError(f"{path}: the file is empty; it is not a session log")
+    lines = raw.split(b"\n")
+    torn_tail = lines.pop()  # b"" when the file ends with a newline
+    if not lines:
+        if raw.lstrip().startswith(b"{") and FORMAT.encode() in raw:
+            raise LogError(f"{path}: the log ends inside its header (it was cut off before "
+                           "the session started); there is nothing to resume")
+        raise LogError(f"{path}: line 1 is not a session log header; this is not a session log")
+    session: SessionRecord | None = None
+    batch: _Batch | None = None
+    offset = 0
+    for index, blob in enumerate(lines, start=1):
+        start = offset
+        offset += len(blob) + 1
+        try:
+            data = json.loads(blob.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            if index == 1:
+                raise LogError(f"{path}: line 1 is not JSON; this is not a session log") from None
+            raise LogError(f"{path}:{index}: this line is corrupt (not a JSON record); the log "
+                           "cannot be trusted past it") from None
+        if session is None:
+            session = _header(path, data)
+            session.header_bytes = session.good_bytes = offset
+            promised = session.header.get("batch")
+            if isinstance(promised, int) and promised > 0:
+                batch = _Batch(0, "the opening events", promised, 0, offset, 1)
+            continue
+        try:
+            checked = parse_record(data)
+        except RecordError as exc:
+            raise LogError(f"{path}:{index}: {one_line(str(exc))}") from None
+        kind = checked.type
+        if kind == "header":
+            raise LogError(f"{path}:{index}: a second header; the log cannot be trusted past it")
+        if batch is not None and kind != "event":
+            raise LogError(f"{path}:{index}: move {batch.move}'s events are incomplete, yet the "
+                           "log goes on; it cannot be trusted past this line")
+        if kind == "move":
+            number = checked.n
+            if number != len(session.moves) + 1:
+                raise LogError(f"{path}:{index}: move {number} follows move "
+                               f"{len(session.moves)}; the log is out of order")
+            session.moves.append(LoggedMove(number, checked.by, checked.move, checked.reason,
+                                            checked.party, checked.t, index))
+            if checked.batch:
+                batch = _Batch(number, describe(checked.move), checked.batch,
+                               len(session.records) + 1, start, index)
+        elif kind == "event":
+            current = len(session.moves)
+            if checked.n != current:
+                raise LogError(f"{path}:{index}: an event of move {checked.n} after move "
+                               f"{current}; the log is out of order")
+            if batch is not None:
+                batch.seen += 1
+        _place(session, data, start, index)
+        if batch is not None and batch.seen >= batch.promised:
+            batch = None
+        if batch is None:
+            session.good_bytes = offset
+    assert session is not None
+    if torn_tail:
+        session.torn = True
+    if batch is not None:
+        _drop(session, batch)
+    return session
+
+
+def _drop(session: SessionRecord, batch: _Batch) -> None:
+    """Forget an incomplete last batch: its move (if any) and the events that made it."""
+    if batch.move:
+        session.moves.pop()
+        keep = batch.start_record - 1  # the move record itself goes too
+    else:
+        keep = batch.start_record
+    session.records = session.records[:keep]
+    session.offsets = session.offsets[:keep]
+    session.events = [e for e in session.events if e["n"] != batch.move]
+    session.lost = LostBatch(batch.move, batch.what, batch.offset, batch.line)
+    session.good_bytes = batch.offset
+
+
+def is_session_log(path: str | Path) -> bool:
+    """Whether ``path`` is a session log (judged by its first bytes; never blocks)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4096)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return head.lstrip().startswith(b"{") and b'"format":"exercise-session"' in \
+        head.replace(b" ", b"")
+
+
+def _header(path: Path, data: Any) -> SessionRecord:
+    """The session a header line opens, or why the file is not a session log."""
+    if not isinstance(data, dict) or data.get("type") != "header" or \
+            data.get("format") != FORMAT:
+        raise LogError(f"{path}: the first line is not an exercise session header; "
+                       "this is not a session log")
+    if data.get("version") != VERSION:
+        version = one_line(repr(data.get("version")))[:40]
+        raise LogError(f"{path}: session log version {version} is not one this program reads "
+                       f"(it reads version {VERSION})")
+    try:
+        parse_record(data)
+    except RecordError as exc:
+        raise LogError(f"{path}:1: the header: {one_line(str(exc))}") from None
+    return SessionRecord(path, data)

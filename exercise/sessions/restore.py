@@ -1,40 +1,79 @@
-"""Start a logged session, and rebuild one from its log (to resume it or replay it)."""
+"""Start a logged session, and rebuild one from its log (to resume it, replay it or report it).
+
+Rebuilding replays every logged move on a fresh engine and checks, move by move, that
+the engine sets off the events the log recorded. A crash's torn end is repaired without
+being asked (the reader drops a batch it can see is short; for logs whose writer did
+not count its batches, a last batch whose events are a strict beginning of what the
+engine sets off is dropped the same way). ``force`` is for one thing only: going on
+when the scenario file changed since the session was logged.
+"""
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from exercise import catalog
 from exercise.bots.personas import DEFAULT_PERSONA, PERSONAS
 from exercise.conduct import Conductor, SeatPlan
+from exercise.engine import Event
+from exercise.files import FileProblem, read_input
 from exercise.scenario.model import Scenario
 from exercise.scenario.problems import ScenarioError
-from exercise.sessions.log import SessionLog, content_hash, default_log_path, event_record
+from exercise.scenario.yaml_source import MAX_BYTES
+from exercise.sessions.log import (
+    LogBusy,
+    LogWriteError,
+    SessionLog,
+    content_hash,
+    default_log_path,
+    event_record,
+)
 from exercise.sessions.reader import LogError, SessionRecord, read_log
+from exercise.text import one_line
 
 
 class RestoreError(Exception):
     """A log that cannot be resumed or replayed; the message says why and what to do."""
 
 
+def scenario_reference(scenario_path: Path, log_path: Path) -> dict[str, str]:
+    """Where a log finds its scenario again: relative to the log's folder where it can
+    (so a folder holding both can be moved), and absolutely, as a second guess."""
+    absolute = Path(os.path.abspath(scenario_path))
+    out = {"absolute": str(absolute)}
+    try:
+        out["path"] = os.path.relpath(absolute, os.path.abspath(log_path.parent))
+    except ValueError:  # another drive (Windows): no relative path exists
+        out["path"] = str(absolute)
+    return out
+
+
 def begin_log(conductor: Conductor, scenario_path: Path, *, path: Path | None = None,
               mode: str = "play") -> SessionLog:
-    """Open a new session log for a conductor's exercise and attach it."""
+    """Open a new session log for a conductor's exercise and attach it.
+
+    Raises:
+        FileExistsError: ``path`` exists.
+        LogWriteError: the log cannot be created.
+    """
     scenario = conductor.scenario
+    log_path = path or default_log_path(scenario.id)
+    try:
+        digest: str | None = content_hash(read_input(scenario_path, MAX_BYTES))
+    except FileProblem:
+        digest = None  # read a moment ago, gone now: the log can still be pointed at it
     header = {
         "mode": mode,
         "scenario": {"id": scenario.id, "title": scenario.title,
-                     "path": str(Path(scenario_path).resolve()),
-                     "hash": content_hash(Path(scenario_path).read_bytes())},
+                     **scenario_reference(scenario_path, log_path), "hash": digest},
         "seed": conductor.seed,
         "seats": {pid: {"human": plan.human, "persona": None if plan.human else plan.persona}
                   for pid, plan in conductor.seats.items()},
     }
-    log = SessionLog.create(path or default_log_path(scenario.id), header)
-    log.start(conductor.game.events)
+    log = SessionLog.create(log_path, header, conductor.game.events)
     conductor.log = log
     return log
 
@@ -47,43 +86,67 @@ class Restored:
     record: SessionRecord
     scenario_path: Path
     warnings: list[str]
+    move_events: dict[int, list[Event]] = field(default_factory=dict)  # the engine's own
 
 
-def scenario_of(record: SessionRecord) -> tuple[Path, bytes]:
-    """The scenario file a log was played on: its recorded path, else the bundled one."""
-    info = record.header.get("scenario")
-    if not isinstance(info, dict) or "id" not in info:
-        raise RestoreError(f"{record.path}:1: the header does not say which scenario was played")
-    candidates = []
-    if isinstance(info.get("path"), str):
-        candidates.append(Path(info["path"]))
-    with contextlib.suppress(catalog.UnknownScenario):
-        candidates.append(catalog.resolve(str(info["id"])))
+def scenario_of(record: SessionRecord, override: str | Path | None = None) -> tuple[Path, bytes]:
+    """The scenario file a log was played on.
+
+    Tried in order: ``override`` (``--scenario``), the recorded path relative to the log's
+    folder, the recorded absolute path, and the bundled scenario of the recorded id.
+    """
+    info = record.header["scenario"]
+    if override is not None:
+        try:
+            return Path(override), read_input(override, MAX_BYTES)
+        except FileProblem as exc:
+            raise RestoreError(f"--scenario {override}: {exc}") from None
+    candidates: list[Path] = []
+    for key in ("path", "absolute"):
+        value = info.get(key)
+        if isinstance(value, str) and value:
+            candidate = Path(value)
+            candidates.append(candidate if candidate.is_absolute()
+                              else record.path.parent / candidate)
+    bundled = {e.name: e.path for e in catalog.bundled()}
+    if info["id"] in bundled:
+        candidates.append(bundled[info["id"]])
     for candidate in candidates:
-        if candidate.is_file():
-            return candidate, candidate.read_bytes()
-    raise RestoreError(f"the scenario '{info['id']}' of this session is neither at "
-                       f"{info.get('path')} nor bundled")
+        try:
+            return candidate, read_input(candidate, MAX_BYTES)
+        except FileProblem:
+            continue
+    where = one_line(str(info.get("path") or info.get("absolute") or "(no path recorded)"))
+    raise RestoreError(f"the scenario '{one_line(info['id'])}' of this session is neither at "
+                       f"{where} (beside the log) nor bundled; point at it with "
+                       "--scenario PATH")
 
 
-def _seats(record: SessionRecord) -> dict[str, SeatPlan]:
-    seats = record.header.get("seats")
-    if not isinstance(seats, dict):
-        raise RestoreError(f"{record.path}:1: the header's seats are not readable")
-    plans = {}
-    for pid, plan in seats.items():
-        if not isinstance(plan, dict):
-            raise RestoreError(f"{record.path}:1: the seat of '{pid}' is not readable")
+def _seats(record: SessionRecord, scenario: Scenario) -> tuple[dict[str, SeatPlan], list[str]]:
+    plans, notes = {}, []
+    parties = {p.id for p in scenario.parties}
+    for pid, plan in record.header["seats"].items():
+        if pid not in parties:
+            notes.append(f"the log seats '{one_line(pid)}', which the scenario does not have; "
+                         "ignored")
+            continue
         persona = plan.get("persona") or DEFAULT_PERSONA
         if persona not in PERSONAS:
+            notes.append(f"the persona of {pid} ('{one_line(persona)}') is unknown; "
+                         f"{DEFAULT_PERSONA} plays it")
             persona = DEFAULT_PERSONA
-        plans[str(pid)] = SeatPlan(str(pid), bool(plan.get("human")), persona)
-    return plans
+        plans[pid] = SeatPlan(pid, bool(plan["human"]), persona)
+    return plans, notes
 
 
 def _plain(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Logged events as the engine's to_data() gives them (without the log's own keys)."""
     return [{k: v for k, v in e.items() if k not in ("type", "n")} for e in events]
+
+
+def _short_of(logged: list[dict[str, Any]], made: list[dict[str, Any]]) -> bool:
+    """Whether the logged events are a strict beginning of those the engine made."""
+    return len(logged) < len(made) and made[:len(logged)] == logged
 
 
 class Stepper:
@@ -106,7 +169,7 @@ class Stepper:
                 at_end, len(record.moves), len(record.records))
 
     def _restart(self) -> None:
-        self.conductor = Conductor(self.scenario, _seats(self.record),
+        self.conductor = Conductor(self.scenario, _seats(self.record, self.scenario)[0],
                                    int(self.record.header["seed"]))
         self.position = self._next = 0  # moves made; the next log record to apply
         self._reactions()
@@ -116,7 +179,7 @@ class Stepper:
         records = self.record.records
         while self._next < len(records) and records[self._next]["type"] != "move":
             if records[self._next]["type"] == "reaction":
-                self.conductor.replay_reaction(str(records[self._next].get("text", "")))
+                self.conductor.replay_reaction(str(records[self._next]["text"]))
             self._next += 1
 
     def seek(self, position: int) -> bool:
@@ -133,27 +196,30 @@ class Stepper:
         return restarted
 
 
-def rebuild(path: str | Path, *, force: bool = False) -> Restored:
+def rebuild(path: str | Path, *, force: bool = False,
+            scenario: str | Path | None = None) -> Restored:
     """Rebuild the exercise a log records, checking the engine agrees with it move by move.
 
     Args:
         path: the session log.
         force: go on when the scenario changed since the session was logged.
+        scenario: the scenario file, when it is no longer where the log says.
 
     Raises:
         RestoreError: with a message for the user when the log cannot be used.
     """
-    from exercise.scenario.loading import check_text
-
     try:
         record = read_log(path)
     except LogError as exc:
         raise RestoreError(str(exc)) from None
-    warnings = []
-    if record.torn:
-        warnings.append("the log's last line was cut off mid-write (the program was stopped "
-                        "while writing it); it has been dropped")
-    scenario_path, data = scenario_of(record)
+    return _rebuild(record, force=force, scenario=scenario)
+
+
+def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None) -> Restored:
+    from exercise.scenario.loading import check_text
+
+    warnings = record.warnings()
+    scenario_path, data = scenario_of(record, scenario)
     logged_hash = record.header["scenario"].get("hash")
     if logged_hash != content_hash(data):
         if not force:
@@ -164,23 +230,30 @@ def rebuild(path: str | Path, *, force: bool = False) -> Restored:
     checked = check_text(data, str(scenario_path))
     if checked.scenario is None:
         raise RestoreError(str(ScenarioError(checked.errors)))
-    try:
-        seed = int(record.header["seed"])
-    except (TypeError, ValueError):
-        raise RestoreError(f"{record.path}:1: the header's seed is not a number") from None
-    conductor = Conductor(checked.scenario, _seats(record), seed)
+    plans, notes = _seats(record, checked.scenario)
+    warnings += notes
+    conductor = Conductor(checked.scenario, plans, int(record.header["seed"]))
     logged_events = record.events_by_move()
     start = [e.to_data() for e in conductor.game.events]
-    if start != _plain(logged_events.get(0, [])) and not force:
-        raise RestoreError(f"{record.path}: the engine does not start the exercise the way the "
-                           "log says (a different program version or scenario?); use --force")
+    move_events: dict[int, list[Event]] = {0: list(conductor.game.events)}
+    logged_start = _plain(logged_events.get(0, []))
+    if start != logged_start and not (record.lost is not None and record.lost.move == 0):
+        if not record.moves and _short_of(logged_start, start):
+            record.lost = record.lost or _lost_start(record)
+            warnings = record.warnings()
+        elif not force:
+            raise RestoreError(f"{record.path}: the engine does not start the exercise the way "
+                               "the log says (the log was edited, or written by another "
+                               "version of the program); --force replays it on this program's "
+                               "account")
     count = 0
-    for item in record.records:
-        if item["type"] == "reaction":
-            conductor.replay_reaction(str(item.get("text", "")))
-        elif item["type"] == "note":
+    for index, item in enumerate(record.records):
+        kind = item["type"]
+        if kind == "reaction":
+            conductor.replay_reaction(str(item["text"]))
+        elif kind == "note":
             conductor.notes.append({k: item.get(k) for k in ("text", "round", "phase", "t")})
-        if item["type"] != "move":
+        if kind != "move":
             continue
         logged = record.moves[count]
         count += 1
@@ -188,47 +261,115 @@ def rebuild(path: str | Path, *, force: bool = False) -> Restored:
             events = conductor.replay(logged)
         except Exception as exc:  # an illegal move in the log: it was not made by this engine
             raise RestoreError(f"{record.path}:{logged.line}: move {logged.number} cannot be "
-                               f"made again ({exc})") from None
-        if [e.to_data() for e in events] != _plain(logged_events.get(logged.number, [])) \
-                and not force:
+                               f"made again ({one_line(str(exc))})") from None
+        move_events[logged.number] = events
+        made = [e.to_data() for e in events]
+        written = _plain(logged_events.get(logged.number, []))
+        if made == written:
+            continue
+        last = count == len(record.moves) and all(
+            r["type"] == "event" for r in record.records[index + 1:])
+        if last and record.lost is None and _short_of(written, made):
+            return _rebuild(record.without_last_move(), force=force, scenario=scenario)
+        if not force:
             raise RestoreError(f"{record.path}:{logged.line}: replaying move {logged.number} "
-                               "does not give the events the log recorded; use --force")
-    return Restored(conductor, record, scenario_path, warnings)
+                               "does not give the events the log recorded (the log was edited, "
+                               "or written by another version of the program); --force "
+                               "replays the moves on this program's account")
+    return Restored(conductor, record, scenario_path, warnings, move_events)
 
 
-def resume(path: str | Path, *, force: bool = False) -> Restored:
-    """Rebuild a session and keep logging to the same file (a torn last line is cut off)."""
-    restored = rebuild(path, force=force)
-    record = restored.record
-    if record.ended:
-        raise RestoreError(f"{record.path}: this exercise has ended; replay it with "
-                           f"'exercise replay {record.path}'")
-    log = SessionLog.append_to(record.path, moves=len(record.moves),
-                               truncate_at=record.good_bytes if record.torn else None)
-    log.resumed(record.torn)
+def _lost_start(record: SessionRecord) -> Any:
+    from exercise.sessions.reader import LostBatch
+
+    record.records, record.offsets, record.events = [], [], []
+    record.good_bytes = record.header_bytes
+    return LostBatch(0, "the opening events", record.header_bytes, 1)
+
+
+def resume(path: str | Path, *, force: bool = False,
+           scenario: str | Path | None = None) -> Restored:
+    """Rebuild a session and keep logging to the same file.
+
+    The log's lock is taken first, so no other process writes while it is read; a torn end
+    is then cut off the file, and a resumed record says what was dropped.
+
+    Raises:
+        RestoreError: the log cannot be resumed (busy, ended, damaged beyond repair, ...).
+    """
+    path = Path(path)
+    try:
+        log = SessionLog.acquire(path)
+    except LogBusy as exc:
+        raise RestoreError(str(exc)) from None
+    except LogWriteError as exc:
+        try:  # say what is wrong with the file if it is not a log at all
+            read_log(path)
+        except LogError as bad:
+            raise RestoreError(str(bad)) from None
+        raise RestoreError(f"{path}: cannot be written ({exc.reason}); replay or report it "
+                           "instead") from None
+    try:
+        restored = rebuild(path, force=force, scenario=scenario)
+        record = restored.record
+        if record.ended:
+            raise RestoreError(f"{record.path}: this exercise has ended; replay it with "
+                               f"'exercise replay {record.path}'")
+        log.continue_after(record.good_bytes, len(record.moves))
+        if record.lost is not None and record.lost.move == 0:
+            log.start(restored.conductor.game.events)
+        log.resumed(record.torn, record.lost.move if record.lost else None)
+    except BaseException:
+        log.close()
+        raise
     restored.conductor.log = log
     return restored
 
 
-def unfinished_sessions(limit: int = 50) -> list[SessionRecord]:
-    """Logs in the sessions folder whose exercise has not ended, newest first."""
+@dataclass(frozen=True)
+class SessionEntry:
+    """A log in the sessions folder: readable (with its record) or not (with why)."""
+
+    path: Path
+    record: SessionRecord | None
+    problem: str | None = None
+
+    @property
+    def unfinished(self) -> bool:
+        """A readable session whose exercise has not ended."""
+        return self.record is not None and not self.record.ended
+
+
+def list_sessions(limit: int = 50) -> list[SessionEntry]:
+    """Logs in the sessions folder, newest first: each readable one, or why it is not.
+
+    A bad file there is listed, never fatal: whatever is wrong with it is its own line.
+    """
     from exercise.sessions.log import sessions_dir
 
     folder = sessions_dir()
-    if not folder.is_dir():
+    try:
+        paths = sorted(folder.glob("*.jsonl"), reverse=True)[: limit * 4]
+    except OSError:
         return []
-    found = []
-    for path in sorted(folder.glob("*.jsonl"), reverse=True)[: limit * 4]:
+    entries = []
+    for path in paths:
         try:
-            record = read_log(path)
-        except LogError:
-            continue
-        if not record.ended:
-            found.append(record)
-        if len(found) >= limit:
+            entries.append(SessionEntry(path, read_log(path)))
+        except LogError as exc:
+            entries.append(SessionEntry(path, None, one_line(str(exc))))
+        except Exception as exc:  # a file we cannot make sense of never stops the picker
+            entries.append(SessionEntry(path, None, one_line(f"{path}: unreadable ({exc})")))
+        if len(entries) >= limit:
             break
-    return found
+    return entries
 
 
-__all__ = ["RestoreError", "Restored", "begin_log", "event_record", "rebuild", "resume",
-           "unfinished_sessions"]
+def unfinished_sessions(limit: int = 50) -> list[SessionRecord]:
+    """Logs in the sessions folder whose exercise has not ended, newest first."""
+    return [e.record for e in list_sessions(limit * 4) if e.record is not None
+            and e.unfinished][:limit]
+
+
+__all__ = ["RestoreError", "Restored", "SessionEntry", "begin_log", "event_record",
+           "list_sessions", "rebuild", "resume", "unfinished_sessions"]
