@@ -256,7 +256,8 @@ def build_report(restored: Restored, *, reveal: bool = True) -> Report:
         last=record.last_time,
         duration_minutes=_minutes(started, record.last_time),
         seed=game.seed,
-        seats=dict(record.header.get("seats", {})),
+        seats={pid: {"human": plan.human, "persona": None if plan.human else plan.persona}
+               for pid, plan in conductor.seats.items()},
         outcome=str(outcome.kind) if outcome else None,
         outcome_reason=outcome_reason(scenario, outcome) if outcome else
         f"not finished: {game.expected()}",

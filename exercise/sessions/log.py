@@ -275,13 +275,10 @@ class SessionLog:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, self._size)
                 os.fsync(self._fd)
-        self._broken = LogWriteError(self.path, describe_os_error(exc, self.path),
-                                     self._kept_moves)
+        reason = "the log file was deleted, or its folder removed, while the session ran" \
+            if exc.errno == errno.ENOENT else describe_os_error(exc, self.path)
+        self._broken = LogWriteError(self.path, reason, self.moves)
         raise self._broken from None
-
-    @property
-    def _kept_moves(self) -> int:
-        return self.moves
 
     def write(self, records: Iterable[dict[str, Any]]) -> None:
         """Append one batch of records and make it durable (write + fsync) before returning.
@@ -301,6 +298,8 @@ class SessionLog:
                 written = os.write(self._fd, view)
                 view = view[written:]
             os.fsync(self._fd)
+            if os.fstat(self._fd).st_nlink == 0:  # deleted, or its folder removed, under us
+                raise OSError(errno.ENOENT, "deleted")
         except OSError as exc:
             self._fail(exc)
         self._size += len(data)

@@ -187,7 +187,8 @@ def read_log(path: str | Path) -> SessionRecord:
     lines = raw.split(b"\n")
     torn_tail = lines.pop()  # b"" when the file ends with a newline
     if not lines:
-        if raw.lstrip().startswith(b"{") and FORMAT.encode() in raw:
+        opening = b'{"type":"header","format":"' + FORMAT.encode() + b'"'
+        if raw.startswith(opening) or opening.startswith(raw):
             raise LogError(f"{path}: the log ends inside its header (it was cut off before "
                            "the session started); there is nothing to resume")
         raise LogError(f"{path}: line 1 is not a session log header; this is not a session log")

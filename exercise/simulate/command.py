@@ -25,7 +25,10 @@ def _fail(message: str) -> int:
 def simulate_command(args: Any) -> int:
     """Run ``exercise simulate``; return the exit status."""
     from exercise.engine.rulebook import Rulebook
+    from exercise.files import FileProblem, read_input
     from exercise.scenario.loading import check_text
+    from exercise.scenario.problems import Problem
+    from exercise.scenario.yaml_source import MAX_BYTES
     from exercise.simulate.report import personas_in_play, render, summarise
     from exercise.simulate.runner import simulate
 
@@ -40,9 +43,10 @@ def simulate_command(args: Any) -> int:
     except catalog.UnknownScenario as exc:
         return _fail(str(exc))
     try:
-        source = path.read_bytes()
-    except OSError as exc:
-        return _fail(f"cannot read {path}: {exc.strerror}")
+        source = read_input(path, MAX_BYTES)
+    except FileProblem as exc:
+        print(Problem(str(path), None, None, "", str(exc)), file=sys.stderr)
+        return EXIT_PROBLEMS
     checked = check_text(source, str(path))
     if checked.scenario is None:
         print(ScenarioError(checked.errors or checked.problems), file=sys.stderr)
@@ -94,8 +98,10 @@ class _progress:
             TimeRemainingColumn,
         )
 
+        # The bar draws with escape codes of its own: it writes to the real stderr, not to
+        # the escaping stream the command's text goes through (its text is all ours).
         self._progress = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
-                                  TimeRemainingColumn(), console=Console(stderr=True),
+                                  TimeRemainingColumn(), console=Console(file=sys.__stderr__),
                                   transient=True)
         self._progress.start()
         self._task = self._progress.add_task("games", total=self.total)

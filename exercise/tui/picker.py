@@ -99,9 +99,10 @@ class PickerScreen(HelpfulScreen):
             if scenario is not None:
                 choices.append(Choice(entry.name, entry.path, scenario))
         choices.sort(key=lambda c: (c.name != "tutorial", c.scenario.period, c.name))
-        from exercise.sessions.restore import unfinished_sessions
+        from exercise.sessions.restore import list_sessions
 
-        self.unfinished = unfinished_sessions()
+        # Unfinished sessions, and any file there that could not be read (listed, not fatal).
+        self.unfinished = [e for e in list_sessions() if e.unfinished or e.record is None]
         self.app.call_from_thread(self.show_choices, choices)
 
     def show_choices(self, choices: list[Choice]) -> None:
@@ -117,8 +118,10 @@ class PickerScreen(HelpfulScreen):
                                     f"~{c.scenario.minutes:.0f} min", id=c.name)
                              for c in choices])
         if self.unfinished:
-            options.add_option(Option(f"Resume an unfinished session ({len(self.unfinished)})…",
-                                      id=RESUME))
+            bad = sum(1 for e in self.unfinished if e.record is None)
+            more = f"\n  and {bad} unreadable file{'s' * (bad != 1)}" if bad else ""
+            options.add_option(Option(f"Resume an unfinished session "
+                                      f"({len(self.unfinished) - bad})…{more}", id=RESUME))
         options.highlighted = 0
         self.query_one("#detail", Static).update(scenario_card(choices[0].scenario))
 

@@ -1,4 +1,8 @@
-"""The list of unfinished sessions, from the picker: choose one to resume."""
+"""The list of unfinished sessions, from the picker: choose one to resume.
+
+A file in the sessions folder that cannot be read is listed too, greyed out with why, so a
+damaged log is visible and never stops the picker.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +10,50 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from exercise.sessions.reader import SessionRecord
+from exercise.sessions.restore import SessionEntry
+from exercise.text import one_line
+
+
+def _literal(text: str) -> Content:
+    """Text from a log, shown as written: never markup, never a control character."""
+    return Content(one_line(text))
+
+
+def describe_entry(entry: SessionEntry) -> Content:
+    """A session's line in the list: its scenario, when, how far; or why it is unreadable."""
+    record = entry.record
+    if record is None:
+        return Content.assemble(_literal(entry.path.name), "\n  unreadable: ",
+                                _literal(entry.problem or "unknown problem"))
+    title = str(record.header["scenario"].get("title") or record.header["scenario"]["id"])
+    rounds = [int(e["round"]) for e in record.events if e["round"]]
+    where = f"round {max(rounds)}" if rounds else "not started"
+    return Content.assemble(_literal(title), "\n  started ",
+                            _literal(str(record.header.get("started", "?"))),
+                            f" · {len(record.moves)} moves · {where} · ",
+                            _literal(record.path.name))
 
 
 class ResumeList(ModalScreen[None]):
-    """Unfinished sessions, newest first."""
+    """Unfinished sessions, newest first (and unreadable files, which cannot be chosen)."""
 
     CSS_PATH = "exercise.tcss"
     BINDINGS = [Binding("escape", "close", "Back", id="close")]
 
-    def __init__(self, sessions: list[SessionRecord]):
+    def __init__(self, sessions: list[SessionEntry]):
         super().__init__()
         self.sessions = sessions
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
             yield Label("Resume an unfinished session", classes="dialog-title")
-            options = []
-            for i, record in enumerate(self.sessions):
-                title = record.header.get("scenario", {}).get("title", "?")
-                rounds = [e.get("round", 0) for e in record.events if e.get("round")]
-                where = f"round {max(rounds)}" if rounds else "not started"
-                options.append(Option(f"{title}\n  started {record.header.get('started', '?')}"
-                                      f" · {len(record.moves)} moves · {where} · "
-                                      f"{record.path.name}", id=str(i)))
+            options = [Option(describe_entry(entry), id=str(i), disabled=entry.record is None)
+                       for i, entry in enumerate(self.sessions)]
             yield OptionList(*options, id="sessions")
             yield Footer()
 
@@ -43,11 +63,14 @@ class ResumeList(ModalScreen[None]):
         from exercise.sessions.restore import RestoreError, resume
         from exercise.tui.help import app_of
 
-        record = self.sessions[int(event.option.id or 0)]
+        entry = self.sessions[int(event.option.id or 0)]
+        if entry.record is None:
+            return
         try:
-            restored = resume(record.path)
+            restored = resume(entry.path)
         except RestoreError as exc:
-            self.notify(str(exc), title="Cannot resume", severity="error", timeout=12)
+            self.notify(one_line(str(exc)), title="Cannot resume", severity="error",
+                        timeout=12, markup=False)
             return
         app = app_of(self)
         self.dismiss(None)

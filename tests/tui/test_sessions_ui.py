@@ -135,3 +135,28 @@ async def test_the_picker_offers_unfinished_sessions(private_home):
         await pilot.press("enter")
         await settle(pilot, 5)
         assert isinstance(picker.screen, TableScreen)
+
+
+async def test_a_bad_log_in_the_sessions_folder_is_listed_not_fatal(private_home):
+    """Promise 7 (any log): a damaged or crafted file among the sessions does not stop the
+    picker; the resume list shows it as unreadable, with why, and it cannot be chosen."""
+    folder = private_home / "sessions"
+    folder.mkdir(parents=True)
+    (folder / "20260101-000000-crafted.jsonl").write_text(
+        '{"type":"header","format":"exercise-session","version":1,"scenario":{"id":"x"},'
+        '"seed":"[/]","seats":{}}\n', encoding="utf-8")
+    (folder / "20260101-000001-deep.jsonl").write_text("[" * 100_000, encoding="utf-8")
+    picker = ExerciseApp(bot_delay=0.0, live_clock=False, clock=lambda: 0.0, keep_log=False)
+    async with picker.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(picker.screen, PickerScreen)
+        shown = screen_text(picker)
+        assert "Resume an unfinished session (0)" in shown and "2 unreadable files" in shown
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert isinstance(picker.screen, ResumeList)
+        text = screen_text(picker)
+        assert "20260101-000000-crafted.jsonl" in text and "unreadable" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(picker.screen, ResumeList)
