@@ -201,8 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Continue an exercise exactly where its session log stops: same phase, same votes "
             "cast, same random state. Opens the terminal UI; with --json, plays on headless "
             "(computer seats move, --moves supplies the people's moves) and prints the result. "
-            "A last line cut off mid-write is dropped with a message; a log whose scenario "
-            "changed since is refused unless --force."
+            "A log cut short by a crash is repaired (the move being written is dropped, with a "
+            "message); a log another program is writing is refused, naming it; a log whose "
+            "scenario changed since is refused unless --force."
         ),
     )
     rs.add_argument("log", metavar="LOG", help="the session log (.jsonl)")
