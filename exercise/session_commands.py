@@ -39,9 +39,9 @@ def _open(command: str, args: Any, *, keep_logging: bool = False) -> Restored | 
     return restored
 
 
-def _run_app(app: Any) -> int:
+def _run_app(app: Any, **options: Any) -> int:
     """Run a terminal UI; its exit status is non-zero when it crashed or stopped on an error."""
-    app.run()
+    app.run(**options)
     return int(app.return_code or 0)
 
 

@@ -107,6 +107,8 @@ class PickerScreen(HelpfulScreen):
 
     def show_choices(self, choices: list[Choice]) -> None:
         """Fill the list."""
+        if not self.query("#scenarios"):
+            return  # the app closed while the scenarios were being read
         self.choices = choices
         options = self.query_one("#scenarios", OptionList)
         options.clear_options()
