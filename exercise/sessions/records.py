@@ -43,6 +43,7 @@ MAX_INT = 2**63 - 1
 MAX_ROUND = 1_000_000
 MAX_TEXT = 100_000
 MAX_ID = 200
+MAX_SECONDS = 7 * 24 * 3600.0  # a discussion timer beyond a week is not a timer
 
 Round = Annotated[int, Field(ge=0, le=MAX_ROUND)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
@@ -184,7 +185,8 @@ class TimerRecord(_Record):
 
     type: Literal["timer"]
     action: Ident
-    left: Annotated[float | None, AfterValidator(_finite)] = None
+    left: Annotated[float | None, AfterValidator(_finite),
+                    Field(ge=-MAX_SECONDS, le=MAX_SECONDS)] = None
     round: Round
     t: Text = ""
 
