@@ -42,6 +42,8 @@ from exercise.tui.dialogs import (
 )
 from exercise.tui.facilitator import ConsoleAction, FacilitatorConsole, TimerControls
 from exercise.tui.help import HelpfulScreen, app_of
+from exercise.tui.literal import plain
+from exercise.tui.stopped import stops_on_log_failure
 from exercise.tui.widgets import (
     ElementsTable,
     ElementStrip,
@@ -167,7 +169,7 @@ class TableScreen(HelpfulScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = self.conductor.scenario.title
+        self.title = plain(self.conductor.scenario.title)
         self.query_one(ElementsTable).focus()
         if self.exercise_app.live_clock:
             self.set_interval(1.0, self.tick)
@@ -336,13 +338,17 @@ class TableScreen(HelpfulScreen):
             what = "propose (p)" if game.phase is Phase.PROPOSAL else "vote (v)"
             self.notify(f"Your turn to {what}.", title=f"Round {game.round}", timeout=4)
 
+    @stops_on_log_failure
     def computer_moves(self) -> None:
         """A computer seat makes its move (called after its visible pause)."""
         self.thinking = None
+        if self.exercise_app.log_failure is not None:
+            return  # the session has stopped: no move may be made that the log cannot hold
         if self.conductor.next_step().kind is StepKind.COMPUTER:
             self.conductor.computer_move()
         self.after_change()
 
+    @stops_on_log_failure
     def start_discussion(self) -> None:
         """A package is on the table: reactions, and the timer starts."""
         game = self.conductor.game
@@ -408,6 +414,7 @@ class TableScreen(HelpfulScreen):
         else:
             finish()
 
+    @stops_on_log_failure
     def push(self, move: Move) -> None:
         """Make a move through the engine; an illegal one is a notice, not a crash."""
         try:
@@ -474,23 +481,27 @@ class TableScreen(HelpfulScreen):
 
     def action_facilitator(self) -> None:
         """Open the facilitator's console."""
-        def toggle() -> None:
-            self.timer.toggle()
-            self.conductor.timer_changed("pause" if self.timer.paused_left is not None
-                                         else "resume", self.timer.left())
-
-        def extend(seconds: int) -> None:
-            self.timer.extend(seconds)
-            self.conductor.timer_changed("extend", self.timer.left())
-
         controls = TimerControls(
             describe=lambda: f"Discussion timer: {self.timer.text() or 'not running'}",
-            toggle=toggle,
-            extend=extend,
+            toggle=self.toggle_timer,
+            extend=self.extend_timer,
         )
         self.app.push_screen(FacilitatorConsole(self.conductor,
                                                 self.exercise_app.facilitator_guide(), controls),
                              self.console_done)
+
+    @stops_on_log_failure
+    def toggle_timer(self) -> None:
+        """Pause or resume the discussion timer (from the facilitator's console)."""
+        self.timer.toggle()
+        self.conductor.timer_changed("pause" if self.timer.paused_left is not None
+                                     else "resume", self.timer.left())
+
+    @stops_on_log_failure
+    def extend_timer(self, seconds: int) -> None:
+        """Give the discussion more time (from the facilitator's console)."""
+        self.timer.extend(seconds)
+        self.conductor.timer_changed("extend", self.timer.left())
 
     def restore_timer(self, records: list[dict[str, object]]) -> None:
         """After a resume: the discussion timer as the log left it, paused."""
@@ -505,6 +516,7 @@ class TableScreen(HelpfulScreen):
         self.timer.start(max(left, 0))
         self.timer.toggle()  # paused: the facilitator resumes when the room is ready
 
+    @stops_on_log_failure
     def console_done(self, action: ConsoleAction | None) -> None:
         """Carry out what the facilitator chose."""
         if action is None:
