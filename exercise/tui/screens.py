@@ -73,7 +73,7 @@ class SeatScreen(HelpfulScreen):
         for column in ("Delegation", "Role", "Seat", "Persona"):
             table.add_column(column, key=column)
         for party in self.scenario.parties:
-            table.add_row(rich_text(party.name), party.role, "", "", key=party.id)
+            table.add_row(rich_text(party.name), rich_text(party.role), "", "", key=party.id)
         self.refresh_rows()
         table.focus()
 
@@ -81,8 +81,8 @@ class SeatScreen(HelpfulScreen):
         """Show the seat plan."""
         table = self.query_one("#seat-table", DataTable)
         for pid, plan in self.plans.items():
-            table.update_cell(pid, "Seat", "person" if plan.human else "computer")
-            table.update_cell(pid, "Persona", "—" if plan.human else plan.persona)
+            table.update_cell(pid, "Seat", rich_text("person" if plan.human else "computer"))
+            table.update_cell(pid, "Persona", rich_text("—" if plan.human else plan.persona))
         humans = [self.scenario.party(p).name for p, plan in self.plans.items() if plan.human]
         if not humans:
             text = "Every seat is played by the computer: you watch as facilitator."
