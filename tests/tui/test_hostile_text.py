@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -24,8 +26,11 @@ from exercise.engine import Phase
 from exercise.scenario.loading import load_scenario
 from exercise.scenario.model import Scenario
 from exercise.sessions.restore import rebuild, resume
+from exercise.text import escape_controls
 from exercise.tui.app import ExerciseApp
 from exercise.tui.dialogs import HandOver, InfoDialog, ProposalDialog, SeatPick, VoteDialog
+from exercise.tui.literal import md_escape
+from exercise.tui.literal_markdown import literal_parser
 from exercise.tui.replay import ReplayScreen
 from exercise.tui.screens import BriefingScreen, DebriefScreen, SeatScreen
 from exercise.tui.table import TableScreen
@@ -360,3 +365,19 @@ async def test_log_borne_text_is_literal_in_replay_and_resume(tmp_path):
         assert shown in look(resumed)
         assert resumed.is_running
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
+def test_a_text_field_in_a_markdown_card_reads_exactly_as_written(text):
+    """Promise 4 (untrusted text is text): a title or a name put into a Markdown card
+    (headings, tables, lists) reads exactly as written, whatever punctuation it holds:
+    nothing becomes emphasis, a link, a table cell, a list or HTML."""
+    words = " ".join(["Name:", *escape_controls(text).split()])  # spacing as Markdown shows it
+    for template in ("# Name: {}", "- Name: {}", "| Name: {} | x |\n|---|---|",
+                     "**Name:** {}"):
+        tokens = literal_parser().parse(template.format(md_escape(text)))
+        inline = next(t for t in tokens if t.type == "inline")
+        shown = "".join(child.content for child in inline.children or ()
+                        if child.type in ("text", "softbreak"))
+        assert " ".join(shown.split()) == words, template
