@@ -162,7 +162,7 @@ class TableScreen(HelpfulScreen):
 
     def tick(self) -> None:
         """Once a second: the timer, and its warning when time is up."""
-        if self.timer.deadline is None:
+        if self.timer.deadline is None or self.exercise_app.log_failure is not None:
             return
         left = self.timer.left()
         if left is not None and left <= 0 and not self.timer.warned:
