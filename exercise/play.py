@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exercise import catalog
 from exercise.scenario.problems import did_you_mean
+from exercise.text import one_line
+
+if TYPE_CHECKING:
+    from exercise.tui.app import ExerciseApp
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -66,10 +70,24 @@ def play_command(args: Any) -> int:
         log_path=log_path,
         keep_log=not getattr(args, "no_log", False),
     )
+    return run_app(app, "exercise play")
+
+
+def run_app(app: ExerciseApp, command: str) -> int:
+    """Run the terminal UI to its end and return the exit status for ``command``.
+
+    After the app has closed: the session log is closed and its path printed; if the
+    session stopped because its log could not be written, that one line is printed
+    instead and the status is non-zero; so it is if the app crashed (its return code).
+    """
     try:
         app.run()
     finally:
-        if app.conductor is not None and app.conductor.log is not None:
-            app.conductor.log.close()
-            print(f"Session log: {app.conductor.log.path}", file=sys.stderr)
-    return EXIT_OK
+        conductor = app.conductor
+        if conductor is not None and conductor.log is not None:
+            conductor.log.close()
+            print(f"Session log: {one_line(str(conductor.log.path))}", file=sys.stderr)
+    if app.log_failure is not None:
+        print(f"{command}: {one_line(str(app.log_failure))}", file=sys.stderr)
+        return app.return_code or EXIT_PROBLEMS
+    return app.return_code or EXIT_OK

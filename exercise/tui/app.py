@@ -8,6 +8,7 @@ runs the exercise.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 
+from exercise.text import escape_controls, one_line
 from exercise.tui.help import shown_bindings
 from exercise.tui.picker import PickerScreen
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from exercise.conduct import Conductor, SeatPlan
     from exercise.guide import Guide
     from exercise.scenario.model import Scenario
+    from exercise.sessions.log import LogWriteError
     from exercise.sessions.restore import Restored
 
 THEMES = ("textual-dark", "textual-light")
@@ -87,12 +91,21 @@ class ExerciseApp(App[None]):
         self.keep_log = keep_log
         self.restored = restored
         self.replay = replay
+        self.log_failure: LogWriteError | None = None  # set when the session had to stop
         self.theme = theme  # before the first screen is styled, so nothing is styled twice
 
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
-        """Show a notice, and keep it in the record."""
+        """Show a notice as literal text (it may quote a file or a path), and keep it in the
+        record."""
+        message, title = escape_controls(message), one_line(title)
         self.notices.append(f"{title}: {message}" if title else message)
+        kwargs["markup"] = False
         super().notify(message, title=title, **kwargs)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title, literal and without control characters (it may be a
+        scenario's title)."""
+        return super().format_title(one_line(title), one_line(sub_title))
 
     def get_default_screen(self) -> Screen[Any]:
         """The picker when no scenario was given: the first frame needs no second screen."""
@@ -161,21 +174,42 @@ class ExerciseApp(App[None]):
 
         assert self.scenario is not None and self.scenario_path is not None
         self.conductor = Conductor(self.scenario, dict(plans), self.seed)
-        if self.keep_log:
-            self.open_log(self.conductor, self.scenario_path)
+        if self.keep_log and not self.open_log(self.conductor, self.scenario_path):
+            return
         self._show(BriefingScreen(self.conductor))
 
-    def open_log(self, conductor: Conductor, scenario_path: Path) -> None:
-        """Start the session log and say where it is."""
+    def open_log(self, conductor: Conductor, scenario_path: Path) -> bool:
+        """Start the session log and say where it is; False if the session had to stop."""
+        from exercise.sessions.log import LogWriteError
         from exercise.sessions.restore import begin_log
 
         try:
             log = begin_log(conductor, scenario_path, path=self.log_path, mode="play")
+        except LogWriteError as error:
+            self.stop_for_log_failure(error)
+            return False
         except OSError as exc:
             self.notify(f"No session log could be written ({exc}); this session will not "
                         "survive a crash.", title="Session log", severity="error", timeout=12)
-            return
+            return True
         self.notify(f"Session log: {log.path}", title="Recording", timeout=6)
+        return True
+
+    def stop_for_log_failure(self, error: LogWriteError) -> None:
+        """A session-log write failed: nothing more is written or shown; a screen says why,
+        and leaving it ends the app with a non-zero status (see :mod:`exercise.tui.stopped`).
+        """
+        from exercise.tui.stopped import SessionStopped
+
+        if self.log_failure is not None:
+            return
+        self.log_failure = error
+        conductor = self.conductor
+        if conductor is not None and conductor.log is not None:
+            log, conductor.log = conductor.log, None  # no later move may reach the log
+            with contextlib.suppress(OSError, ValueError):  # the disk may still be full
+                log.close()
+        self.push_screen(SessionStopped(error))
 
     def continue_session(self, restored: Restored) -> None:
         """Go on with a session rebuilt from its log, at the table."""

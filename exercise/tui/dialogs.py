@@ -18,7 +18,6 @@ from textual.widgets import (
     Button,
     Footer,
     Label,
-    Markdown,
     OptionList,
     RadioButton,
     RadioSet,
@@ -32,6 +31,8 @@ from exercise.conduct import Conductor
 from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Table, Vote
 from exercise.engine.rulebook import Rulebook
 from exercise.scenario.model import Inject, Scenario
+from exercise.tui.literal import line, literal, md_escape, styled
+from exercise.tui.literal_markdown import LiteralMarkdown
 from exercise.tui.widgets import VOTE_WORDS
 
 STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "is neutral on"}
@@ -55,7 +56,7 @@ def _refusal(exc: IllegalMoveError, conductor: Conductor) -> str:
 def _warn(screen: ModalScreen[Any], text: str) -> None:
     """Show what is wrong with the dialog's move (the line takes no room until then)."""
     problem = screen.query_one("#problem", Static)
-    problem.update(text)
+    problem.update(literal(text))
     problem.display = True
 
 class ProposalDialog(ModalScreen[Move | None]):
@@ -77,8 +78,8 @@ class ProposalDialog(ModalScreen[Move | None]):
         name = self.conductor.scenario.party(self.party).name
         limit = game.book.max_package
         with Vertical(id="dialog", classes="dialog wide"):
-            yield Label(f"{name} proposes — choose 1 to {limit} element{'s' * (limit > 1)}",
-                        classes="dialog-title")
+            yield Label(styled(name, f" proposes — choose 1 to {limit} "
+                                     f"element{'s' * (limit > 1)}"), classes="dialog-title")
             options: list[Selection[str]] = []
             blocked: list[str] = []
             titles = {e.id: e.title for e in self.conductor.scenario.elements}
@@ -90,12 +91,13 @@ class ProposalDialog(ModalScreen[Move | None]):
                 if why:
                     blocked.append(f"✖ {element.title}: {why.removeprefix('it ')}")
                 else:
-                    options.append(Selection(f"{element.title}  ({value_label(value)})",
+                    options.append(Selection(styled(element.title, f"  ({value_label(value)})"),
                                              element.id))
             yield SelectionList[str](*options, id="choices")
             if blocked:
                 with VerticalScroll(id="blocked"):
-                    yield Static("Not available now:\n" + "\n".join(blocked), classes="hint")
+                    yield Static(literal("Not available now:\n" + "\n".join(blocked)),
+                                 classes="hint")
             yield Static("Tabling: nothing yet — space selects the highlighted element",
                          id="picked", classes="hint")
             yield Static("", id="problem", classes="problem")
@@ -114,7 +116,7 @@ class ProposalDialog(ModalScreen[Move | None]):
         limit = self.conductor.game.book.max_package
         text = f"Tabling ({len(titles)} of at most {limit}): " + ", ".join(titles) if titles \
             else "Tabling: nothing yet — space selects the highlighted element"
-        self.query_one("#picked", Static).update(text)
+        self.query_one("#picked", Static).update(literal(text))
 
     def _try(self, move: Move) -> None:
         try:
@@ -169,7 +171,8 @@ class VoteDialog(ModalScreen[Move | None]):
         scenario = self.conductor.scenario
         name = scenario.party(self.party).name
         with Vertical(id="dialog", classes="dialog wide"):
-            yield Label(f"{name} votes — secret until every ballot is in", classes="dialog-title")
+            yield Label(styled(name, " votes — secret until every ballot is in"),
+                        classes="dialog-title")
             with VerticalScroll(id="ballot"):
                 for target in self.targets:
                     if target == PACKAGE:
@@ -180,7 +183,7 @@ class VoteDialog(ModalScreen[Move | None]):
                     else:
                         value = game.session.values[self.party].get(target, 0)
                         label = f"{scenario.element(target).title}  ({value_label(value)})"
-                    yield Label(label, classes="ballot-label")
+                    yield Label(literal(label), classes="ballot-label")
                     with RadioSet(id=f"ballot-{target}", classes="ballot"):
                         yield RadioButton("Accept")
                         yield RadioButton("Reject")
@@ -215,7 +218,8 @@ class VoteDialog(ModalScreen[Move | None]):
             mark = VOTE_WORDS[ballot] if ballot else "? not chosen"
             what = "the package" if target == PACKAGE else scenario.element(target).title
             lines.append(f"{mark:<14} {what}")
-        self.query_one("#ballot-summary", Static).update("Your ballot:\n" + "\n".join(lines))
+        self.query_one("#ballot-summary", Static).update(
+            literal("Your ballot:\n" + "\n".join(lines)))
 
     def ballots(self) -> dict[str, Ballot | None]:
         """The choice made on each line so far."""
@@ -274,32 +278,34 @@ def element_markdown(conductor: Conductor, element_id: str, viewer: str) -> str:
     book: Rulebook = conductor.game.book
     s = conductor.game.session
     element = scenario.element(element_id)
-    lines = [f"# {element.title}", "", element.summary, ""]
+    lines = [f"# {md_escape(element.title)}", "", element.summary, ""]
     lines.append(f"**Status:** {s.status[element_id]}"
                  + (f" (rejected {s.rejections[element_id]}×)" if s.rejections[element_id] else ""))
     if element.category:
-        lines.append(f"**Category:** {element.category}")
+        lines.append(f"**Category:** {md_escape(element.category)}")
     if viewer in book.voters:
         lines.append(f"**Worth to you:** {s.values[viewer].get(element_id, 0):+g}")
     if element.consent:
-        names = ", ".join(scenario.party(p).name for p in element.consent)
+        names = ", ".join(md_escape(scenario.party(p).name) for p in element.consent)
         lines.append(f"**Needs the consent of:** {names} (each can veto it)")
     if element.requires:
-        names = ", ".join(scenario.element(e).title for e in element.requires)
+        names = ", ".join(md_escape(scenario.element(e).title) for e in element.requires)
         lines.append(f"**Can be tabled once adopted:** {names}")
     if book.excludes[element_id]:
-        names = ", ".join(scenario.element(e).title for e in sorted(book.excludes[element_id]))
+        names = ", ".join(md_escape(scenario.element(e).title)
+                          for e in sorted(book.excludes[element_id]))
         lines.append(f"**Rules out:** {names}")
     stances = s.stances[element_id]
     if stances:
         lines.append("")
         lines.append("**Public stances:**")
         for pid, stance in stances.items():
-            lines.append(f"- {scenario.party(pid).name} {STANCE_WORDS[stance]} it")
+            lines.append(f"- {md_escape(scenario.party(pid).name)} {STANCE_WORDS[stance]} it")
     for label, deltas in (("If adopted", element.effects), ("Each time rejected",
                                                             element.on_reject)):
         if deltas:
-            moves = ", ".join(f"{book.tracks[t].label} {d:+g}" for t, d in deltas.items())
+            moves = ", ".join(f"{md_escape(book.tracks[t].label)} {d:+g}"
+                              for t, d in deltas.items())
             lines.append(f"**{label}:** {moves}")
     if element.source:
         lines += ["", source_markdown(scenario, element.source.ref, element.source.quote)]
@@ -310,7 +316,7 @@ def source_markdown(scenario: Scenario, ref: str, quote: str) -> str:
     """A citation: the quote, then outlet, title and date."""
     src = next((s for s in scenario.sources if s.id == ref), None)
     where = f"{src.outlet}, “{src.title}”, {src.date}" if src else ref
-    return f"> {quote}\n\n— {where}"
+    return f"> {md_escape(quote)}\n\n— {md_escape(where)}"
 
 
 class InfoDialog(ModalScreen[None]):
@@ -319,6 +325,7 @@ class InfoDialog(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,space", "close", "Close", id="close")]
 
     def __init__(self, markdown: str, *, title: str = "", classes: str = ""):
+        """A card of ``markdown`` under a ``title`` (literal text)."""
         super().__init__(classes=classes)
         self.markdown = markdown
         self.card_title = title
@@ -326,9 +333,9 @@ class InfoDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog wide"):
             if self.card_title:
-                yield Label(self.card_title, classes="dialog-title")
+                yield Label(line(self.card_title), classes="dialog-title")
             with VerticalScroll():
-                yield Markdown(self.markdown)
+                yield LiteralMarkdown(self.markdown)
             with Horizontal(classes="buttons"):
                 yield Button("Close (enter)", id="do-close",
                              action="screen.close", variant="primary", compact=True)
@@ -341,9 +348,9 @@ class InfoDialog(ModalScreen[None]):
 
 def inject_markdown(scenario: Scenario, inject: Inject) -> str:
     """An inject card as the room (or its private audience) reads it."""
-    lines = [f"# {inject.title}", ""]
+    lines = [f"# {md_escape(inject.title)}", ""]
     if inject.is_private:
-        names = ", ".join(scenario.party(p).name for p in inject.audience)
+        names = ", ".join(md_escape(scenario.party(p).name) for p in inject.audience)
         lines += [f"**Private — for {names} only.**", ""]
     lines += [inject.text, ""]
     if inject.source:
@@ -360,12 +367,13 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     def __init__(self, question: str):
+        """Ask ``question`` (literal text)."""
         super().__init__()
         self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(literal(self.question), classes="dialog-title")
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", id="yes",
                              action="screen.answer(True)", variant="error", compact=True)
@@ -387,18 +395,20 @@ class HandOver(Screen[bool]):
     ]
 
     def __init__(self, name: str, why: str):
+        """Hand the keyboard to ``name`` because ``why`` (both literal text)."""
         super().__init__()
         self.party_name = name
         self.why = why
 
     def compose(self) -> ComposeResult:
         with Vertical(id="handover"):
-            yield Static(f"Pass the keyboard to {self.party_name}", classes="handover-title")
-            yield Static(self.why, classes="handover-why")
-            yield Static("Everyone else, please look away.\n\n"
-                         f"{self.party_name}: press Enter when you are ready (Esc: not yet).",
+            yield Static(styled("Pass the keyboard to ", self.party_name),
+                         classes="handover-title")
+            yield Static(literal(self.why), classes="handover-why")
+            yield Static(styled("Everyone else, please look away.\n\n", self.party_name,
+                                ": press Enter when you are ready (Esc: not yet)."),
                          classes="handover-hint")
-            yield Button(f"I am {self.party_name} (enter)", id="do-ready",
+            yield Button(styled("I am ", self.party_name, " (enter)"), id="do-ready",
                          action="screen.ready", variant="primary",
                          compact=True)
         yield Footer()
@@ -425,7 +435,7 @@ class SeatPick(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label("Whose private view?", classes="dialog-title")
-            yield OptionList(*[Option(self.conductor.scenario.party(p).name, id=p)
+            yield OptionList(*[Option(line(self.conductor.scenario.party(p).name), id=p)
                                for p in self.conductor.humans], id="seat-choice")
             yield Footer()
 

@@ -10,12 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Markdown, OptionList, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercise.conduct import Conductor
 from exercise.engine import EventKind
 from exercise.guide import Guide
+from exercise.tui.literal import md_escape, styled
+from exercise.tui.literal_markdown import LiteralMarkdown
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,13 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
                             tag += f", round {inject.at.round}"
                         if inject.is_private:
                             tag = "private, " + tag
-                        options.append(Option(f"{inject.title} ({tag})", id=iid))
+                        options.append(Option(styled(inject.title, f" ({tag})"), id=iid))
                     if not options:
                         options.append(Option("(no inject left to play)", id="__none__",
                                               disabled=True))
                     yield OptionList(*options, id="deck")
                 with VerticalScroll(id="notes-pane"):
-                    yield Markdown(self.notes(), id="notes")
+                    yield LiteralMarkdown(self.notes(), id="notes")
             with Horizontal(classes="buttons"):
                 yield Button("Fire (i)", id="do-fire",
                              action="screen.fire", variant="warning", compact=True)
@@ -104,18 +106,18 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
         if fired:
             last = scenario.inject(fired[-1].data["inject"])
             audience = fired[-1].audience
-            private = (" — private to " + ", ".join(scenario.party(p).name for p in audience)
-                       if audience else "")
-            parts.append(f"## Last inject: {last.title}{private}")
+            private = (" — private to " + ", ".join(md_escape(scenario.party(p).name)
+                                                    for p in audience) if audience else "")
+            parts.append(f"## Last inject: {md_escape(last.title)}{private}")
             parts.append("> " + last.text.strip().replace("\n", "\n> "))
             if last.facilitator_note:
                 parts.append(last.facilitator_note)
             if last.expected_actions:
                 parts.append("**Expected actions:**\n" + "\n".join(
-                    f"- {a}" for a in last.expected_actions))
+                    f"- {md_escape(a)}" for a in last.expected_actions))
             if last.questions:
                 parts.append("**Questions for the room:**\n" + "\n".join(
-                    f"- {q}" for q in last.questions))
+                    f"- {md_escape(q)}" for q in last.questions))
             extra = self.guide.for_inject(last.id)
             if extra:
                 parts.append(extra)
@@ -126,9 +128,10 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
             listed = []
             for event in fired:
                 inject = scenario.inject(event.data["inject"])
-                who = (" — private to " + ", ".join(scenario.party(p).name for p in event.audience)
+                who = (" — private to " + ", ".join(md_escape(scenario.party(p).name)
+                                                    for p in event.audience)
                        if event.audience else "")
-                listed.append(f"- round {event.round}: {inject.title}{who}")
+                listed.append(f"- round {event.round}: {md_escape(inject.title)}{who}")
             parts.append("## Fired so far\n\n" + "\n".join(listed))
         return "\n\n".join(parts)
 

@@ -47,7 +47,8 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Markdown  # markdown-it is slow to import; help is rare
+        # markdown-it is slow to import, and help is rare
+        from exercise.tui.literal_markdown import LiteralMarkdown
 
         rows = "\n".join(f"| `{key}` | {what} |" for key, what in self.keys)
         keys = f"## Keys here\n\n| key | action |\n|---|---|\n{rows}\n\n" \
@@ -57,9 +58,9 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Help", classes="dialog-title")
             with Horizontal(id="help-body"):
                 with VerticalScroll(id="help-keys"):
-                    yield Markdown(keys)
+                    yield LiteralMarkdown(keys)
                 with VerticalScroll(id="help-rules"):
-                    yield Markdown(RULES_HELP)
+                    yield LiteralMarkdown(RULES_HELP)
             yield Footer()
 
     def action_close(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from exercise import catalog
 from exercise.tui.help import HelpfulScreen, app_of
+from exercise.tui.literal import Part, styled
 
 RESUME = "__resume__"
 
@@ -41,7 +42,7 @@ def scenario_card(scenario: Scenario) -> Content:
     timing = f"{scenario.rounds} rounds"
     if scenario.round_minutes:
         timing += f" of {scenario.round_minutes:g} minutes"
-    parts: list[str | tuple[str, str]] = [
+    parts: list[Part] = [
         (scenario.title + "\n\n", "bold"),
         scenario.summary.strip() + "\n\n",
         ("Length: ", "bold"),
@@ -52,7 +53,7 @@ def scenario_card(scenario: Scenario) -> Content:
     ]
     for party in scenario.parties:
         parts.append(f"  • {party.name} ({party.role})\n")
-    return Content.assemble(*parts)
+    return styled(*parts)
 
 
 class PickerScreen(HelpfulScreen):
@@ -115,9 +116,9 @@ class PickerScreen(HelpfulScreen):
         if not choices:
             options.add_option(Option("No scenarios are installed.", disabled=True))
             return
-        options.add_options([Option(f"{c.scenario.title}\n  {c.name} · "
-                                    f"{len(c.scenario.voters)} delegations · "
-                                    f"~{c.scenario.minutes:.0f} min", id=c.name)
+        options.add_options([Option(styled(c.scenario.title, f"\n  {c.name} · "
+                                           f"{len(c.scenario.voters)} delegations · "
+                                           f"~{c.scenario.minutes:.0f} min"), id=c.name)
                              for c in choices])
         if self.unfinished:
             bad = sum(1 for e in self.unfinished if e.record is None)

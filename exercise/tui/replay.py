@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Static
 from exercise.conduct import FACILITATOR, Conductor
 from exercise.sessions.restore import Restored, Stepper
 from exercise.tui.help import HelpfulScreen
+from exercise.tui.literal import literal, plain
 from exercise.tui.widgets import ElementsTable, Feed, PartiesPanel, StatusLine, TracksPanel
 
 
@@ -60,7 +61,7 @@ class ReplayScreen(HelpfulScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"Replay — {self.scenario.title}"
+        self.title = plain(f"Replay — {self.scenario.title}")
         self.show()
 
     @property
@@ -75,8 +76,8 @@ class ReplayScreen(HelpfulScreen):
         what = f"move {self.position} of {self.total}"
         if last is not None:
             what += f" — {last.by}: {last.move.to_data()}"
-        self.query_one("#replay-position", Static).update(
-            f"Replay of {self.record.path.name} · {what} · ←/→ moves, [ ] rounds, home/end")
+        self.query_one("#replay-position", Static).update(literal(
+            f"Replay of {self.record.path.name} · {what} · ←/→ moves, [ ] rounds, home/end"))
         self.query_one(StatusLine).show(self.conductor, FACILITATOR, "", "")
         self.query_one(ElementsTable).show(self.conductor, FACILITATOR, self.size.width >= 120)
         self.query_one(PartiesPanel).show(self.conductor, FACILITATOR)

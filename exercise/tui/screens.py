@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,7 +11,6 @@ from textual.widgets import (
     Footer,
     Header,
     Label,
-    Markdown,
     Static,
     TabbedContent,
     TabPane,
@@ -27,9 +24,8 @@ from exercise.engine import OutcomeKind, Status
 from exercise.narration import outcome_reason
 from exercise.scenario.model import Scenario
 from exercise.tui.help import HelpfulScreen, app_of
-
-if TYPE_CHECKING:
-    pass
+from exercise.tui.literal import literal, md_escape, rich_text, styled
+from exercise.tui.literal_markdown import LiteralMarkdown
 
 PERSONA_ORDER = list(PERSONAS)
 
@@ -62,7 +58,7 @@ class SeatScreen(HelpfulScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="seats"):
-            yield Label(f"Seats — {self.scenario.title}", classes="pane-title")
+            yield Label(styled("Seats — ", self.scenario.title), classes="pane-title")
             yield Static("space: person/computer · c: persona · s: solo as the highlighted "
                          "delegation · enter: start", classes="hint")
             yield DataTable(id="seat-table", cursor_type="row")
@@ -77,7 +73,7 @@ class SeatScreen(HelpfulScreen):
         for column in ("Delegation", "Role", "Seat", "Persona"):
             table.add_column(column, key=column)
         for party in self.scenario.parties:
-            table.add_row(party.name, party.role, "", "", key=party.id)
+            table.add_row(rich_text(party.name), rich_text(party.role), "", "", key=party.id)
         self.refresh_rows()
         table.focus()
 
@@ -85,8 +81,8 @@ class SeatScreen(HelpfulScreen):
         """Show the seat plan."""
         table = self.query_one("#seat-table", DataTable)
         for pid, plan in self.plans.items():
-            table.update_cell(pid, "Seat", "person" if plan.human else "computer")
-            table.update_cell(pid, "Persona", "—" if plan.human else plan.persona)
+            table.update_cell(pid, "Seat", rich_text("person" if plan.human else "computer"))
+            table.update_cell(pid, "Persona", rich_text("—" if plan.human else plan.persona))
         humans = [self.scenario.party(p).name for p, plan in self.plans.items() if plan.human]
         if not humans:
             text = "Every seat is played by the computer: you watch as facilitator."
@@ -95,7 +91,7 @@ class SeatScreen(HelpfulScreen):
         else:
             text = (f"Hot seat: {', '.join(humans)} share this screen; a hand-over screen "
                     "guards each seat's secrets.")
-        self.query_one("#seat-summary", Static).update(text)
+        self.query_one("#seat-summary", Static).update(literal(text))
 
     def highlighted(self) -> str:
         """The party id under the cursor."""
@@ -144,10 +140,10 @@ class SeatScreen(HelpfulScreen):
 
 def situation_markdown(scenario: Scenario) -> str:
     """The background and the learning objectives."""
-    parts = [f"# {scenario.title}", "", scenario.background, ""]
+    parts = [f"# {md_escape(scenario.title)}", "", scenario.background, ""]
     if scenario.objectives:
         parts += ["## Learning objectives", ""]
-        parts += [f"- {o.text}" for o in scenario.objectives]
+        parts += [f"- {md_escape(o.text)}" for o in scenario.objectives]
     return "\n".join(parts)
 
 
@@ -155,14 +151,14 @@ def delegations_markdown(scenario: Scenario) -> str:
     """Every public brief."""
     parts = ["# The delegations", ""]
     for party in scenario.parties:
-        parts += [f"## {party.name} ({party.role})", "", party.public_brief, ""]
+        parts += [f"## {md_escape(party.name)} ({party.role})", "", party.public_brief, ""]
     return "\n".join(parts)
 
 
 def private_markdown(scenario: Scenario, seat: str) -> str:
     """One seat's private brief and walk-away."""
     party = scenario.party(seat)
-    return "\n".join([f"# Your private brief — {party.name}", "",
+    return "\n".join([f"# Your private brief — {md_escape(party.name)}", "",
                       party.private_brief or "(no private brief)", "",
                       f"**Your walk-away:** {party.walk_away:g} — you sign only if your score "
                       "reaches it."])
@@ -197,12 +193,12 @@ class BriefingScreen(HelpfulScreen):
         scenario = self.conductor.scenario
         with TabbedContent(id="briefing"):
             with TabPane("Situation", id="tab-situation"), VerticalScroll():
-                yield Markdown(situation_markdown(scenario))
+                yield LiteralMarkdown(situation_markdown(scenario))
             with TabPane("Delegations", id="tab-delegations"), VerticalScroll():
-                yield Markdown(delegations_markdown(scenario))
+                yield LiteralMarkdown(delegations_markdown(scenario))
             if self.conductor.solo is not None:
                 with TabPane("Your private brief", id="tab-private"), VerticalScroll():
-                    yield Markdown(private_markdown(scenario, self.conductor.solo))
+                    yield LiteralMarkdown(private_markdown(scenario, self.conductor.solo))
         with Horizontal(classes="buttons"):
             if self.conductor.hot_seat:
                 yield Button("Private briefs, seat by seat (r)", id="do-private",
@@ -236,18 +232,19 @@ def seat_markdown(conductor: Conductor, seat: str) -> str:
     scenario = conductor.scenario
     s = conductor.game.session
     party = scenario.party(seat)
-    lines = [f"# {party.name} — private", "", party.private_brief or "(no private brief)", ""]
+    lines = [f"# {md_escape(party.name)} — private", "",
+             party.private_brief or "(no private brief)", ""]
     if seat in conductor.game.book.voters:
         lines += [f"**Score:** {s.scores[seat]:g} · **walk-away:** {s.walk_away[seat]:g}", "",
                   "| element | status | worth to you |", "|---|---|---|"]
         for element in scenario.elements:
             if s.status[element.id] is Status.HIDDEN:
                 continue
-            lines.append(f"| {element.title} | {s.status[element.id]} | "
+            lines.append(f"| {md_escape(element.title)} | {s.status[element.id]} | "
                          f"{s.values[seat].get(element.id, 0):+g} |")
     private = [line.text for line in conductor.feed if line.audience and seat in line.audience]
     if private:
-        lines += ["", "## Private news", ""] + [f"- {t}" for t in private]
+        lines += ["", "## Private news", ""] + [f"- {md_escape(t)}" for t in private]
     return "\n".join(lines)
 
 
@@ -271,7 +268,7 @@ def outcome_markdown(conductor: Conductor) -> str:
     assert outcome is not None
     lines = [f"# {OUTCOME_WORDS[outcome.kind]}", "",
              f"Round {outcome.round} of {scenario.rounds} — "
-             f"{outcome_reason(scenario, outcome)}.", "",
+             f"{md_escape(outcome_reason(scenario, outcome))}.", "",
              "## Who signed", "", "| delegation | score | walk-away | signed |",
              "|---|---|---|---|"]
     required = set(game.book.required)
@@ -280,11 +277,12 @@ def outcome_markdown(conductor: Conductor) -> str:
             "✖ no" if outcome.kind in (OutcomeKind.AGREEMENT, OutcomeKind.NO_AGREEMENT)
             else "— (no ratification)")
         must = " (required)" if party.id in required else ""
-        lines.append(f"| {party.name}{must} | {s.scores[party.id]:g} | "
+        lines.append(f"| {md_escape(party.name)}{must} | {s.scores[party.id]:g} | "
                      f"{s.walk_away[party.id]:g} | {signed} |")
     adopted = [scenario.element(e).title for e in game.book.element_ids
                if s.status[e] is Status.ADOPTED]
-    lines += ["", "## The deal", ""] + ([f"- ✔ {t}" for t in adopted] or ["(nothing adopted)"])
+    lines += ["", "## The deal", ""] + ([f"- ✔ {md_escape(t)}" for t in adopted]
+                                        or ["(nothing adopted)"])
     lines += ["", f"To replay these computer decisions, start again with seed {game.seed} "
                   f"(exercise play --seed {game.seed})."]
     return "\n".join(lines)
@@ -296,14 +294,15 @@ def reveal_markdown(conductor: Conductor) -> str:
     s = conductor.game.session
     lines = ["# Reveal: every private brief and value", "",
              "Each delegation's private value of each element (✔ adopted):", ""]
-    header = "| element | " + " | ".join(p.short or p.name for p in scenario.voters) + " |"
+    header = "| element | " + " | ".join(md_escape(p.short or p.name)
+                                         for p in scenario.voters) + " |"
     lines += [header, "|---|" + "---|" * len(scenario.voters)]
     for element in scenario.elements:
         mark = "✔ " if s.status[element.id] is Status.ADOPTED else ""
         values = " | ".join(f"{s.values[p.id].get(element.id, 0):+g}" for p in scenario.voters)
-        lines.append(f"| {mark}{element.title} | {values} |")
+        lines.append(f"| {mark}{md_escape(element.title)} | {values} |")
     for party in scenario.parties:
-        lines += ["", f"## {party.name} — private brief", "",
+        lines += ["", f"## {md_escape(party.name)} — private brief", "",
                   party.private_brief or "(none)", "",
                   f"Walk-away: {s.walk_away[party.id]:g}"]
     return "\n".join(lines)
@@ -312,7 +311,8 @@ def reveal_markdown(conductor: Conductor) -> str:
 def questions_markdown(conductor: Conductor) -> str:
     """The debrief questions."""
     questions = conductor.scenario.debrief.questions
-    return "# Debrief questions\n\n" + ("\n".join(f"1. {q}" for q in questions) if questions
+    return "# Debrief questions\n\n" + ("\n".join(f"1. {md_escape(q)}" for q in questions)
+                                        if questions
                                         else "(this scenario has no debrief questions)")
 
 
@@ -335,16 +335,17 @@ class DebriefScreen(HelpfulScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         log = self.conductor.log
-        yield Static(f"Session log: {log.path}  ·  w writes the after-action report (Markdown and "
-                     "HTML) beside it" if log else "No session log was kept for this exercise.",
+        yield Static(styled(f"Session log: {log.path}  ·  w writes the after-action report "
+                            "(Markdown and HTML) beside it") if log
+                     else "No session log was kept for this exercise.",
                      id="log-line", classes="hint")
         with TabbedContent(id="debrief"):
             with TabPane("Outcome", id="tab-outcome"), VerticalScroll():
-                yield Markdown(outcome_markdown(self.conductor))
+                yield LiteralMarkdown(outcome_markdown(self.conductor))
             with TabPane("Reveal", id="tab-reveal"), VerticalScroll():
-                yield Markdown(reveal_markdown(self.conductor))
+                yield LiteralMarkdown(reveal_markdown(self.conductor))
             with TabPane("Debrief questions", id="tab-questions"), VerticalScroll():
-                yield Markdown(questions_markdown(self.conductor))
+                yield LiteralMarkdown(questions_markdown(self.conductor))
         yield Footer()
 
     def on_mount(self) -> None:

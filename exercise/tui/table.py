@@ -42,6 +42,9 @@ from exercise.tui.dialogs import (
 )
 from exercise.tui.facilitator import ConsoleAction, FacilitatorConsole, TimerControls
 from exercise.tui.help import HelpfulScreen, app_of
+from exercise.tui.literal import plain
+from exercise.tui.stopped import stops_on_log_failure
+from exercise.tui.timer import DiscussionTimer
 from exercise.tui.widgets import (
     ElementsTable,
     ElementStrip,
@@ -55,64 +58,6 @@ if TYPE_CHECKING:
     from exercise.tui.app import ExerciseApp
 
 Task = Callable[[Callable[[], None]], None]  # runs, then calls its continuation
-
-
-class DiscussionTimer:
-    """The discussion clock: counts down, pauses, extends, and warns; it never decides."""
-
-    def __init__(self, clock: Callable[[], float]):
-        self.clock = clock
-        self.deadline: float | None = None
-        self.paused_left: float | None = None
-        self.warned = False
-
-    def start(self, seconds: float) -> None:
-        """Start counting down."""
-        self.deadline = self.clock() + seconds
-        self.paused_left = None
-        self.warned = False
-
-    def stop(self) -> None:
-        """No timer (between discussions)."""
-        self.deadline = None
-        self.paused_left = None
-
-    def left(self) -> float | None:
-        """Seconds left (negative once over), or None without a timer."""
-        if self.paused_left is not None:
-            return self.paused_left
-        if self.deadline is None:
-            return None
-        return self.deadline - self.clock()
-
-    def toggle(self) -> None:
-        """Pause or resume."""
-        if self.deadline is None:
-            return
-        if self.paused_left is None:
-            self.paused_left = self.deadline - self.clock()
-        else:
-            self.deadline = self.clock() + self.paused_left
-            self.paused_left = None
-
-    def extend(self, seconds: int) -> None:
-        """Add time."""
-        if self.paused_left is not None:
-            self.paused_left += seconds
-        elif self.deadline is not None:
-            self.deadline += seconds
-        self.warned = False
-
-    def text(self) -> str:
-        """mm:ss left, 'time up', or '' without a timer."""
-        left = self.left()
-        if left is None:
-            return ""
-        if left <= 0:
-            return "TIME UP"
-        minutes, seconds = divmod(int(left + 0.999), 60)
-        suffix = " (paused)" if self.paused_left is not None else ""
-        return f"{minutes:02d}:{seconds:02d}{suffix}"
 
 
 class TableScreen(HelpfulScreen):
@@ -167,7 +112,7 @@ class TableScreen(HelpfulScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = self.conductor.scenario.title
+        self.title = plain(self.conductor.scenario.title)
         self.query_one(ElementsTable).focus()
         if self.exercise_app.live_clock:
             self.set_interval(1.0, self.tick)
@@ -217,7 +162,7 @@ class TableScreen(HelpfulScreen):
 
     def tick(self) -> None:
         """Once a second: the timer, and its warning when time is up."""
-        if self.timer.deadline is None:
+        if self.timer.deadline is None or self.exercise_app.log_failure is not None:
             return
         left = self.timer.left()
         if left is not None and left <= 0 and not self.timer.warned:
@@ -336,13 +281,17 @@ class TableScreen(HelpfulScreen):
             what = "propose (p)" if game.phase is Phase.PROPOSAL else "vote (v)"
             self.notify(f"Your turn to {what}.", title=f"Round {game.round}", timeout=4)
 
+    @stops_on_log_failure
     def computer_moves(self) -> None:
         """A computer seat makes its move (called after its visible pause)."""
         self.thinking = None
+        if self.exercise_app.log_failure is not None:
+            return  # the session has stopped: no move may be made that the log cannot hold
         if self.conductor.next_step().kind is StepKind.COMPUTER:
             self.conductor.computer_move()
         self.after_change()
 
+    @stops_on_log_failure
     def start_discussion(self) -> None:
         """A package is on the table: reactions, and the timer starts."""
         game = self.conductor.game
@@ -408,6 +357,7 @@ class TableScreen(HelpfulScreen):
         else:
             finish()
 
+    @stops_on_log_failure
     def push(self, move: Move) -> None:
         """Make a move through the engine; an illegal one is a notice, not a crash."""
         try:
@@ -474,23 +424,27 @@ class TableScreen(HelpfulScreen):
 
     def action_facilitator(self) -> None:
         """Open the facilitator's console."""
-        def toggle() -> None:
-            self.timer.toggle()
-            self.conductor.timer_changed("pause" if self.timer.paused_left is not None
-                                         else "resume", self.timer.left())
-
-        def extend(seconds: int) -> None:
-            self.timer.extend(seconds)
-            self.conductor.timer_changed("extend", self.timer.left())
-
         controls = TimerControls(
             describe=lambda: f"Discussion timer: {self.timer.text() or 'not running'}",
-            toggle=toggle,
-            extend=extend,
+            toggle=self.toggle_timer,
+            extend=self.extend_timer,
         )
         self.app.push_screen(FacilitatorConsole(self.conductor,
                                                 self.exercise_app.facilitator_guide(), controls),
                              self.console_done)
+
+    @stops_on_log_failure
+    def toggle_timer(self) -> None:
+        """Pause or resume the discussion timer (from the facilitator's console)."""
+        self.timer.toggle()
+        self.conductor.timer_changed("pause" if self.timer.paused_left is not None
+                                     else "resume", self.timer.left())
+
+    @stops_on_log_failure
+    def extend_timer(self, seconds: int) -> None:
+        """Give the discussion more time (from the facilitator's console)."""
+        self.timer.extend(seconds)
+        self.conductor.timer_changed("extend", self.timer.left())
 
     def restore_timer(self, records: list[dict[str, object]]) -> None:
         """After a resume: the discussion timer as the log left it, paused."""
@@ -505,6 +459,7 @@ class TableScreen(HelpfulScreen):
         self.timer.start(max(left, 0))
         self.timer.toggle()  # paused: the facilitator resumes when the room is ready
 
+    @stops_on_log_failure
     def console_done(self, action: ConsoleAction | None) -> None:
         """Carry out what the facilitator chose."""
         if action is None:

@@ -9,11 +9,11 @@ have words, bars have numbers.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.content import Content
 from textual.widgets import DataTable, RichLog, Static
 
 from exercise.conduct import FACILITATOR, PUBLIC, Conductor
 from exercise.engine import Ballot, Phase, Status
+from exercise.tui.literal import Part, rich_text, styled
 
 STATUS_MARKS = {
     Status.OPEN: "○ open",
@@ -42,7 +42,7 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-class ElementsTable(DataTable[Text | str]):
+class ElementsTable(DataTable[Text]):
     """The plan elements on the table: status, consent, public stances, links, rejections."""
 
     DEFAULT_CSS = """
@@ -91,24 +91,28 @@ class ElementsTable(DataTable[Text | str]):
             if status is Status.HIDDEN:
                 continue
             mark = "▶ tabled" if element.id in tabled else STATUS_MARKS[status]
-            row: list[Text | str] = [
-                Text(mark if wide else mark[0], style="bold" if element.id in tabled else ""),
-                Text(_fit(element.title, title_width),
-                     style="dim" if status in (Status.EXCLUDED, Status.WITHDRAWN) else ""),
+            # Every cell is a literal Text: a str cell would be parsed as markup.
+            row: list[Text] = [
+                rich_text(mark if wide else mark[0],
+                          style="bold" if element.id in tabled else ""),
+                rich_text(_fit(element.title, title_width),
+                          style="dim" if status in (Status.EXCLUDED, Status.WITHDRAWN) else ""),
             ]
             if own:
                 value = s.values[viewer].get(element.id, 0)
-                row.append(f"{value:+g}" if value else "0")
+                row.append(rich_text(f"{value:+g}" if value else "0"))
             if wide:
-                row.append(" ".join(short(conductor, p) for p in book.consent[element.id]) or "—")
-                row.append(" ".join(f"{short(conductor, p)}{STANCE_MARKS[v]}"
-                                    for p, v in s.stances[element.id].items()) or "—")
+                row.append(rich_text(" ".join(short(conductor, p)
+                                              for p in book.consent[element.id]) or "—"))
+                row.append(rich_text(" ".join(f"{short(conductor, p)}{STANCE_MARKS[v]}"
+                                              for p, v in s.stances[element.id].items()) or "—"))
                 links = [f"needs {', '.join(element.requires)}"] if element.requires else []
                 excl = sorted(book.excludes[element.id])
                 if excl:
                     links.append(f"rules out {', '.join(excl)}")
-                row.append("; ".join(links) or "—")
-            row.append(str(s.rejections[element.id]) if s.rejections[element.id] else "")
+                row.append(rich_text("; ".join(links) or "—"))
+            row.append(rich_text(str(s.rejections[element.id]) if s.rejections[element.id]
+                                 else ""))
             self.add_row(*row, key=element.id)
         if self.row_count:
             self.move_cursor(row=min(max(cursor, 0), self.row_count - 1), animate=False)
@@ -133,7 +137,7 @@ class ElementStrip(Static):
         book = conductor.game.book
         s = conductor.game.session
         element = conductor.scenario.element(element_id)
-        parts: list[str | tuple[str, str]] = [(f"{element.title}", "bold")]
+        parts: list[Part] = [(element.title, "bold")]
         consent = " ".join(short(conductor, p) for p in book.consent[element_id])
         parts.append(f" · veto: {consent}" if consent else " · no veto")
         stances = s.stances[element_id]
@@ -150,7 +154,7 @@ class ElementStrip(Static):
             ref = next((x for x in conductor.scenario.sources if x.id == element.source.ref), None)
             parts.append(f" · source: {ref.outlet if ref else element.source.ref}")
         parts.append(("  (d: details)", "dim"))
-        self.update(Content.assemble(*parts))
+        self.update(styled(*parts))
 
 
 class PartiesPanel(Static):
@@ -160,7 +164,7 @@ class PartiesPanel(Static):
         """Render the parties as the viewer may see them."""
         game = conductor.game
         s = game.session
-        parts: list[str | tuple[str, str]] = [("Delegations\n", "bold")]
+        parts: list[Part] = [("Delegations\n", "bold")]
         voted = set(game.voted())
         last = game.history[-1] if game.history else None
         for party in conductor.scenario.parties:
@@ -183,7 +187,7 @@ class PartiesPanel(Static):
             verdict = "✔ would sign" if score >= walk else "✖ would NOT sign"
             parts.append((f"\nYou: score {number(score)}, walk-away {number(walk)}\n{verdict}",
                           "bold"))
-        self.update(Content.assemble(*parts))
+        self.update(styled(*parts))
 
 
 def track_bar(value: float, low: float, high: float, collapse: float | None, width: int) -> str:
@@ -202,7 +206,7 @@ class TracksPanel(Static):
 
     def show(self, conductor: Conductor, width: int = 16) -> None:
         """Render every track."""
-        parts: list[str | tuple[str, str]] = []
+        parts: list[Part] = []
         for track in conductor.scenario.tracks:
             spec = conductor.game.book.tracks[track.id]
             value = conductor.game.session.tracks[track.id]
@@ -216,7 +220,7 @@ class TracksPanel(Static):
             parts.append(":" + tail + "\n")
             parts.append((track_bar(value, spec.low, spec.high, spec.collapse_at, width) + "\n",
                           "$error" if danger else "$accent"))
-        self.update(Content.assemble(*parts))
+        self.update(styled(*parts))
 
 
 class Feed(RichLog):
@@ -246,7 +250,7 @@ class Feed(RichLog):
                 "⚑ " if line.kind == "inject" else "")
             if line.kind == "round":
                 self.write(Text(""))
-            self.write(Text(prefix + line.text, style=style))
+            self.write(rich_text(prefix + line.text, style=style))
         self._shown = len(lines)
 
 
@@ -256,7 +260,7 @@ class StatusLine(Static):
     def show(self, conductor: Conductor, viewer: str, timer: str, waiting: str) -> None:
         """Render the status line."""
         game = conductor.game
-        parts: list[str | tuple[str, str]] = [
+        parts: list[Part] = [
             (f" Round {game.round}/{game.book.rounds} ", "bold reverse"),
             (f" {str(game.phase).capitalize()} ", "bold"),
         ]
@@ -270,4 +274,4 @@ class StatusLine(Static):
             parts.append(("· shared view ", "italic"))
         if waiting:
             parts.append((f"· {waiting}", "bold $accent"))
-        self.update(Content.assemble(*parts))
+        self.update(styled(*parts))
