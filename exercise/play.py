@@ -48,15 +48,15 @@ def play_command(args: Any) -> int:
     if args.pace < 0:
         print("exercise play: --pace must be 0 or more seconds", file=sys.stderr)
         return EXIT_USAGE
+    log_path = Path(args.log) if getattr(args, "log", None) else None
+    if log_path is not None and (log_path.exists() or log_path.is_symlink()):
+        print(f"exercise play: {log_path} already exists; choose a new --log path (to go on with "
+              f"that session: exercise resume {log_path})", file=sys.stderr)
+        return EXIT_USAGE
     if not (sys.stdin.isatty() and sys.stderr.isatty()):  # Textual draws on stderr
         print("exercise play: the terminal UI needs an interactive terminal. For play without "
               "one, use 'exercise run SCENARIO --bots all' (see exercise run --help).",
               file=sys.stderr)
-        return EXIT_USAGE
-    log_path = Path(args.log) if getattr(args, "log", None) else None
-    if log_path is not None and log_path.exists():
-        print(f"exercise play: {log_path} already exists; choose a new --log path (to go on with "
-              f"that session: exercise resume {log_path})", file=sys.stderr)
         return EXIT_USAGE
     from exercise.tui.app import ExerciseApp
 

@@ -39,12 +39,6 @@ def _open(command: str, args: Any, *, keep_logging: bool = False) -> Restored | 
     return restored
 
 
-def _run_app(app: Any, **options: Any) -> int:
-    """Run a terminal UI; its exit status is non-zero when it crashed or stopped on an error."""
-    app.run(**options)
-    return int(app.return_code or 0)
-
-
 def resume_command(args: Any) -> int:
     """Continue a session from its log, in the terminal UI or (--json) headless."""
     if args.moves and not args.json:
@@ -78,9 +72,10 @@ def resume_command(args: Any) -> int:
                 print(f"exercise resume: {exc}", file=sys.stderr)
                 return EXIT_BAD_FILE
             return finish(conductor.game, illegal, args.moves, as_json=True, verbose=False)
+        from exercise.play import run_app
         from exercise.tui.app import ExerciseApp
 
-        return _run_app(ExerciseApp(restored=restored, bot_delay=args.pace))
+        return run_app(ExerciseApp(restored=restored, bot_delay=args.pace), "exercise resume")
     finally:
         if conductor.log is not None:
             conductor.log.close()
@@ -96,9 +91,10 @@ def replay_command(args: Any) -> int:
     if args.json:
         print(json.dumps(restored.conductor.game.result(), indent=2))
         return EXIT_OK
+    from exercise.play import run_app
     from exercise.tui.app import ExerciseApp
 
-    return _run_app(ExerciseApp(replay=restored))
+    return run_app(ExerciseApp(replay=restored), "exercise replay")
 
 
 def _refuse_target(output: str, log: str) -> str | None:

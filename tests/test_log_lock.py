@@ -94,7 +94,7 @@ def test_two_resumes_of_one_log_cannot_both_write(tmp_path):
     assert record.ended and not record.damaged()
 
 
-@pytest.mark.parametrize("command", ["run"])
+@pytest.mark.parametrize("command", ["run", "play"])
 def test_play_and_run_never_write_into_an_existing_log(tmp_path, command):
     """Promise 3: `run --log` and `play --log` on an existing log are refused; the log is not
     changed."""

@@ -319,6 +319,9 @@ def resume(path: str | Path, *, force: bool = False,
         if record.lost is not None and record.lost.move == 0:
             log.start(restored.conductor.game.events)
         log.resumed(record.torn, record.lost.move if record.lost else None)
+    except LogWriteError as exc:  # a full disk before the first move: nothing was played
+        log.close()
+        raise RestoreError(str(exc)) from None
     except BaseException:
         log.close()
         raise

@@ -359,17 +359,19 @@ class DebriefScreen(HelpfulScreen):
             self.notify("No session log was kept, so there is nothing to report from.",
                         severity="warning")
             return
+        from exercise.files import FileProblem, write_output
         from exercise.reports import build_report, render
         from exercise.sessions.restore import RestoreError, rebuild
+        from exercise.text import escape_controls
 
         try:
             report = build_report(rebuild(log.path))
             written = []
             for fmt in ("md", "html"):
                 target = log.path.with_suffix(f".report.{fmt}")
-                target.write_text(render(report, fmt), encoding="utf-8")
+                write_output(target, escape_controls(render(report, fmt)))  # 0600, whole
                 written.append(str(target))
-        except (RestoreError, OSError) as exc:
+        except (RestoreError, FileProblem) as exc:
             self.notify(f"The report could not be written: {exc}", severity="error", timeout=10)
             return
         self.notify("Report written: " + " and ".join(written), title="After-action report",

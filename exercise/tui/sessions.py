@@ -17,26 +17,22 @@ from textual.widgets.option_list import Option
 
 from exercise.sessions.restore import SessionEntry
 from exercise.text import one_line
-
-
-def _literal(text: str) -> Content:
-    """Text from a log, shown as written: never markup, never a control character."""
-    return Content(one_line(text))
+from exercise.tui.literal import line
 
 
 def describe_entry(entry: SessionEntry) -> Content:
     """A session's line in the list: its scenario, when, how far; or why it is unreadable."""
     record = entry.record
     if record is None:
-        return Content.assemble(_literal(entry.path.name), "\n  unreadable: ",
-                                _literal(entry.problem or "unknown problem"))
+        return Content.assemble(line(entry.path.name), "\n  unreadable: ",
+                                line(entry.problem or "unknown problem"))
     title = str(record.header["scenario"].get("title") or record.header["scenario"]["id"])
     rounds = [int(e["round"]) for e in record.events if e["round"]]
     where = f"round {max(rounds)}" if rounds else "not started"
-    return Content.assemble(_literal(title), "\n  started ",
-                            _literal(str(record.header.get("started", "?"))),
+    return Content.assemble(line(title), "\n  started ",
+                            line(str(record.header.get("started", "?"))),
                             f" · {len(record.moves)} moves · {where} · ",
-                            _literal(record.path.name))
+                            line(record.path.name))
 
 
 class ResumeList(ModalScreen[None]):
