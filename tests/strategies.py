@@ -146,3 +146,121 @@ def illegal_candidates(game: Game) -> list[Move]:
     moves += [CallVote(), CallRatification(), EndExercise("stop"), FireInject("nowhere")]
     moves += [FireInject(i) for i in book.injects]
     return moves
+
+
+# --- scenarios at the published limits (promise 5: bounded means bounded) -------------------
+
+
+def _at_limits_base(parties: int, *, rounds: int, walk_away: float = 0) -> dict[str, Any]:
+    return {
+        "id": "at-limits", "title": "At the limits", "summary": "Built at the published limits.",
+        "background": "Generated.", "rounds": rounds,
+        "parties": [{"id": f"p{i}", "name": f"Party {i}", "public_brief": "b",
+                     "walk_away": walk_away,
+                     "bot": {"persona": ("hardliner", "pragmatist", "cooperative")[i % 3]}}
+                    for i in range(parties)],
+    }
+
+
+def worst_cases() -> dict[str, dict[str, Any]]:
+    """Deterministic scenarios at the limits, each stressing one way a valid scenario could
+    be slow or deep: the most of everything, a 250-long requires chain, every element
+    excluding every other, seats that pass every one of 100 rounds, numbers at their bounds,
+    and conditions as deep and as many as allowed."""
+    from exercise.scenario import limits as lim
+
+    n, parties = lim.MAX_ELEMENTS, lim.MAX_PARTIES
+    pids = [f"p{i}" for i in range(parties)]
+    eids = [f"e{i}" for i in range(n)]
+    cases: dict[str, dict[str, Any]] = {}
+
+    # The most of everything: parties, elements, tracks, injects, rounds, package size.
+    data = _at_limits_base(parties, rounds=lim.MAX_ROUNDS)
+    data["max_package"] = lim.MAX_PACKAGE
+    data["turn_order"] = [pids[i % parties] for i in range(lim.MAX_TURN_ORDER)]
+    data["tracks"] = [{"id": f"t{k}", "label": f"Track {k}", "start": 0, "min": -50,
+                       "max": 50, "collapse_at": 50} for k in range(lim.MAX_TRACKS)]
+    data["elements"] = [
+        {"id": e, "title": f"Element {i}", "summary": "s",
+         "consent": pids[: 1 + i % 3],
+         "requires": [eids[i - 1]] if i % 25 else [],
+         "excludes": [eids[i - 2]] if i % 7 == 3 and i % 25 > 1 else [],
+         "values": {p: (i * 7 + j * 13) % 19 - 9 for j, p in enumerate(pids)},
+         "stances": {p: STANCES[(i + j) % 3] for j, p in enumerate(pids)},
+         "effects": {f"t{i % lim.MAX_TRACKS}": 1}, "on_reject": {f"t{(i + 1) % lim.MAX_TRACKS}": 1}}
+        for i, e in enumerate(eids)]
+    injects = []
+    for k in range(lim.MAX_INJECTS):
+        inject: dict[str, Any] = {"id": f"i{k}", "title": f"Inject {k}", "text": "t"}
+        if k % 3 == 0:
+            inject["at"] = {"round": 1 + k % lim.MAX_ROUNDS}
+        elif k % 3 == 1:
+            inject["when"] = {"any": [{"round_at_least": 1 + k % lim.MAX_ROUNDS},
+                                      {"element": eids[k % n], "rejections_at_least": 1}]}
+            inject["repeat"] = True
+            inject["chance"] = 0.5
+        inject["effects"] = {"tracks": {f"t{k % lim.MAX_TRACKS}": -1},
+                             "values": {pids[k % parties]: {eids[k % n]: 1}},
+                             "walk_away": {pids[(k + 1) % parties]: 0.5}}
+        injects.append(inject)
+    data["injects"] = injects
+    cases["most-of-everything"] = data
+
+    # One requires chain through every element: one can be tabled at a time.
+    data = _at_limits_base(parties, rounds=lim.MAX_ROUNDS)
+    data["max_package"] = lim.MAX_PACKAGE
+    data["elements"] = [{"id": e, "title": e, "summary": "s",
+                         "requires": [eids[i - 1]] if i else [],
+                         "values": {p: 1 + (i + j) % 3 for j, p in enumerate(pids)}}
+                        for i, e in enumerate(eids)]
+    cases["requires-chain"] = data
+
+    # Every element excludes every other: one package of one element, at most.
+    data = _at_limits_base(parties, rounds=lim.MAX_ROUNDS)
+    data["elements"] = [{"id": e, "title": e, "summary": "s",
+                         "excludes": [o for o in eids if o != e],
+                         "values": {p: (i + j) % 5 - 1 for j, p in enumerate(pids)}}
+                        for i, e in enumerate(eids)]
+    cases["wide-excludes"] = data
+
+    # Nothing is worth tabling: every seat passes, every one of the rounds.
+    data = _at_limits_base(parties, rounds=lim.MAX_ROUNDS, walk_away=lim.MAX_NUMBER)
+    data["elements"] = [{"id": e, "title": e, "summary": "s",
+                         "values": {p: -lim.MAX_NUMBER for p in pids}} for e in eids]
+    cases["everyone-passes"] = data
+
+    # Numbers at their bounds, everywhere a number goes.
+    big = lim.MAX_NUMBER
+    data = _at_limits_base(parties, rounds=lim.MAX_ROUNDS, walk_away=-big)
+    data["max_package"] = lim.MAX_PACKAGE
+    data["tracks"] = [{"id": "t", "label": "T", "start": 0, "min": -big, "max": big,
+                       "collapse_at": big}]
+    data["elements"] = [{"id": e, "title": e, "summary": "s",
+                         "values": {p: big if (i + j) % 2 else -big for j, p in enumerate(pids)},
+                         "effects": {"t": big / 1000}, "on_reject": {"t": -big / 1000}}
+                        for i, e in enumerate(eids)]
+    data["injects"] = [{"id": f"i{k}", "title": "I", "text": "t", "when": {"round_at_least": 1},
+                        "repeat": True,
+                        "effects": {"values": {pids[k % parties]: {eids[k]: big}},
+                                    "walk_away": {pids[k % parties]: big}}}
+                       for k in range(n)]
+    cases["extreme-numbers"] = data
+
+    # Conditions as deep as allowed, and as many tests as allowed in all.
+    def deep(level: int, k: int) -> dict[str, Any]:
+        if level == lim.MAX_CONDITION_DEPTH:
+            return {"element": eids[k % n], "rejections_at_least": 1}
+        form = ("all", "any", "not")[level % 3]
+        inner = deep(level + 1, k)
+        return {"not": inner} if form == "not" else {form: [inner, {"round_at_least": 1}]}
+
+    per = 9  # tests in one deep condition (its leaf, and a round test at each all/any)
+    data = _at_limits_base(5, rounds=lim.MAX_ROUNDS)
+    data["elements"] = [{"id": e, "title": e, "summary": "s",
+                         "values": {f"p{j}": (i + j) % 7 - 3 for j in range(5)}}
+                        for i, e in enumerate(eids)]
+    data["injects"] = [{"id": f"i{k}", "title": "I", "text": "t", "when": deep(0, k),
+                        "repeat": True, "effects": {"walk_away": {"p0": 0.1}}}
+                       for k in range(lim.MAX_CONDITION_TESTS // per)]
+    cases["deep-conditions"] = data
+    return cases

@@ -13,12 +13,12 @@ of ``tests/test_hostile_scenarios.py``). They appear in the JSON Schema (``maxIt
 
 from __future__ import annotations
 
-MAX_ROUNDS = 100
+MAX_ROUNDS = 20
 MAX_PARTIES = 20
 MAX_ELEMENTS = 250
-MAX_INJECTS = 1_000
+MAX_INJECTS = 500
 MAX_TRACKS = 20
-MAX_PACKAGE = 20
+MAX_PACKAGE = 6
 MAX_SOURCES = 100
 MAX_OBJECTIVES = 50  # learning objectives, and the objectives one element or inject serves
 MAX_REQUIRES = 50  # elements one element requires
@@ -27,7 +27,7 @@ MAX_TURN_ORDER = MAX_ROUNDS  # one proposer a round at most: more would never be
 
 MAX_CONDITION_WIDTH = 50  # conditions in one all: or any:
 MAX_CONDITION_DEPTH = 8  # all/any/not inside one another
-MAX_CONDITION_TESTS = 5_000  # simple tests in all the injects' `when` conditions together
+MAX_CONDITION_TESTS = 1_000  # simple tests in all the injects' `when` conditions together
 
 MAX_ID = 64  # characters
 MAX_LINE = 500  # characters of one-line text: names, titles, labels, quotes, questions
