@@ -314,6 +314,18 @@ Text = Annotated[
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_LINE,
                     "pattern": _LINE_PATTERN}),
 ]
+
+
+def short_text(most: int) -> Any:
+    """One-line text of at most ``most`` characters (a party's badge)."""
+    return Annotated[
+        str,
+        PlainValidator(lambda value: _text(value, one_line=True, most=most)),
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": most,
+                        "pattern": _LINE_PATTERN}),
+    ]
+
+
 Markdown = Annotated[
     str,
     PlainValidator(parse_markdown),

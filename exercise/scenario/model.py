@@ -25,6 +25,7 @@ from exercise.scenario.fields import (
     at_most,
     bounded,
     choice,
+    short_text,
 )
 from exercise.scenario.limits import (
     MAX_CONDITION_WIDTH,
@@ -61,6 +62,7 @@ if TYPE_CHECKING:  # what the validators produce, for the type checker
     Fraction01: TypeAlias = float
     Noise: TypeAlias = float
     Minutes: TypeAlias = float
+    ShortText: TypeAlias = str
 else:
     Stance = choice(*STANCES)
     Status = choice(*STATUSES)
@@ -74,7 +76,7 @@ else:
     Fraction01 = bounded(0, 1, low_open=True)
     Noise = bounded(0, 1)
     Minutes = bounded(0, MAX_ROUND_MINUTES)
-ShortText = Annotated[Text, Field(max_length=4)]
+    ShortText = short_text(4)
 
 # Bounded lists and mappings (see exercise.scenario.limits).
 PartyIds = Annotated[tuple[Id, ...], at_most(MAX_PARTIES, "parties")]

@@ -9,8 +9,11 @@ import time
 from typing import Any
 
 from exercise import catalog
+from exercise.files import FileProblem, read_input
 from exercise.headless import UsageError, parse_personas
 from exercise.scenario.problems import ScenarioError
+from exercise.scenario.yaml_source import MAX_BYTES
+from exercise.text import one_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 MAX_GAMES = 10_000_000
@@ -40,9 +43,9 @@ def simulate_command(args: Any) -> int:
     except catalog.UnknownScenario as exc:
         return _fail(str(exc))
     try:
-        source = path.read_bytes()
-    except OSError as exc:
-        return _fail(f"cannot read {path}: {exc.strerror}")
+        source = read_input(path, MAX_BYTES)  # never blocks on a FIFO or reads /dev/zero
+    except FileProblem as exc:
+        return _fail(f"cannot read {one_line(str(path))}: {exc}")
     checked = check_text(source, str(path))
     if checked.scenario is None:
         print(ScenarioError(checked.errors or checked.problems), file=sys.stderr)
