@@ -47,7 +47,8 @@ LIMITS: tuple[tuple[str, int], ...] = (
     ("sources", MAX_SOURCES),
     ("learning objectives; objectives of one element or inject", MAX_OBJECTIVES),
     ("requires of one element", MAX_REQUIRES),
-    ("excludes of one element; add_elements, withdraw_elements", MAX_ELEMENTS),
+    ("excludes of one element; add_elements, withdraw_elements; the elements under one "
+     "party in effects.values or effects.stances", MAX_ELEMENTS),
     ("consent, audience, ratification.required; keys of stances, values, walk_away",
      MAX_PARTIES),
     ("keys of effects, on_reject, effects.tracks", MAX_TRACKS),
