@@ -505,7 +505,8 @@ def test_ids_are_matched_whole():
     """Promise 11: "ukraine\\n" is not the id "ukraine" (a whole match, not re.match's `$`)."""
     data = scenario_data()
     data["parties"][0]["id"] = "ukraine\n"
-    assert any("'ukraine\n' is not a valid id" in m for m in errors(data))
+    assert any("'ukraine\n' is not a valid id (it holds newline (U+000A) at character 8)" in m
+               for m in errors(data))
 
 
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"  # writes the clipboard when printed to a terminal

@@ -11,14 +11,14 @@ and the cycle search visits each element once.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from exercise.scenario.fields import ID_PATTERN, parse_number
 from exercise.scenario.limits import MAX_CONDITION_DEPTH, MAX_CONDITION_TESTS, MAX_ID
 from exercise.scenario.model import STATUSES, condition_form
-from exercise.scenario.problems import Problem, Severity
+from exercise.scenario.problems import Hint, Problem, Severity
 from exercise.scenario.yaml_source import Document
 
 P = tuple[str | int, ...]
@@ -85,7 +85,7 @@ class Checker:
     # --- reporting ---
 
     def error(self, path: P, message: str, *, key: bool = False,
-              hint: tuple[str, Collection[str]] | None = None) -> None:
+              hint: Hint | None = None) -> None:
         self.problems.append(self.doc.problem(path, message, key=key, hint=hint))
 
     def warn(self, path: P, message: str, *, key: bool = False) -> None:
@@ -100,7 +100,7 @@ class Checker:
         if value in known:
             return True
         self.error(path, f"unknown {kind} '{value[:MAX_ID]}'", key=key,
-                   hint=(value[:MAX_ID], known))
+                   hint=Hint(value[:MAX_ID], known))
         return False
 
     # --- the run ---

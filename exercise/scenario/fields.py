@@ -218,11 +218,14 @@ def parse_id(value: Any) -> str:
         fixed = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-")
         if fixed and _ID_RE.fullmatch(fixed):
             hint = f" (try '{fixed}')"
+        control = first_control(text, allow_newlines=False)
+        holds = f" (it holds {control})" if control else ""
         raise _fail(
             "id",
-            "'{got}' is not a valid id: use lowercase letters, digits, '_' and '-', "
+            "'{got}' is not a valid id{holds}: use lowercase letters, digits, '_' and '-', "
             "starting with a letter{hint}",
             got=text,
+            holds=holds,
             hint=hint,
         )
     return text

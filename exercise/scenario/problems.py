@@ -27,6 +27,16 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Hint:
+    """A suggestion still to be made: the closest of ``choices`` to ``word``, then ``after``
+    (the rest of the message, which follows the suggestion)."""
+
+    word: str
+    choices: Collection[str]
+    after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a file, where it is, and what to do about it."""
 
@@ -36,8 +46,8 @@ class Problem:
     path: str
     message: str
     severity: Severity = Severity.ERROR
-    # A word and its candidates, for a "did you mean" still to be added to the message.
-    hint: tuple[str, Collection[str]] | None = field(default=None, compare=False, repr=False)
+    # A "did you mean" still to be worked out and added to the message (see suggest).
+    hint: Hint | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         """The problem as one line of output; control characters (from the file name or the
@@ -48,7 +58,8 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         key = f"{self.path}: " if self.path else ""
-        return one_line(f"{where}: {self.severity}: {key}{self.message}")
+        rest = self.hint.after if self.hint is not None else ""
+        return one_line(f"{where}: {self.severity}: {key}{self.message}{rest}")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order problems as a reader meets them in the file."""
@@ -60,10 +71,10 @@ def suggest(problems: Sequence[Problem], shown: int = SHOWN) -> list[Problem]:
     their message without one: they are counted, not printed)."""
     out = list(problems)
     for i, problem in enumerate(out[:shown]):
-        if problem.hint is not None:
-            word, choices = problem.hint
-            out[i] = replace(problem, message=problem.message + did_you_mean(word, choices),
-                             hint=None)
+        hint = problem.hint
+        if hint is not None:
+            message = problem.message + did_you_mean(hint.word, hint.choices) + hint.after
+            out[i] = replace(problem, message=message, hint=None)
     return out
 
 

@@ -15,6 +15,7 @@ from exercise.analysis import SEARCH_BUDGET, analyse
 from exercise.bots.personas import persona_for
 from exercise.engine.rulebook import Rulebook
 from exercise.simulate.stats import BINS, OUTCOMES, SCALE, Tally, layout, wilson
+from exercise.text import escape_controls
 
 COLLAPSE_WARNING = 0.9  # a scenario that collapses at least this often gets a warning
 TOP_PACKAGES = 5
@@ -364,7 +365,9 @@ def render(summary: dict[str, Any]) -> str:
     for warning in summary["warnings"]:
         lines = textwrap.wrap(warning, 94, break_on_hyphens=False)
         out += [f"  ! {lines[0]}", *(f"    {line}" for line in lines[1:])]
-    return "\n".join(out) + "\n"
+    # Validation refuses control characters in scenario text; this is the second line of
+    # defence, so that the table can never write an escape sequence to a terminal.
+    return escape_controls("\n".join(out) + "\n")
 
 
 __all__ = ["bars", "deal_reference", "personas_in_play", "render", "summarise", "warnings"]
