@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from exercise.scenario import limits as lim
 from exercise.scenario.fields import (
     Color,
     Date,
@@ -26,22 +27,6 @@ from exercise.scenario.fields import (
     bounded,
     choice,
     short_text,
-)
-from exercise.scenario.limits import (
-    MAX_CONDITION_WIDTH,
-    MAX_ELEMENTS,
-    MAX_INJECTS,
-    MAX_LENGTH_MINUTES,
-    MAX_OBJECTIVES,
-    MAX_PACKAGE,
-    MAX_PARTIES,
-    MAX_REQUIRES,
-    MAX_ROUND_MINUTES,
-    MAX_ROUNDS,
-    MAX_SOURCES,
-    MAX_TEXTS,
-    MAX_TRACKS,
-    MAX_TURN_ORDER,
 )
 
 STANCES = ("support", "oppose", "neutral")
@@ -69,21 +54,21 @@ else:
     Role = choice(*ROLES)
     Persona = choice(*PERSONAS)
     Voting = choice("element", "package")
-    RoundNumber = bounded(1, MAX_ROUNDS, whole=True)
-    Rejections = bounded(0, MAX_ROUNDS, whole=True)
-    PackageSize = bounded(1, MAX_PACKAGE, whole=True)
-    SessionMinutes = bounded(1, MAX_LENGTH_MINUTES, whole=True)
+    RoundNumber = bounded(1, lim.MAX_ROUNDS, whole=True)
+    Rejections = bounded(0, lim.MAX_ROUNDS, whole=True)
+    PackageSize = bounded(1, lim.MAX_PACKAGE, whole=True)
+    SessionMinutes = bounded(1, lim.MAX_LENGTH_MINUTES, whole=True)
     Fraction01 = bounded(0, 1, low_open=True)
     Noise = bounded(0, 1)
-    Minutes = bounded(0, MAX_ROUND_MINUTES)
+    Minutes = bounded(0, lim.MAX_ROUND_MINUTES)
     ShortText = short_text(4)
 
 # Bounded lists and mappings (see exercise.scenario.limits).
-PartyIds = Annotated[tuple[Id, ...], at_most(MAX_PARTIES, "parties")]
-ElementIds = Annotated[tuple[Id, ...], at_most(MAX_ELEMENTS, "elements")]
-ObjectiveIds = Annotated[tuple[Id, ...], at_most(MAX_OBJECTIVES, "objectives")]
-Texts = Annotated[tuple[Text, ...], at_most(MAX_TEXTS)]
-TrackChanges = Annotated[FrozenMap[Id, Number], at_most(MAX_TRACKS, "tracks")]
+PartyIds = Annotated[tuple[Id, ...], at_most(lim.MAX_PARTIES, "parties")]
+ElementIds = Annotated[tuple[Id, ...], at_most(lim.MAX_ELEMENTS, "elements")]
+ObjectiveIds = Annotated[tuple[Id, ...], at_most(lim.MAX_OBJECTIVES, "objectives")]
+Texts = Annotated[tuple[Text, ...], at_most(lim.MAX_TEXTS)]
+TrackChanges = Annotated[FrozenMap[Id, Number], at_most(lim.MAX_TRACKS, "tracks")]
 
 
 class Model(BaseModel):
@@ -169,12 +154,12 @@ class Element(Model):
     category: Text | None = None
     source: Citation | None = None
     consent: PartyIds = ()
-    requires: Annotated[tuple[Id, ...], at_most(MAX_REQUIRES, "elements")] = ()
+    requires: Annotated[tuple[Id, ...], at_most(lim.MAX_REQUIRES, "elements")] = ()
     excludes: ElementIds = ()
     hidden: Flag = False
-    stances: Annotated[FrozenMap[Id, Stance], at_most(MAX_PARTIES, "parties")] = Field(
+    stances: Annotated[FrozenMap[Id, Stance], at_most(lim.MAX_PARTIES, "parties")] = Field(
         default_factory=dict)
-    values: Annotated[FrozenMap[Id, Number], at_most(MAX_PARTIES, "parties")] = Field(
+    values: Annotated[FrozenMap[Id, Number], at_most(lim.MAX_PARTIES, "parties")] = Field(
         default_factory=dict)
     effects: TrackChanges = Field(default_factory=dict)
     on_reject: TrackChanges = Field(default_factory=dict)
@@ -187,13 +172,13 @@ class Element(Model):
 class AllOf(Model):
     """Holds when every sub-condition holds."""
 
-    all: Annotated[tuple[Condition, ...], at_most(MAX_CONDITION_WIDTH, "conditions")]
+    all: Annotated[tuple[Condition, ...], at_most(lim.MAX_CONDITION_WIDTH, "conditions")]
 
 
 class AnyOf(Model):
     """Holds when at least one sub-condition holds."""
 
-    any: Annotated[tuple[Condition, ...], at_most(MAX_CONDITION_WIDTH, "conditions")]
+    any: Annotated[tuple[Condition, ...], at_most(lim.MAX_CONDITION_WIDTH, "conditions")]
 
 
 class NotCondition(Model):
@@ -351,14 +336,14 @@ class InjectEffects(Model):
 
     tracks: TrackChanges = Field(default_factory=dict)
     values: Annotated[
-        FrozenMap[Id, Annotated[FrozenMap[Id, Number], at_most(MAX_ELEMENTS, "elements")]],
-        at_most(MAX_PARTIES, "parties"),
+        FrozenMap[Id, Annotated[FrozenMap[Id, Number], at_most(lim.MAX_ELEMENTS, "elements")]],
+        at_most(lim.MAX_PARTIES, "parties"),
     ] = Field(default_factory=dict)
     stances: Annotated[
-        FrozenMap[Id, Annotated[FrozenMap[Id, Stance], at_most(MAX_ELEMENTS, "elements")]],
-        at_most(MAX_PARTIES, "parties"),
+        FrozenMap[Id, Annotated[FrozenMap[Id, Stance], at_most(lim.MAX_ELEMENTS, "elements")]],
+        at_most(lim.MAX_PARTIES, "parties"),
     ] = Field(default_factory=dict)
-    walk_away: Annotated[FrozenMap[Id, Number], at_most(MAX_PARTIES, "parties")] = Field(
+    walk_away: Annotated[FrozenMap[Id, Number], at_most(lim.MAX_PARTIES, "parties")] = Field(
         default_factory=dict)
     add_elements: ElementIds = ()
     withdraw_elements: ElementIds = ()
@@ -435,9 +420,9 @@ class Scenario(Model):
     summary: Markdown
     background: Markdown
     learning_objectives: Annotated[
-        tuple[LearningObjective, ...], at_most(MAX_OBJECTIVES, "learning objectives", _FILE)
+        tuple[LearningObjective, ...], at_most(lim.MAX_OBJECTIVES, "learning objectives", _FILE)
     ] = ()
-    sources: Annotated[tuple[Source, ...], at_most(MAX_SOURCES, "sources", _FILE)] = ()
+    sources: Annotated[tuple[Source, ...], at_most(lim.MAX_SOURCES, "sources", _FILE)] = ()
     rounds: RoundNumber
     round_minutes: Minutes = 0
     length_minutes: SessionMinutes | None = Field(
@@ -446,13 +431,13 @@ class Scenario(Model):
     max_package: PackageSize = 3
     voting: Voting = "element"
     majority: Fraction01 = 0.5
-    turn_order: Annotated[tuple[Id, ...], at_most(MAX_TURN_ORDER, "proposers")] | None = None
-    tracks: Annotated[tuple[Track, ...], at_most(MAX_TRACKS, "tracks", _FILE)] = ()
-    parties: Annotated[tuple[Party, ...], at_most(MAX_PARTIES, "parties", _FILE)] = Field(
+    turn_order: Annotated[tuple[Id, ...], at_most(lim.MAX_TURN_ORDER, "proposers")] | None = None
+    tracks: Annotated[tuple[Track, ...], at_most(lim.MAX_TRACKS, "tracks", _FILE)] = ()
+    parties: Annotated[tuple[Party, ...], at_most(lim.MAX_PARTIES, "parties", _FILE)] = Field(
         min_length=2)
-    elements: Annotated[tuple[Element, ...], at_most(MAX_ELEMENTS, "elements", _FILE)] = Field(
+    elements: Annotated[tuple[Element, ...], at_most(lim.MAX_ELEMENTS, "elements", _FILE)] = Field(
         min_length=1)
-    injects: Annotated[tuple[Inject, ...], at_most(MAX_INJECTS, "injects", _FILE)] = ()
+    injects: Annotated[tuple[Inject, ...], at_most(lim.MAX_INJECTS, "injects", _FILE)] = ()
     ratification: Ratification = Field(default_factory=Ratification)
     debrief: Debrief = Field(default_factory=Debrief)
 
