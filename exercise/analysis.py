@@ -15,7 +15,8 @@ where it can be and says so where it cannot, in bounded time.
   depend on (which of the earlier elements they require or exclude are in): a chain of
   requirements or an element excluding a hundred others keeps a handful of states. Past
   :data:`COUNT_STATES` states the count is the number of packages the search below
-  visited, a lower limit (``feasible_exact`` false).
+  visited (it then skips no branch): exact if it finished, else a lower limit
+  (``feasible_exact`` false).
 * **Signable packages and the Nash package** come from a depth-first search that forms
   only feasible packages and skips every branch in which some required party can no
   longer reach its walk-away. When it has visited every package that could be signed
@@ -341,5 +342,7 @@ def analyse(
         actual_product=actual_product,
         better_for_all=better,
         truncated=not finished,
-        feasible_exact=exact_count is not None,
+        # Without the exact count the search visited every package (it did not prune), so
+        # its tally is exact when it finished.
+        feasible_exact=exact_count is not None or finished,
     )

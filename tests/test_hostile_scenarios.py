@@ -24,6 +24,7 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from exercise import analysis
 from exercise.analysis import SEARCH_BUDGET, _order, analyse
 from exercise.bots import ComputerPlayer
 from exercise.engine import CallVote, Game, Phase, Rulebook
@@ -381,10 +382,14 @@ def brute_force(elements, requires, excludes, values, walk_away, required):
     return feasible, signable, best
 
 
-def test_the_deal_analysis_is_exact_where_the_packages_are_few():
+@pytest.mark.parametrize("count_states", [analysis.COUNT_STATES, 0])
+def test_the_deal_analysis_is_exact_where_the_packages_are_few(count_states, monkeypatch):
     """Promise 5: below the search budget the counts and the Nash product are exact (checked
-    against enumerating every subset of up to nine elements)."""
+    against enumerating every subset of up to nine elements), by the counting sweep, and by
+    the search alone when the sweep gives up."""
     import random
+
+    monkeypatch.setattr(analysis, "COUNT_STATES", count_states)
 
     rng = random.Random(5)
     for _ in range(300):
