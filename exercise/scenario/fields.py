@@ -118,11 +118,12 @@ def _within(value: Any, low: float, high: float, *, low_open: bool = False,
             whole: bool = False) -> int | float:
     """Read a number and check it lies in [low, high] (or (low, high] when ``low_open``)."""
     number = _read_number(value)
-    huge = isinstance(number, _Huge)
-    got = str(number) if huge else _figure(number)  # type: ignore[arg-type]
-    too_low = number.negative if isinstance(number, _Huge) else (
-        number <= low if low_open else number < low)
-    too_high = not number.negative if isinstance(number, _Huge) else number > high
+    if isinstance(number, _Huge):
+        got, too_low, too_high = str(number), number.negative, not number.negative
+    else:
+        got = _figure(number)
+        too_low = number <= low if low_open else number < low
+        too_high = number > high
     if (too_low or too_high) and low == -high:
         raise _fail("range", "out of range: must be between {low} and {high}, got {got}",
                     low=_figure(low), high=_figure(high), got=got)
