@@ -22,3 +22,4 @@ bench:
 	python benchmarks/bench_tui.py
 	python benchmarks/bench_sessions.py
 	python benchmarks/bench_simulate.py
+	python benchmarks/bench_limits.py

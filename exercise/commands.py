@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from exercise import catalog
-from exercise.scenario.problems import Severity
+from exercise.scenario.problems import Severity, listing, suggest
+from exercise.text import one_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -49,32 +50,35 @@ def validate(files: list[str], *, quiet: bool = False) -> int:
         except catalog.UnknownScenario:
             path = Path(name)  # check_file reports the missing file in the usual form
         checked = check_file(path)
-        for problem in checked.problems:
-            if quiet and problem.severity is Severity.WARNING:
-                continue
-            print(problem)
+        shown = [p for p in checked.problems
+                 if not (quiet and p.severity is Severity.WARNING)]
+        # The first SHOWN problems, then a count: a hostile file can hold 100,000 of them.
+        for line in listing(suggest(shown)):
+            print(line)
         n_err, n_warn = len(checked.errors), len(checked.warnings)
+        name = one_line(str(path))
         if n_err:
             status = EXIT_PROBLEMS
-            print(f"{path}: {n_err} error{'s' * (n_err != 1)}"
-                  f"{f', {n_warn} warning' + 's' * (n_warn != 1) if n_warn else ''}",
+            print(f"{name}: {n_err:,} error{'s' * (n_err != 1)}"
+                  f"{f', {n_warn:,} warning' + 's' * (n_warn != 1) if n_warn else ''}",
                   file=sys.stderr)
         else:
             extra = f" ({n_warn} warning{'s' * (n_warn != 1)})" if n_warn else ""
-            print(f"{path}: ok{extra}", file=sys.stderr)
+            print(f"{name}: ok{extra}", file=sys.stderr)
     return status
 
 
 def schema(output: str | None) -> int:
     """Print (or write) the JSON Schema."""
+    from exercise.files import FileProblem, write_output
     from exercise.scenario.schema import schema_text
 
     text = schema_text()
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"exercise schema: cannot write {output}: {exc.strerror}", file=sys.stderr)
+            write_output(output, text, mode=0o644)  # the schema is for every editor to read
+        except FileProblem as exc:
+            print(f"exercise schema: cannot write {output}: {exc}", file=sys.stderr)
             return EXIT_USAGE
         return EXIT_OK
     sys.stdout.write(text)

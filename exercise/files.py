@@ -95,8 +95,9 @@ def read_input(path: str | Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def write_output(path: str | Path, text: str) -> None:
-    """Write a file the user asked for (a report, a schema): whole or not at all, 0600.
+def write_output(path: str | Path, text: str, *, mode: int = 0o600) -> None:
+    """Write a file the user asked for (a report, a schema): whole or not at all, and
+    private (0600) unless ``mode`` says otherwise.
 
     A regular file (or a new name) is written to a temporary file beside it, fsynced and
     renamed over it, so a crash or a full disk never leaves half a report. Anything else
@@ -122,7 +123,7 @@ def write_output(path: str | Path, text: str) -> None:
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
-                     0o600)
+                     mode)
         try:
             view = memoryview(data)
             while view:

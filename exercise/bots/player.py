@@ -140,6 +140,7 @@ class _Profile:
 
     me: int
     voter: int
+    voter_index: dict[str, int]
     elements: dict[str, int]
     titles: dict[str, str]
     dependents: dict[str, tuple[str, ...]]
@@ -177,6 +178,18 @@ def _keep(memo: dict[Any, Any], key: Any, value: Any) -> Any:
     return value
 
 
+def _dependents(book: Rulebook) -> dict[str, tuple[str, ...]]:
+    """The elements that require each element, in file order (worked out once a scenario)."""
+    found = book.cache.get("bot-dependents")
+    if found is None:
+        found = {e: [] for e in book.element_ids}
+        for element, needs in book.requires.items():
+            for need in dict.fromkeys(needs):
+                found[need].append(element)
+        found = book.cache["bot-dependents"] = {e: tuple(d) for e, d in found.items()}
+    return found
+
+
 def _profile(book: Rulebook, party: str) -> _Profile:
     key = ("bot-profile", party)
     found = book.cache.get(key)
@@ -185,10 +198,10 @@ def _profile(book: Rulebook, party: str) -> _Profile:
         found = book.cache[key] = _Profile(
             me=book.party_ids.index(party),
             voter=book.voters.index(party) if party in book.voters else -1,
+            voter_index={p: i for i, p in enumerate(book.voters)},
             elements={e: i for i, e in enumerate(book.element_ids)},
             titles={e.id: e.title for e in book.scenario.elements},
-            dependents={e: tuple(d for d, reqs in book.requires.items() if e in reqs)
-                        for e in book.element_ids},
+            dependents=_dependents(book),
             scale=max(1.0, median(own)) if own else 1.0,
             required=party in book.required,
             majority=float(book.majority),
@@ -247,6 +260,7 @@ class ComputerPlayer:
         self._view: PublicView | None = None
         self._chances: dict[str, float] = {}
         self._upside: float | None = None
+        self._upside_max: float | None = None
 
     # --- what the seat can see ------------------------------------------------------------
 
@@ -257,6 +271,7 @@ class ComputerPlayer:
             self._view = view
             self._chances = {}
             self._upside = None
+            self._upside_max = None
         return view
 
     def reseed(self, seed: int) -> None:
@@ -300,16 +315,18 @@ class ComputerPlayer:
         profile = self.profile
         chances, total = view.acceptance(element)
         own = 1.0 if self._value(game, element) >= 0 else 0.3
-        voters = game.book.voters
+        voter_index = profile.voter_index
         chance = 1.0
         for party in game.book.consent[element]:
-            chance *= own if party == self.party else chances[voters.index(party)]
+            chance *= own if party == self.party else chances[voter_index[party]]
         if profile.voter >= 0:
             total = total - chances[profile.voter] + own
         mean = total / profile.voters
         if mean < profile.majority:
             chance *= (mean / profile.majority) ** 2
-        chance *= 0.75 ** game.session.rejections[element]
+        rejections = game.session.rejections[element]
+        if rejections:
+            chance *= 0.75 ** rejections
         self._chances[element] = chance
         return chance
 
@@ -321,6 +338,22 @@ class ComputerPlayer:
             chance *= self._chance(game, view, element)
         return chance
 
+    def _upside_bound(self, game: Game) -> float:
+        """The most :meth:`_upside_now` can be: the same values, each at odds of 1."""
+        if self._upside_max is None:
+            total = 0.0
+            status = game.session.status
+            tabled = game.session.tabled
+            values = game.session.values[self.party]
+            for element in game.book.element_ids:
+                if status[element] is not Status.OPEN or element in tabled:
+                    continue
+                value = values.get(element, 0)
+                if value > 0:
+                    total += value
+            self._upside_max = total
+        return self._upside_max
+
     def _upside_now(self, game: Game, view: PublicView) -> float:
         """What this seat might still gain: its positive values on open elements not on the
         table, each by its odds."""
@@ -328,10 +361,11 @@ class ComputerPlayer:
             total = 0.0
             status = game.session.status
             tabled = game.session.tabled
+            values = game.session.values[self.party]
             for element in game.book.element_ids:
                 if status[element] is not Status.OPEN or element in tabled:
                     continue
-                value = self._value(game, element)
+                value = values.get(element, 0)
                 if value > 0:
                     total += value * self._chance(game, view, element)
             self._upside = total
@@ -354,7 +388,7 @@ class ComputerPlayer:
     def _base_judgement(self, game: Game, elements: tuple[str, ...]
                         ) -> tuple[float, tuple[float, ...], float]:
         view = self._fresh(game)
-        key = (view.key, self.party, elements)
+        key = (view.token, self.party, elements)
         base = self._judged.get(key)
         if base is None:
             base = _keep(self._judged, key, self._weigh(game, view, elements))
@@ -407,14 +441,25 @@ class ComputerPlayer:
         danger_term = p.caution * danger
         time_term = package = line = deal = 0.0
         joint: float
-        upside = self._upside_now(game, view) if raw < 0 else 0.0
-        if raw < 0 and after + upside >= walk_away:
+        reaches = True  # with what it might still gain, this seat reaches its walk-away
+        if raw < 0:
+            # The upside lies between 0 and the sum of the same values at odds of 1 (in
+            # floating point too: every step is monotone), so its own sum, a chance worked
+            # out per element, is needed only when those two bounds disagree.
+            reaches = after >= walk_away or (
+                after + self._upside_bound(game) >= walk_away
+                and after + self._upside_now(game, view) >= walk_away)
+        if raw < 0 and reaches:
             time_term = p.concession * self._lateness(game) * 0.6  # a loss we can sign with
         # What the rest of the tabled package is worth to us, by its odds of passing.
         joint = raw
+        known = self._chances  # inlined _chance's cache: this loop runs seats × targets²
         for e in s.tabled:
             if e not in elements:
-                joint += self._value(game, e) * self._chance(game, view, e)
+                chance = known.get(e)
+                if chance is None:
+                    chance = self._chance(game, view, e)
+                joint += values.get(e, 0) * chance
         if raw < 0 < joint and len(s.tabled) > len(elements):
             # Part of a package that pays overall: give this to get the rest.
             package = min(joint, -raw) / self.scale * p.concession * 0.5
@@ -428,12 +473,12 @@ class ComputerPlayer:
             line = -1.5 * weight  # it would drop us below what we could sign
         elif score < walk_away <= after:
             line = 1.0 * weight  # it would carry us over the line
-        elif raw < 0 and after + upside < walk_away:
+        elif raw < 0 and not reaches:
             line = -0.5 * weight  # it would put a deal we can sign out of reach
         others = self.profile.others_required
         if score >= walk_away and raw >= 0 and others:
             # Already able to sign: do not break the deal for those who must sign with us.
-            opposed = sum(len(view.opposed_by(e) - {self.party}) for e in elements)
+            opposed = sum(sum(p != self.party for p in view.opposed_by(e)) for e in elements)
             if opposed:
                 deal = -p.social * 0.8 * opposed / (others * len(elements))
         terms = (value, room, danger_term, time_term, package, line, deal)
@@ -481,7 +526,7 @@ class ComputerPlayer:
 
     def _worth_base(self, game: Game, view: PublicView, element: str) -> tuple[float, float]:
         """What tabling one element is worth to this seat before noise, and its chance."""
-        key = (view.key, self.party, element)
+        key = (view.token, self.party, element)
         base = self._worths.get(key)
         if base is None:
             p = self.persona
@@ -505,7 +550,7 @@ class ComputerPlayer:
         is tabled, or in what order, the plan holds the move itself.
         """
         view = self._fresh(game)
-        key = (view.key, self.party, self.noise)
+        key = (view.token, self.party, self.noise)
         plan = self._plans.get(key)
         if plan is not None:
             return plan
@@ -520,8 +565,11 @@ class ComputerPlayer:
             options.append((worth, element, self._detail(game, element, 2)))
         options.sort(reverse=True)
         excludes = game.book.excludes
+        # No option excludes another (looked up through each option's exclusions, not
+        # over every pair of options: that was quadratic in a 250-element scenario).
+        offered = {e for _, e, _ in options}
         simple = not game.book.package_voting and not any(
-            b in excludes[a] for _, a, _ in options for _, b, _ in options)
+            b in offered for _, a, _ in options for b in excludes[a])
         room = game.book.max_package
         if simple:
             # Only which options make the cut counts. An option that cannot beat the

@@ -10,12 +10,20 @@ depends on this; a single game in the terminal barely notices it.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from exercise.engine.rulebook import Rulebook
     from exercise.engine.session import Session
 
+# Each distinct public state gets a number, so that the judgements remembered for it are
+# keyed by a small int rather than by a tuple as long as the scenario (hashing a key of 250
+# statuses for every one of 250 elements weighed made proposals quadratic). Numbers are never
+# reused: when the table is emptied (it is bounded), a state seen again gets a new number,
+# and what was remembered under the old one is simply never found again.
+_NUMBERS = itertools.count()
+_STATES_KEPT = 100_000
 STANCE_ACCEPT = {"support": 0.85, "neutral": 0.55, "oppose": 0.15}
 STANCE_LEAN = {"support": 1.0, "neutral": 0.0, "oppose": -1.0}
 
@@ -39,8 +47,8 @@ def danger(book: Rulebook, tracks: dict[str, float],
 class PublicView:
     """The public state of one game at one version, with lazily derived numbers."""
 
-    __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_reject", "book", "session",
-                 "version")
+    __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_reject", "_token", "book",
+                 "session", "version")
 
     def __init__(self, session: Session):
         self.session = session
@@ -50,8 +58,9 @@ class PublicView:
         self._lean: dict[str, float] = {}
         self._reject: dict[str, float] = {}
         self._adopt: dict[str, float] = {}
-        self._opposed: dict[str, frozenset[str]] = {}
+        self._opposed: dict[str, tuple[str, ...]] = {}
         self._key: tuple[object, ...] | None = None
+        self._token: int | None = None
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -67,6 +76,21 @@ class PublicView:
                          tuple(s.rejections.values()), tuple(s.tracks.values()),
                          tuple(s.fire_count.values()))
         return self._key
+
+    @property
+    def token(self) -> int:
+        """A number standing for :attr:`key`: equal keys get the same number while the
+        scenario's table of them lasts, and a number never stands for two keys."""
+        if self._token is None:
+            table = self.book.cache.setdefault("view-tokens", {})
+            key = self.key
+            token = table.get(key)
+            if token is None:
+                if len(table) >= _STATES_KEPT:
+                    table.clear()
+                token = table[key] = next(_NUMBERS)
+            self._token = token
+        return self._token
 
     def acceptance(self, element: str) -> tuple[list[float], float]:
         """Each voter's stance-based chance of accepting, in voter order, and their sum."""
@@ -102,13 +126,13 @@ class PublicView:
                                                   self.book.effects[element])
         return found
 
-    def opposed_by(self, element: str) -> frozenset[str]:
-        """The required signers who publicly oppose an element."""
+    def opposed_by(self, element: str) -> tuple[str, ...]:
+        """The required signers who publicly oppose an element, in file order."""
         found = self._opposed.get(element)
         if found is None:
             stances = self.session.stances[element]
-            found = self._opposed[element] = frozenset(
-                p for p in self.book.required if stances.get(p) == "oppose")
+            found = self._opposed[element] = tuple(dict.fromkeys(
+                p for p in self.book.required if stances.get(p) == "oppose"))
         return found
 
 

@@ -207,7 +207,7 @@ def render_html(report: Report) -> str:
         for line in deal_lines(report):
             if line:
                 text = _e(line)
-                for marker in ("The Nash package", "The actual deal:"):
+                for marker in ("The Nash package", "The best package found", "The actual deal:"):
                     text = text.replace(f"**{marker}**", f"<strong>{marker}</strong>")
                 out.append(f"<p>{text}</p>")
     out.append("<h2>Debrief questions</h2><ol>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from exercise.analysis import package_count
 from exercise.reports.model import Report
 
 OUTCOMES = {"agreement": "Agreement", "no_agreement": "No agreement", "collapse": "Collapse",
@@ -41,6 +42,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def _num(value: float) -> str:
     return f"{value:g}"
+
 
 
 def sparkline(points: list[float], low: float, high: float) -> str:
@@ -181,17 +183,29 @@ def deal_lines(report: Report, esc: Callable[[str], str] = str) -> list[str]:
     deal = report.deal
     assert deal is not None
     names = esc(", ".join(report.party_name(p) for p in deal.required))
-    lines = [f"Among the {deal.feasible:,} packages that could stand together (no exclusions "
-             f"broken, every requirement included), {deal.signable:,} would be signed by every "
-             f"required party ({names}): {deal.zone_share:.0%} of them."]
+    feasible = package_count(deal.feasible)
+    if not deal.feasible_exact:
+        feasible = f"at least {feasible}"
     if deal.truncated:
-        lines.append("(The search stopped at its bound; the counts are lower limits.)")
+        lines = [f"Among the {feasible} packages that could stand together (no exclusions "
+                 f"broken, every requirement included), at least {package_count(deal.signable)} "
+                 f"would be signed by every required party ({names}). The search stopped at "
+                 "its bound, so this is a lower limit and the package below is the best "
+                 "found, not necessarily the best."]
+    else:
+        lines = [f"Among the {feasible} packages that could stand together (no exclusions "
+                 f"broken, every requirement included), {package_count(deal.signable)} would be "
+                 f"signed by every required party ({names}): {deal.zone_share:.0%} of them."]
     if deal.nash is not None and deal.nash_values is not None:
         titles = esc(", ".join(report.element_title(e) for e in deal.nash))
         values = "; ".join(f"{esc(report.party_name(p))} {_num(v)}"
                            for p, v in deal.nash_values.items())
-        lines += ["", f"**The Nash package** (largest product of gains over walk-aways, "
+        label = "The best package found" if deal.truncated else "The Nash package"
+        lines += ["", f"**{label}** (largest product of gains over walk-aways, "
                       f"{_num(deal.nash_product or 0)}): {titles}. Values: {values}."]
+    elif deal.truncated:
+        lines += ["", "The search found no package every required party would sign before it "
+                      "stopped."]
     else:
         lines += ["", "No package would have been signed by every required party."]
     titles = esc(", ".join(report.element_title(e) for e in deal.actual)) or "nothing"
@@ -203,8 +217,9 @@ def deal_lines(report: Report, esc: Callable[[str], str] = str) -> list[str]:
                      f"{_num(deal.actual_product or 0)} against the best "
                      f"{_num(deal.nash_product or 0)}.")
         if deal.better_for_all:
-            lines.append("The Nash package is at least as good for every required party and "
-                         "better for one: the table left value on it.")
+            lines.append(f"The {'best package found' if deal.truncated else 'Nash package'} is "
+                         "at least as good for every required party and better for one: the "
+                         "table left value on it.")
         else:
             lines.append("No other package found is better for every required party at once.")
     else:

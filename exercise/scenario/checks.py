@@ -2,22 +2,29 @@
 
 These run on the data as read (not on the validated model), defensively, so that a
 file with a structural mistake in one place still gets its broken references
-reported everywhere else in the same pass.
+reported everywhere else in the same pass. The data may be as large as the file limit
+allows (2 MiB, far past the scenario limits), so every check here is linear in it: a
+"did you mean" is left for the problems that are shown (:func:`~.problems.suggest`),
+and the cycle search visits each element once.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from exercise.scenario.fields import parse_number
+from exercise.scenario.cycles import requires_cycles
+from exercise.scenario.fields import ID_PATTERN, parse_number
+from exercise.scenario.limits import MAX_CONDITION_DEPTH, MAX_CONDITION_TESTS, MAX_ID
 from exercise.scenario.model import STATUSES, condition_form
-from exercise.scenario.problems import Problem, Severity, did_you_mean
+from exercise.scenario.problems import Hint, Problem, Severity
 from exercise.scenario.yaml_source import Document
 
 P = tuple[str | int, ...]
 RESERVED_PARTY_IDS = frozenset({"facilitator", "public", "all"})
+_ID_RE = re.compile(ID_PATTERN)
 
 
 def _num(value: Any) -> float | None:
@@ -73,11 +80,14 @@ class Checker:
         self.inject_data: dict[str, dict[str, Any]] = {}
         self._excludes: dict[str, set[str]] | None = None
         self._targets: dict[str, set[str]] = {}
+        self._scores: dict[str, tuple[float, float] | None] = {}
+        self.tests = 0  # simple tests in the `when` conditions so far
 
     # --- reporting ---
 
-    def error(self, path: P, message: str, *, key: bool = False) -> None:
-        self.problems.append(self.doc.problem(path, message, key=key))
+    def error(self, path: P, message: str, *, key: bool = False,
+              hint: Hint | None = None) -> None:
+        self.problems.append(self.doc.problem(path, message, key=key, hint=hint))
 
     def warn(self, path: P, message: str, *, key: bool = False) -> None:
         self.problems.append(
@@ -90,8 +100,8 @@ class Checker:
         """Check that ``value`` names a known ``kind``; report it (with a suggestion) if not."""
         if value in known:
             return True
-        hint = did_you_mean(value, known)
-        self.error(path, f"unknown {kind} '{value}'{hint}", key=key)
+        self.error(path, f"unknown {kind} '{value[:MAX_ID]}'", key=key,
+                   hint=Hint(value[:MAX_ID], known))
         return False
 
     # --- the run ---
@@ -161,8 +171,8 @@ class Checker:
         seen: dict[str, P] = known
         for i, item in _items(self.data, key):
             ident = item.get("id")
-            if not isinstance(ident, str):
-                continue
+            if not isinstance(ident, str) or not _ID_RE.fullmatch(ident):
+                continue  # the schema reports a malformed id; nothing can point at it
             if self._add(seen, str(ident), (key, i, "id"), kind):
                 out.append((i, item))
         return iter(out)
@@ -276,16 +286,12 @@ class Checker:
             for eid, data in self.element_data.items()
         }
         added = self.added_elements()
-        reported: set[frozenset[str]] = set()
-        for start in graph:
-            cycle = _find_cycle(graph, start)
-            if cycle and frozenset(cycle) not in reported:
-                reported.add(frozenset(cycle))
-                loop = " → ".join([*cycle, cycle[0]])
-                self.error(
-                    (*self.ix.elements[start][:2], "requires"),
-                    f"'requires' forms a cycle ({loop}); none of these could ever be tabled",
-                )
+        for cycle in requires_cycles(graph):
+            loop = " → ".join([*cycle, cycle[0]])
+            self.error(
+                (*self.ix.elements[cycle[0]][:2], "requires"),
+                f"'requires' forms a cycle ({loop}); none of these could ever be tabled",
+            )
         for eid, needs in graph.items():
             base = self.ix.elements[eid][:2]
             excluded = self.excludes_of(eid)
@@ -354,6 +360,10 @@ class Checker:
                                                 "the inject would never fire")
             self.check_objectives(base, item)
             self.check_source(base, item)
+        if self.tests > MAX_CONDITION_TESTS:
+            self.error(("injects",), f"the injects' `when` conditions hold {self.tests:,} tests "
+                                     f"together; at most {MAX_CONDITION_TESTS:,} are allowed "
+                                     "(every one is checked after every resolution)")
 
     def check_effects(self, base: P, effects: Any) -> None:
         if not isinstance(effects, dict):
@@ -378,24 +388,39 @@ class Checker:
         for j, eid in _strs(effects.get("withdraw_elements")):
             self.ref((*base, "withdraw_elements", j), eid, ix.elements, "element")
 
-    def condition(self, path: P, cond: Any, owner: str) -> str | None:
-        """Check a condition's references; return why it can never hold, if that is decidable."""
+    def condition(self, path: P, cond: Any, owner: str, depth: int = 0) -> str | None:
+        """Check a condition's references and size; return why it can never hold, if that is
+        decidable.
+
+        Args:
+            path: where the condition is.
+            cond: the condition as read.
+            owner: the inject it belongs to.
+            depth: how many all/any/not hold it.
+        """
         form = condition_form(cond)
         if form is None or not isinstance(cond, dict):
             return None  # the schema reports malformed conditions
         ix = self.ix
+        if form in ("all", "any", "not") and depth >= MAX_CONDITION_DEPTH:
+            self.error(path, f"conditions nest too deep: at most {MAX_CONDITION_DEPTH} levels of "
+                             "all/any/not inside one another")
+            return None
+        if form not in ("all", "any", "not"):
+            self.tests += 1
         if form in ("all", "any"):
             subs = cond.get(form)
             if not isinstance(subs, list):
                 return None
-            reasons = [self.condition((*path, form, j), sub, owner) for j, sub in enumerate(subs)]
+            reasons = [self.condition((*path, form, j), sub, owner, depth + 1)
+                       for j, sub in enumerate(subs)]
             if form == "all":
                 return next((r for r in reasons if r), None)
             if not subs:
                 return "'any' with no conditions never holds"
             return "none of its alternatives can hold" if all(reasons) else None
         if form == "not":
-            self.condition((*path, "not"), cond.get("not"), owner)
+            self.condition((*path, "not"), cond.get("not"), owner, depth + 1)
             return None
         if form == "round":
             rnd = _num(cond.get("round_at_least"))
@@ -463,17 +488,10 @@ class Checker:
         return None
 
     def score_never(self, pid: str, cond: dict[str, Any]) -> str | None:
-        for data in self.inject_data.values():
-            effects = data.get("effects")
-            if isinstance(effects, dict) and pid in _keys(effects.get("values")):
-                return None  # injects shift its values: bounds are not decidable here
-        values = [
-            _num(data.get("values", {}).get(pid)) if isinstance(data.get("values"), dict) else None
-            for data in self.element_data.values()
-        ]
-        nums = [v for v in values if v is not None]
-        best = sum(v for v in nums if v > 0)
-        worst = sum(v for v in nums if v < 0)
+        bounds = self.score_bounds(pid)
+        if bounds is None:
+            return None  # injects shift its values: bounds are not decidable here
+        worst, best = bounds
         at_least = _num(cond.get("score_at_least"))
         below = _num(cond.get("score_below"))
         if at_least is not None and at_least > best:
@@ -482,20 +500,22 @@ class Checker:
             return f"'{pid}' can score no less than {worst}"
         return None
 
-
-def _find_cycle(graph: dict[str, list[str]], start: str) -> list[str] | None:
-    """A cycle through ``start`` in the requires graph, as a list of ids, if there is one."""
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen: set[str] = set()
-    while stack:
-        node, trail = stack.pop()
-        for nxt in graph.get(node, []):
-            if nxt == start:
-                return trail
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, [*trail, nxt]))
-    return None
+    def score_bounds(self, pid: str) -> tuple[float, float] | None:
+        """The lowest and highest score a party can reach, or None when injects shift its
+        values (worked out once per party: conditions may ask thousands of times)."""
+        if pid not in self._scores:
+            shifted = any(
+                isinstance(effects := data.get("effects"), dict)
+                and pid in _keys(effects.get("values"))
+                for data in self.inject_data.values())
+            if shifted:
+                self._scores[pid] = None
+            else:
+                values = [_num(data["values"].get(pid)) for data in self.element_data.values()
+                          if isinstance(data.get("values"), dict)]
+                nums = [v for v in values if v is not None]
+                self._scores[pid] = (sum(v for v in nums if v < 0), sum(v for v in nums if v > 0))
+        return self._scores[pid]
 
 
 def check_references(doc: Document) -> list[Problem]:

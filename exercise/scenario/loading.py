@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from exercise.files import FileProblem, read_input
 from exercise.scenario.checks import check_references
 from exercise.scenario.model import Scenario
-from exercise.scenario.problems import Problem, ScenarioError, Severity
+from exercise.scenario.problems import Problem, ScenarioError, Severity, suggest
 from exercise.scenario.translate import translate
 from exercise.scenario.yaml_source import MAX_BYTES, Document, read_yaml
 
@@ -51,7 +51,7 @@ def check_document(doc: Document) -> Checked:
     except ValidationError as exc:
         problems.extend(translate(exc, doc, Scenario, doc.empty, data))
     problems.extend(check_references(doc))
-    problems.sort(key=Problem.sort_key)
+    problems = suggest(sorted(problems, key=Problem.sort_key))
     if any(p.severity is Severity.ERROR for p in problems):
         scenario = None
     return Checked(doc.name, scenario, tuple(problems))

@@ -13,16 +13,20 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from exercise.scenario import limits as lim
 from exercise.scenario.fields import (
     Color,
     Date,
     Flag,
     FrozenMap,
     Id,
+    Markdown,
     Number,
     Text,
+    at_most,
     bounded,
     choice,
+    short_text,
 )
 
 STANCES = ("support", "oppose", "neutral")
@@ -36,23 +40,35 @@ if TYPE_CHECKING:  # what the validators produce, for the type checker
     Role: TypeAlias = str
     Persona: TypeAlias = str
     Voting: TypeAlias = str
-    PositiveInt: TypeAlias = int
-    NonNegativeInt: TypeAlias = int
+    RoundNumber: TypeAlias = int
+    Rejections: TypeAlias = int
+    PackageSize: TypeAlias = int
+    SessionMinutes: TypeAlias = int
     Fraction01: TypeAlias = float
     Noise: TypeAlias = float
     Minutes: TypeAlias = float
+    ShortText: TypeAlias = str
 else:
     Stance = choice(*STANCES)
     Status = choice(*STATUSES)
     Role = choice(*ROLES)
     Persona = choice(*PERSONAS)
     Voting = choice("element", "package")
-    PositiveInt = bounded(1, whole=True)
-    NonNegativeInt = bounded(0, whole=True)
+    RoundNumber = bounded(1, lim.MAX_ROUNDS, whole=True)
+    Rejections = bounded(0, lim.MAX_ROUNDS, whole=True)
+    PackageSize = bounded(1, lim.MAX_PACKAGE, whole=True)
+    SessionMinutes = bounded(1, lim.MAX_LENGTH_MINUTES, whole=True)
     Fraction01 = bounded(0, 1, low_open=True)
     Noise = bounded(0, 1)
-    Minutes = bounded(0)
-ShortText = Annotated[Text, Field(max_length=4)]
+    Minutes = bounded(0, lim.MAX_ROUND_MINUTES)
+    ShortText = short_text(4)
+
+# Bounded lists and mappings (see exercise.scenario.limits).
+PartyIds = Annotated[tuple[Id, ...], at_most(lim.MAX_PARTIES, "parties")]
+ElementIds = Annotated[tuple[Id, ...], at_most(lim.MAX_ELEMENTS, "elements")]
+ObjectiveIds = Annotated[tuple[Id, ...], at_most(lim.MAX_OBJECTIVES, "objectives")]
+Texts = Annotated[tuple[Text, ...], at_most(lim.MAX_TEXTS)]
+TrackChanges = Annotated[FrozenMap[Id, Number], at_most(lim.MAX_TRACKS, "tracks")]
 
 
 class Model(BaseModel):
@@ -123,8 +139,8 @@ class Party(Model):
     short: ShortText | None = None
     color: Color | None = None
     role: Role = "principal"
-    public_brief: Text
-    private_brief: Text | None = None
+    public_brief: Markdown
+    private_brief: Markdown | None = None
     walk_away: Number = 0
     bot: BotHints | None = None
 
@@ -134,18 +150,20 @@ class Element(Model):
 
     id: Id
     title: Text
-    summary: Text
+    summary: Markdown
     category: Text | None = None
     source: Citation | None = None
-    consent: tuple[Id, ...] = ()
-    requires: tuple[Id, ...] = ()
-    excludes: tuple[Id, ...] = ()
+    consent: PartyIds = ()
+    requires: Annotated[tuple[Id, ...], at_most(lim.MAX_REQUIRES, "elements")] = ()
+    excludes: ElementIds = ()
     hidden: Flag = False
-    stances: FrozenMap[Id, Stance] = Field(default_factory=dict)
-    values: FrozenMap[Id, Number] = Field(default_factory=dict)
-    effects: FrozenMap[Id, Number] = Field(default_factory=dict)
-    on_reject: FrozenMap[Id, Number] = Field(default_factory=dict)
-    objectives: tuple[Id, ...] = ()
+    stances: Annotated[FrozenMap[Id, Stance], at_most(lim.MAX_PARTIES, "parties")] = Field(
+        default_factory=dict)
+    values: Annotated[FrozenMap[Id, Number], at_most(lim.MAX_PARTIES, "parties")] = Field(
+        default_factory=dict)
+    effects: TrackChanges = Field(default_factory=dict)
+    on_reject: TrackChanges = Field(default_factory=dict)
+    objectives: ObjectiveIds = ()
 
 
 # --- conditions: data, never code -------------------------------------------------
@@ -154,13 +172,13 @@ class Element(Model):
 class AllOf(Model):
     """Holds when every sub-condition holds."""
 
-    all: tuple[Condition, ...]
+    all: Annotated[tuple[Condition, ...], at_most(lim.MAX_CONDITION_WIDTH, "conditions")]
 
 
 class AnyOf(Model):
     """Holds when at least one sub-condition holds."""
 
-    any: tuple[Condition, ...]
+    any: Annotated[tuple[Condition, ...], at_most(lim.MAX_CONDITION_WIDTH, "conditions")]
 
 
 class NotCondition(Model):
@@ -182,7 +200,7 @@ class ElementRejected(Model):
     """Holds when an element was rejected at least N times."""
 
     element: Id
-    rejections_at_least: NonNegativeInt
+    rejections_at_least: Rejections
 
 
 class TrackAtLeast(Model):
@@ -202,7 +220,7 @@ class TrackAtMost(Model):
 class RoundAtLeast(Model):
     """Holds from round N on."""
 
-    round_at_least: PositiveInt
+    round_at_least: RoundNumber
 
 
 class ScoreAtLeast(Model):
@@ -310,18 +328,25 @@ NotCondition.model_rebuild()
 class InjectAt(Model):
     """When a timed inject fires: the start of a round."""
 
-    round: PositiveInt
+    round: RoundNumber
 
 
 class InjectEffects(Model):
     """What an inject changes when it fires."""
 
-    tracks: FrozenMap[Id, Number] = Field(default_factory=dict)
-    values: FrozenMap[Id, FrozenMap[Id, Number]] = Field(default_factory=dict)
-    stances: FrozenMap[Id, FrozenMap[Id, Stance]] = Field(default_factory=dict)
-    walk_away: FrozenMap[Id, Number] = Field(default_factory=dict)
-    add_elements: tuple[Id, ...] = ()
-    withdraw_elements: tuple[Id, ...] = ()
+    tracks: TrackChanges = Field(default_factory=dict)
+    values: Annotated[
+        FrozenMap[Id, Annotated[FrozenMap[Id, Number], at_most(lim.MAX_ELEMENTS, "elements")]],
+        at_most(lim.MAX_PARTIES, "parties"),
+    ] = Field(default_factory=dict)
+    stances: Annotated[
+        FrozenMap[Id, Annotated[FrozenMap[Id, Stance], at_most(lim.MAX_ELEMENTS, "elements")]],
+        at_most(lim.MAX_PARTIES, "parties"),
+    ] = Field(default_factory=dict)
+    walk_away: Annotated[FrozenMap[Id, Number], at_most(lim.MAX_PARTIES, "parties")] = Field(
+        default_factory=dict)
+    add_elements: ElementIds = ()
+    withdraw_elements: ElementIds = ()
     end: Text | None = None
 
 
@@ -334,7 +359,7 @@ if TYPE_CHECKING:
 else:
     Audience = Annotated[
         Annotated[choice("all"), Tag("audience:all")]
-        | Annotated[tuple[Id, ...], Tag("audience:parties")],
+        | Annotated[PartyIds, Tag("audience:parties")],
         Discriminator(_audience_tag),
     ]
 
@@ -344,7 +369,7 @@ class Inject(Model):
 
     id: Id
     title: Text
-    text: Text
+    text: Markdown
     source: Citation | None = None
     at: InjectAt | None = None
     when: Condition | None = None
@@ -352,10 +377,10 @@ class Inject(Model):
     repeat: Flag = False
     audience: Audience = "all"
     effects: InjectEffects = Field(default_factory=InjectEffects)
-    facilitator_note: Text | None = None
-    expected_actions: tuple[Text, ...] = ()
-    questions: tuple[Text, ...] = ()
-    objectives: tuple[Id, ...] = ()
+    facilitator_note: Markdown | None = None
+    expected_actions: Texts = ()
+    questions: Texts = ()
+    objectives: ObjectiveIds = ()
 
     @property
     def trigger(self) -> Literal["at", "when", "ad_hoc"]:
@@ -375,13 +400,16 @@ class Inject(Model):
 class Ratification(Model):
     """Who must sign for an agreement."""
 
-    required: tuple[Id, ...] | None = None
+    required: PartyIds | None = None
 
 
 class Debrief(Model):
     """Prompts for the after-action discussion."""
 
-    questions: tuple[Text, ...] = ()
+    questions: Texts = ()
+
+
+_FILE = "this file"  # what holds the top-level lists, for "at most 250 elements; this file has…"
 
 
 class Scenario(Model):
@@ -389,23 +417,27 @@ class Scenario(Model):
 
     id: Id
     title: Text
-    summary: Text
-    background: Text
-    learning_objectives: tuple[LearningObjective, ...] = ()
-    sources: tuple[Source, ...] = ()
-    rounds: PositiveInt
+    summary: Markdown
+    background: Markdown
+    learning_objectives: Annotated[
+        tuple[LearningObjective, ...], at_most(lim.MAX_OBJECTIVES, "learning objectives", _FILE)
+    ] = ()
+    sources: Annotated[tuple[Source, ...], at_most(lim.MAX_SOURCES, "sources", _FILE)] = ()
+    rounds: RoundNumber
     round_minutes: Minutes = 0
-    length_minutes: PositiveInt | None = Field(
+    length_minutes: SessionMinutes | None = Field(
         None, description="how long a session takes, briefing to debrief (shown in the picker)"
     )
-    max_package: PositiveInt = 3
+    max_package: PackageSize = 3
     voting: Voting = "element"
     majority: Fraction01 = 0.5
-    turn_order: tuple[Id, ...] | None = None
-    tracks: tuple[Track, ...] = ()
-    parties: tuple[Party, ...] = Field(min_length=2)
-    elements: tuple[Element, ...] = Field(min_length=1)
-    injects: tuple[Inject, ...] = ()
+    turn_order: Annotated[tuple[Id, ...], at_most(lim.MAX_TURN_ORDER, "proposers")] | None = None
+    tracks: Annotated[tuple[Track, ...], at_most(lim.MAX_TRACKS, "tracks", _FILE)] = ()
+    parties: Annotated[tuple[Party, ...], at_most(lim.MAX_PARTIES, "parties", _FILE)] = Field(
+        min_length=2)
+    elements: Annotated[tuple[Element, ...], at_most(lim.MAX_ELEMENTS, "elements", _FILE)] = Field(
+        min_length=1)
+    injects: Annotated[tuple[Inject, ...], at_most(lim.MAX_INJECTS, "injects", _FILE)] = ()
     ratification: Ratification = Field(default_factory=Ratification)
     debrief: Debrief = Field(default_factory=Debrief)
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Tag, ValidationError
 
-from exercise.scenario.problems import Problem, did_you_mean
+from exercise.scenario.problems import Hint, Problem
 from exercise.scenario.yaml_source import Document
 
 Loc = tuple[str | int, ...]
@@ -135,11 +135,12 @@ def translate(
         if kind == "extra_forbidden":
             key = str(path[-1]) if path else "?"
             model = model_at(root, loc[:-1])
-            hint = did_you_mean(key, allowed_keys(model)) if model else ""
-            message = f"unknown key '{key}'{hint}"
+            after = ""
             if model is not None and _is_condition(model):
-                message += "; a condition takes exactly one test: combine tests with all: [...]"
-            problems.append(doc.problem(path, message, key=True))
+                after = "; a condition takes exactly one test: combine tests with all: [...]"
+            # The suggestion is worked out only if the problem is shown (problems.suggest).
+            hint = Hint(key, allowed_keys(model), after) if model else None
+            problems.append(doc.problem(path, f"unknown key '{key}'", key=True, hint=hint))
             continue
         if kind in _KIND_WORDS:
             got = _shown(_lookup(raw, path))

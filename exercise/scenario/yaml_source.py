@@ -295,6 +295,25 @@ class _Reader:
             top.container[key] = value
 
 
+TAB_MESSAGE = "a tab is used for indentation here; YAML indents with spaces only (replace the tab)"
+
+
+def _indenting_tab(text: str, line: int, column: int) -> int | None:
+    """The column (0-based) of the tab that broke the YAML at this line, if a tab did: one
+    among the line's leading blanks (after any "- "), or the character the parser stopped
+    at. libyaml names the fault several ways, never "tab used for indentation"."""
+    lines = text.split("\n", line + 1)
+    if line >= len(lines):
+        return None
+    here = lines[line]
+    lead = len(here) - len(here.lstrip(" \t-"))
+    if "\t" in here[:lead]:
+        return here.index("\t")
+    if column < len(here) and here[column] == "\t":
+        return column
+    return None
+
+
 def _fmt(path: Path) -> str:
     from exercise.scenario.problems import format_path
 
@@ -354,6 +373,10 @@ def read_yaml(
         return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        tab = _indenting_tab(text, mark.line, mark.column) if mark else None
+        if mark is not None and tab is not None:
+            doc.problems.append(Problem(name, mark.line + 1, tab + 1, "", TAB_MESSAGE))
+            return doc
         what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         doc.problems.append(
             Problem(

@@ -39,8 +39,21 @@ from exercise.engine.moves import Ballot
 from exercise.engine.phases import Trigger
 from exercise.engine.rules import verdicts
 from exercise.engine.session import RoundRecord, Session
+from exercise.simulate.stats import Ending, vote_adds
 
 MAX_NODES = 10_000  # states kept before the memory starts afresh (results do not change)
+# A state holds a few numbers per element, inject and party, and once an inject shifts a
+# value, a value per element and party: the states kept are bounded in those numbers too,
+# so that a scenario at the limits (250 elements, 20 parties) keeps some 600 of them (a few
+# hundred MB), not 10,000 (gigabytes).
+MAX_CELLS = 4_000_000
+
+
+def node_bound(book: Rulebook, most: int = MAX_NODES) -> int:
+    """How many states to keep for this scenario (see :data:`MAX_CELLS`)."""
+    elements, parties = len(book.element_ids), len(book.party_ids)
+    cells = elements * (4 + parties) + 2 * len(book.injects) + len(book.tracks) + 3 * parties
+    return min(most, max(100, MAX_CELLS // max(1, cells)))
 START = ("start",)
 
 
@@ -106,7 +119,7 @@ class Simulator:
     def __init__(self, book: Rulebook, personas: dict[str, str] | None = None,
                  max_nodes: int = MAX_NODES):
         self.book = book
-        self.max_nodes = max_nodes
+        self.max_nodes = node_bound(book, max_nodes)
         self.shell = Game.__new__(Game)  # a Game whose session is swapped for each state
         self.shell.book = book
         self.shell.scenario = book.scenario
@@ -257,7 +270,7 @@ class Simulator:
         index = {p: i for i, p in enumerate(voters)}
         bases = [[player.noise_base(seed) for player in players] for seed in seeds]
         draw_bases = [mix(seed, DRAW_SALT) for seed in seeds]
-        batch = Batch(seeds, trails)
+        batch = Batch(seeds, trails, self.book)
         shell = self.shell
         moving: list[tuple[Node, Any, Any, list[int]]] = [
             (self.start, START, None, list(range(len(seeds))))]
@@ -344,27 +357,34 @@ class Simulator:
 class Batch:
     """Where a batch of games ended, and the votes they cast, counted."""
 
-    def __init__(self, seeds: Sequence[int], trails: bool):
+    def __init__(self, seeds: Sequence[int], trails: bool, book: Rulebook):
         self.seeds = seeds
-        self.ends: dict[Node, list[int]] = {}  # final state → games (indices into seeds)
-        self.votes: dict[tuple[Node, Any], list[Any]] = {}  # → [record, games]
+        self.book = book
+        # What each final state counts for → the games (indices into seeds) that ended there;
+        # the states themselves only when the trails are kept (a single game's end is read).
+        self.endings: dict[Ending, list[int]] = {}
+        self.ends: dict[Node, list[int]] = {}
+        self._keep_ends = trails
+        # What each vote counts for (stats.vote_adds) → how many games cast it. Keyed by the
+        # counts, not by the state voted in: a batch of 500 games at the limits passes through
+        # some 20,000 states, and holding each one here kept gigabytes alive.
+        self.votes: dict[tuple[tuple[int, int], ...], int] = {}
         self._trails: list[list[tuple[RoundRecord, Node, Any]]] | None = (
             [[] for _ in seeds] if trails else None)
 
     def end(self, node: Node, games: list[int]) -> None:
-        here = self.ends.get(node)
-        if here is None:
-            self.ends[node] = games
-        else:
-            here.extend(games)
+        ending = node.ending
+        if ending is None:
+            ending = node.ending = Ending(self.book, node.session)
+        self.endings.setdefault(ending, []).extend(games)
+        if self._keep_ends:
+            self.ends.setdefault(node, []).extend(games)
 
     def vote(self, node: Node, ballots: Any, record: RoundRecord, games: list[int]) -> None:
-        key = (node, ballots)
-        here = self.votes.get(key)
-        if here is None:
-            self.votes[key] = [record, len(games)]
-        else:
-            here[1] += len(games)
+        adds = node.counted.get(ballots)
+        if adds is None:
+            adds = node.counted[ballots] = vote_adds(self.book, record, ballots)
+        self.votes[adds] = self.votes.get(adds, 0) + len(games)
         if self._trails is not None:
             for g in games:
                 self._trails[g].append((record, node, ballots))

@@ -11,10 +11,11 @@ import textwrap
 from typing import Any
 
 from exercise import __version__
-from exercise.analysis import analyse
+from exercise.analysis import SEARCH_BUDGET, analyse, package_count
 from exercise.bots.personas import persona_for
 from exercise.engine.rulebook import Rulebook
 from exercise.simulate.stats import BINS, OUTCOMES, SCALE, Tally, layout, wilson
+from exercise.text import escape_controls
 
 COLLAPSE_WARNING = 0.9  # a scenario that collapses at least this often gets a warning
 TOP_PACKAGES = 5
@@ -148,6 +149,7 @@ def deal_reference(book: Rulebook, tally: Tally) -> dict[str, Any]:
         "required": list(deal.required),
         "feasible": deal.feasible, "signable": deal.signable,
         "signable_share": round(deal.zone_share, 6), "truncated": deal.truncated,
+        "feasible_exact": deal.feasible_exact,
         "nash": list(deal.nash) if deal.nash is not None else None,
         "nash_product": deal.nash_product,
         "nash_values": deal.nash_values,
@@ -331,15 +333,26 @@ def render(summary: dict[str, Any]) -> str:
 
     d = summary["deal_analysis"]
     out += ["", f"Deal analysis ({d['basis']})"]
-    bound = " (the search stopped at its bound: lower limits)" if d["truncated"] else ""
-    out.append(f"  {d['feasible']:,} packages could stand together; {d['signable']:,} "
-               f"({d['signable_share']:.0%}) would be signed by every required party"
-               f"{bound}.")
+    feasible = package_count(d["feasible"])
+    if not d.get("feasible_exact", True):
+        feasible = f"at least {feasible}"
+    if d["truncated"]:
+        text = (f"{feasible} packages could stand together; at least {d['signable']:,} of "
+                "them would be signed by every required party (the search stops after "
+                f"{SEARCH_BUDGET:,} packages).")
+    else:
+        text = (f"{feasible} packages could stand together; {d['signable']:,} "
+                f"({d['signable_share']:.0%}) would be signed by every required party.")
+    out += ["  " + line for line in textwrap.wrap(text, 96, break_on_hyphens=False)]
     if d["nash"] is not None:
-        text = (f"The Nash package (largest product of gains over walk-aways, "
-                f"{d['nash_product']:g}): {', '.join(d['nash'])}. The simulated games adopted "
-                f"exactly this package in {_pct(d['nash_adopted_rate'])} of games.")
+        name = ("The best package found (the largest product of gains over walk-aways the "
+                "search reached" if d["truncated"] else
+                "The Nash package (largest product of gains over walk-aways")
+        text = (f"{name}, {d['nash_product']:g}): {', '.join(d['nash'])}. The simulated games "
+                f"adopted exactly this package in {_pct(d['nash_adopted_rate'])} of games.")
         out += ["  " + line for line in textwrap.wrap(text, 96, break_on_hyphens=False)]
+    elif d["truncated"]:
+        out.append("  No package the search reached would be signed by every required party.")
     else:
         out.append("  No package would be signed by every required party.")
 
@@ -347,7 +360,9 @@ def render(summary: dict[str, Any]) -> str:
     for warning in summary["warnings"]:
         lines = textwrap.wrap(warning, 94, break_on_hyphens=False)
         out += [f"  ! {lines[0]}", *(f"    {line}" for line in lines[1:])]
-    return "\n".join(out) + "\n"
+    # Validation refuses control characters in scenario text; this is the second line of
+    # defence, so that the table can never write an escape sequence to a terminal.
+    return escape_controls("\n".join(out) + "\n")
 
 
 __all__ = ["bars", "deal_reference", "personas_in_play", "render", "summarise", "warnings"]

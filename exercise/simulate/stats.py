@@ -179,16 +179,10 @@ class Tally:
     def add_batch(self, book: Rulebook, batch: Batch) -> None:
         """Every game of a simulated batch."""
         seeds = batch.seeds
-        for node, games in batch.ends.items():
-            ending = node.ending
-            if ending is None:
-                ending = node.ending = Ending(book, node.session)
+        for ending, games in batch.endings.items():
             self.add_ending(ending, len(games), min(seeds[g] for g in games))
-        for (node, ballots), (record, games) in batch.votes.items():
-            adds = node.counted.get(ballots)
-            if adds is None:
-                adds = node.counted[ballots] = vote_adds(book, record, ballots)
-            self.add_vote(adds, games)
+        for adds, count in batch.votes.items():
+            self.add_vote(adds, count)
 
     def add_game(self, book: Rulebook, session: Session, records: Sequence[RoundRecord],
                  seed: int) -> None:
