@@ -18,7 +18,7 @@ when someone reads it.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from math import nextafter
@@ -338,19 +338,23 @@ class ComputerPlayer:
             chance *= self._chance(game, view, element)
         return chance
 
+    def _open_gains(self, game: Game) -> Iterator[tuple[str, float]]:
+        """This seat's positive values on open elements not on the table, in file order."""
+        status = game.session.status
+        tabled = game.session.tabled
+        values = game.session.values[self.party]
+        for element in game.book.element_ids:
+            if status[element] is Status.OPEN and element not in tabled:
+                value = values.get(element, 0)
+                if value > 0:
+                    yield element, value
+
     def _upside_bound(self, game: Game) -> float:
         """The most :meth:`_upside_now` can be: the same values, each at odds of 1."""
         if self._upside_max is None:
             total = 0.0
-            status = game.session.status
-            tabled = game.session.tabled
-            values = game.session.values[self.party]
-            for element in game.book.element_ids:
-                if status[element] is not Status.OPEN or element in tabled:
-                    continue
-                value = values.get(element, 0)
-                if value > 0:
-                    total += value
+            for _, value in self._open_gains(game):
+                total += value
             self._upside_max = total
         return self._upside_max
 
@@ -359,15 +363,8 @@ class ComputerPlayer:
         table, each by its odds."""
         if self._upside is None:
             total = 0.0
-            status = game.session.status
-            tabled = game.session.tabled
-            values = game.session.values[self.party]
-            for element in game.book.element_ids:
-                if status[element] is not Status.OPEN or element in tabled:
-                    continue
-                value = values.get(element, 0)
-                if value > 0:
-                    total += value * self._chance(game, view, element)
+            for element, value in self._open_gains(game):
+                total += value * self._chance(game, view, element)
             self._upside = total
         return self._upside
 
