@@ -22,28 +22,38 @@ from pathlib import Path
 import yaml
 
 from exercise.conduct import Conductor, SeatPlan
-from exercise.engine import CallVote, Table, Vote
+from exercise.engine import CallVote, FireInject, Table, Vote
+from exercise.scenario.limits import MAX_ROUNDS as ROUND_LIMIT
 from exercise.scenario.loading import check_text
 from exercise.sessions.reader import read_log
 from exercise.sessions.restore import begin_log, rebuild
 
 
-def long_scenario(rounds: int = 640) -> str:
-    """A long scenario: many rounds, six delegations, elements that keep coming back."""
-    parties = [{"id": f"p{i}", "name": f"Party {i}", "public_brief": "b"} for i in range(6)]
+def long_scenario() -> str:
+    """A long session within the scenario limits: the most rounds, twenty delegations,
+    and an ad-hoc inject the facilitator plays again and again (each firing moves a track
+    and shifts four delegations' values, as a busy facilitator's would)."""
+    parties = [{"id": f"p{i}", "name": f"Party {i}", "public_brief": "b"} for i in range(20)]
     elements = [{"id": f"e{i}", "title": f"Element {i}", "summary": "s",
-                 "values": {f"p{j}": (i + j) % 5 - 2 for j in range(6)},
+                 "values": {f"p{j}": (i + j) % 5 - 2 for j in range(20)},
                  "on_reject": {"t": 0.01}} for i in range(12)]
-    data = {"id": "long", "title": "Long", "summary": "s", "background": "b", "rounds": rounds,
-            "tracks": [{"id": "t", "label": "Tension", "start": 0, "max": 100}],
-            "parties": parties, "elements": elements}
+    pressure = {"id": "pressure", "title": "Pressure", "text": "More pressure.", "repeat": True,
+                "effects": {"tracks": {"t": 0.001},
+                            "values": {f"p{j}": {"e0": 0.01} for j in range(4)}}}
+    data = {"id": "long", "title": "Long", "summary": "s", "background": "b",
+            "rounds": ROUND_LIMIT, "tracks": [{"id": "t", "label": "Tension", "start": 0,
+                                               "max": 100}],
+            "parties": parties, "elements": elements, "injects": [pressure]}
     return yaml.safe_dump(data, sort_keys=False)
 
 
 def play_long(conductor: Conductor) -> None:
-    """Every round: three elements tabled, voting opened, every delegation votes them down."""
+    """Every round: the facilitator plays the inject 80 times, three elements are tabled,
+    voting opens, every delegation votes them down."""
     game = conductor.game
     while not game.is_over:
+        for _ in range(80):
+            conductor.push(FireInject("pressure"), "facilitator")
         tabled = tuple(game.tableable()[:3])
         conductor.push(Table(game.proposer or "", tabled), "human")
         conductor.push(CallVote(), "facilitator")
