@@ -38,6 +38,28 @@ def one_line(text: str) -> str:
     return _CONTROL_IN_LINE.sub(_escape, text) if _CONTROL_IN_LINE.search(text) else text
 
 
+# What can start a Markdown construct inside a line (emphasis, code, links, images, HTML,
+# entities, strike-through, table cells), and at the start of one (a heading, a list item,
+# a numbered item, a block quote).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&!~|])")
+_MD_INDENT = re.compile(r"^[ \t]{2,}")
+_MD_LEADING = re.compile(r"^(\s*)([-+#=]|\d+(?=[.)]))")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text (a title, a name, a reason) for a Markdown document the program writes,
+    so that it reads exactly as written: controls escaped, lines joined, and everything
+    that could become emphasis, a link, a list, a heading, a table cell or HTML escaped."""
+    flat = _MD_INLINE.sub(r"\\\1", " ".join(escape_controls(text).split("\n")))
+    flat = _MD_INDENT.sub(" ", flat)  # four leading spaces would start a code block
+    found = _MD_LEADING.match(flat)
+    if found is None:
+        return flat
+    if found.group(2)[0].isdigit():  # "1." starts a numbered item: escape its dot
+        return flat[:found.end()] + "\\" + flat[found.end():]
+    return flat[:found.start(2)] + "\\" + flat[found.start(2):]
+
+
 def first_control(text: str, *, allow_newlines: bool = True) -> str | None:
     """A description of the first control character in ``text`` (e.g. "ESC (U+001B) at
     character 5"), or None when there is none."""

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from exercise.analysis import package_count
 from exercise.reports.model import Report
+from exercise.text import markdown_text
 
 OUTCOMES = {"agreement": "Agreement", "no_agreement": "No agreement", "collapse": "Collapse",
             "ended": "Ended by the facilitator", None: "Not finished"}
 
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
 
 PUBLIC_NOTE = ("This session has not ended, so this report shows only what the public table "
                "showed: no private briefs, values, scores, private injects or facilitator's "
@@ -20,10 +18,9 @@ PUBLIC_NOTE = ("This session has not ended, so this report shows only what the p
 
 
 def md(text: object) -> str:
-    """Plain text (a title, a name, a reason) made safe inside Markdown: its Markdown and
-    HTML punctuation is escaped, so it reads exactly as written and never becomes a link,
-    an emphasis or raw HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\n", " "))
+    """Plain text (a title, a name, a reason) made safe inside Markdown: it reads exactly
+    as written and never becomes a link, an emphasis, a list or raw HTML."""
+    return markdown_text(str(text))
 
 
 def md_block(text: str) -> str:

@@ -17,18 +17,12 @@ through :func:`md_escape`; Markdown fields are shown by
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual.content import Content
 
-from exercise.text import escape_controls, one_line
+from exercise.text import escape_controls, markdown_text, one_line
 
 Part = str | Content | tuple[str, str]
-
-# Every ASCII punctuation character may be backslash-escaped in CommonMark, and each so
-# escaped is shown as itself: escaping them all makes a string literal in any inline spot.
-_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def literal(text: str) -> Content:
@@ -70,11 +64,6 @@ def rich_text(text: str, style: str = "") -> Text:
 
 
 def md_escape(text: str) -> str:
-    """A text field for a Markdown document the program writes, shown exactly as written.
-
-    Newlines become spaces (as Markdown itself would show them, but without starting a
-    heading or a list), and every punctuation character is backslash-escaped, so nothing
-    in the text can become emphasis, a link, a table cell or HTML.
-    """
-    flat = " ".join(escape_controls(text).split("\n"))
-    return _MD_PUNCTUATION.sub(r"\\\1", flat)
+    """A text field for a Markdown document the program writes, shown exactly as written
+    (see :func:`exercise.text.markdown_text`)."""
+    return markdown_text(text)
