@@ -133,7 +133,7 @@ class SessionRecord:
         offset = self.offsets[cut]
         trimmed = SessionRecord(self.path, self.header)
         for record, start in zip(self.records[:cut], self.offsets[:cut], strict=True):
-            _place(trimmed, record, start, 0)
+            _place(trimmed, record, start)
         trimmed.moves = self.moves[:-1]
         trimmed.torn = self.torn
         trimmed.lost = LostBatch(last.number, describe(last.move), offset, last.line)
@@ -142,7 +142,15 @@ class SessionRecord:
         return trimmed
 
 
-def _place(session: SessionRecord, record: dict[str, Any], start: int, line: int) -> None:
+    def drop_start(self) -> None:
+        """Forget opening events a crash cut short (for a log whose writer did not count
+        its batches, once a replay shows they are a strict beginning of the engine's)."""
+        self.records, self.offsets, self.events = [], [], []
+        self.good_bytes = self.header_bytes
+        self.lost = LostBatch(0, "the opening events", self.header_bytes, 1)
+
+
+def _place(session: SessionRecord, record: dict[str, Any], start: int) -> None:
     """File a checked record in its list."""
     session.records.append(record)
     session.offsets.append(start)
@@ -239,7 +247,7 @@ def read_log(path: str | Path) -> SessionRecord:
                                f"{current}; the log is out of order")
             if batch is not None:
                 batch.seen += 1
-        _place(session, data, start, index)
+        _place(session, data, start)
         if batch is not None and batch.seen >= batch.promised:
             batch = None
         if batch is None:

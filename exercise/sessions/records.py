@@ -138,9 +138,6 @@ def _move(value: Any) -> Move:
 class MoveRecord(_Record):
     """A move, who made it (person, computer, facilitator, auto) and, for a computer, why."""
 
-    model_config = ConfigDict(strict=True, extra="allow", frozen=True,
-                              arbitrary_types_allowed=True)
-
     type: Literal["move"]
     n: Annotated[int, Field(ge=1, le=MAX_INT)]
     by: Ident

@@ -218,7 +218,7 @@ def rebuild(path: str | Path, *, force: bool = False,
 def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None) -> Restored:
     from exercise.scenario.loading import check_text
 
-    warnings = record.warnings()
+    warnings: list[str] = []  # besides what a crash cut off (the record says that itself)
     scenario_path, data = scenario_of(record, scenario)
     logged_hash = record.header["scenario"].get("hash")
     if logged_hash != content_hash(data):
@@ -239,8 +239,7 @@ def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None)
     logged_start = _plain(logged_events.get(0, []))
     if start != logged_start and not (record.lost is not None and record.lost.move == 0):
         if not record.moves and _short_of(logged_start, start):
-            record.lost = record.lost or _lost_start(record)
-            warnings = record.warnings()
+            record.drop_start()
         elif not force:
             raise RestoreError(f"{record.path}: the engine does not start the exercise the way "
                                "the log says (the log was edited, or written by another "
@@ -276,15 +275,8 @@ def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None)
                                "does not give the events the log recorded (the log was edited, "
                                "or written by another version of the program); --force "
                                "replays the moves on this program's account")
-    return Restored(conductor, record, scenario_path, warnings, move_events)
-
-
-def _lost_start(record: SessionRecord) -> Any:
-    from exercise.sessions.reader import LostBatch
-
-    record.records, record.offsets, record.events = [], [], []
-    record.good_bytes = record.header_bytes
-    return LostBatch(0, "the opening events", record.header_bytes, 1)
+    return Restored(conductor, record, scenario_path, [*record.warnings(), *warnings],
+                    move_events)
 
 
 def resume(path: str | Path, *, force: bool = False,
