@@ -271,32 +271,30 @@ def drive(
         flush()
         return True
 
+    def scripted_move() -> tuple[ScriptedMove, IllegalMoveError] | None:
+        """Make the next scripted move; the move and why, if it is illegal."""
+        scripted = queue.popleft()
+        try:
+            push(scripted.move, FACILITATOR if scripted.move.actor == FACILITATOR else "human")
+        except IllegalMoveError as exc:
+            return scripted, exc
+        return None
+
     queue = deque(moves)
     while not game.is_over:
         while queue and queue[0].move.actor == FACILITATOR and not game.is_over:
-            scripted = queue.popleft()
-            try:
-                push(scripted.move, FACILITATOR)
-            except IllegalMoveError as exc:
-                return scripted, exc
+            if illegal := scripted_move():
+                return illegal
         if game.is_over:
             break
         if automatic():
             continue
         if not queue:
             break
-        scripted = queue.popleft()
-        try:
-            push(scripted.move, "human")
-        except IllegalMoveError as exc:
-            return scripted, exc
-    if queue:  # moves left after the end: the first is illegal now, and the run says so
-        scripted = queue.popleft()
-        try:
-            push(scripted.move, "human")
-        except IllegalMoveError as exc:
-            return scripted, exc
-    return None
+        if illegal := scripted_move():
+            return illegal
+    # Moves left after the end: the first is illegal now, and the run says so.
+    return scripted_move() if queue else None
 
 
 def play(
