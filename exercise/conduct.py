@@ -17,17 +17,20 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from exercise.bots import ComputerPlayer, Decision
+from exercise.bots import PERSONAS, ComputerPlayer, Decision
 from exercise.bots.personas import DEFAULT_PERSONA, persona_for
 from exercise.engine import (
     FACILITATOR,
     Event,
     EventKind,
     Game,
+    IllegalMoveError,
     Move,
     Phase,
+    SeatChanged,
     Vote,
 )
+from exercise.engine.moves import describe
 from exercise.narration import Narrator
 from exercise.scenario.model import Scenario
 
@@ -160,11 +163,24 @@ class Conductor:
             IllegalMoveError: if the move is not legal now (nothing is changed or logged).
         """
         by = by or (FACILITATOR if move.actor == FACILITATOR else "human")
+        self.check_persona(move)
         events = self.game.push(move)
         if self.log is not None:
             self.log.move(move, by, events)
         self._absorb()
         return events
+
+    @staticmethod
+    def check_persona(move: Move) -> None:
+        """A seat given to the computer names a persona the computer knows.
+
+        Raises:
+            IllegalMoveError: naming the personas there are.
+        """
+        if isinstance(move, SeatChanged) and move.persona is not None and \
+                move.persona not in PERSONAS:
+            raise IllegalMoveError(f"{describe(move)}: there is no persona '{move.persona}'",
+                                   move=move, expected="one of: " + ", ".join(PERSONAS))
 
     def computer_move(self) -> Decision:
         """Let the awaited computer seat move; log it with its reason; return the decision."""
@@ -216,6 +232,7 @@ class Conductor:
         """Make a logged move again (on resume or replay), without logging it twice."""
         if logged.by == "computer" and logged.reason:
             self._note_reason(logged.move, logged.reason)
+        self.check_persona(logged.move)
         events = self.game.push(logged.move)
         self._absorb()
         return events
@@ -224,10 +241,22 @@ class Conductor:
         """A logged reaction, back into the feed."""
         self.feed.append(FeedLine(text, kind="reason", round=self.game.round))
 
+    def _seat_changed(self, party: str, human: bool, persona: str | None) -> None:
+        """A seat changed hands: the plan, and the computer player, follow."""
+        old = self.seats[party]
+        plan = SeatPlan(party, human, persona or old.persona)
+        self.seats[party] = plan
+        self.players.pop(party, None)
+        if not human and party in self.game.book.voter_set:
+            self.players[party] = ComputerPlayer(self.game, party, persona=plan.persona)
+
     def _absorb(self) -> None:
         """Turn new engine events into feed lines (held vote reasons come out at the reveal)."""
         events = self.game.events
         for event in events[self._seen:]:
+            if event.kind is EventKind.SEAT_CHANGED:
+                self._seat_changed(event.data["party"], event.data["player"] == "person",
+                                   event.data.get("persona"))
             if event.kind is EventKind.VOTES_REVEALED:
                 self.feed.extend(self._held)
                 self._held.clear()

@@ -18,12 +18,11 @@ from typing import Any
 from exercise import catalog
 from exercise.bots import PERSONAS
 from exercise.bots.personas import persona_for
-from exercise.conduct import Conductor, SeatPlan, StepKind
+from exercise.conduct import Conductor, SeatPlan
 from exercise.engine import (
     FACILITATOR,
     Ballot,
     CallRatification,
-    CallVote,
     EndExercise,
     Event,
     EventKind,
@@ -32,17 +31,20 @@ from exercise.engine import (
     IllegalMoveError,
     Move,
     Pass,
+    Player,
+    SeatChanged,
     Table,
     Vote,
 )
 from exercise.files import FileProblem, read_input
 from exercise.narration import Narrator, outcome_reason
+from exercise.room import Room
 from exercise.scenario.model import Scenario
 from exercise.scenario.problems import Problem, ScenarioError, did_you_mean
 from exercise.scenario.yaml_source import MAX_BYTES, Document, read_yaml
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ILLEGAL = 0, 1, 2
-MOVE_KINDS = ("table", "pass", "vote", "inject", "ratify", "end")
+MOVE_KINDS = ("table", "pass", "vote", "inject", "ratify", "end", "seat")
 
 
 class UsageError(Exception):
@@ -97,7 +99,8 @@ def _parse_item(doc: Document, i: int, item: Any, problems: list[Problem]) -> Mo
     if not isinstance(body, dict):
         bad(f"{kind} needs a mapping, e.g. {{party: ukraine, ...}}", (kind,))
         return None
-    allowed = {"table": {"party", "elements"}, "pass": {"party"}, "vote": {"party", "votes"}}[kind]
+    allowed = {"table": {"party", "elements"}, "pass": {"party"}, "vote": {"party", "votes"},
+               "seat": {"party", "player", "persona"}}[kind]
     for key in body:
         if key not in allowed:
             bad(f"unknown key '{key}'{did_you_mean(key, allowed)}", (kind, key), key=True)
@@ -107,6 +110,8 @@ def _parse_item(doc: Document, i: int, item: Any, problems: list[Problem]) -> Mo
         return None
     if kind == "pass":
         return Pass(party)
+    if kind == "seat":
+        return _seat_move(party, body, bad)
     if kind == "table":
         elements = body.get("elements")
         if not isinstance(elements, list) or not all(_text(e) for e in elements):
@@ -127,6 +132,27 @@ def _parse_item(doc: Document, i: int, item: Any, problems: list[Problem]) -> Mo
             bad(f"'{choice}' is not accept, reject or abstain{hint}", (kind, "votes", target))
             ok = False
     return Vote(party, {str(k): Ballot(str(v)) for k, v in votes.items()}) if ok else None
+
+
+def _seat_move(party: str, body: dict[str, Any],
+               bad: Callable[[str, tuple[str | int, ...]], None]) -> SeatChanged | None:
+    """``seat: {party: russia, player: computer, persona: hardliner}`` (or ``player: person``)."""
+    players = [p.value for p in Player]
+    player = body.get("player")
+    if player not in players:
+        bad(f"player must be one of: {', '.join(players)}"
+            f"{did_you_mean(str(player), players) if player is not None else ''}",
+            ("seat", "player") if player is not None else ("seat",))
+        return None
+    persona = body.get("persona")
+    if persona is not None and persona not in PERSONAS:
+        bad(f"unknown persona '{persona}'{did_you_mean(str(persona), PERSONAS)}; one of: "
+            + ", ".join(PERSONAS), ("seat", "persona"))
+        return None
+    if persona is not None and player == Player.PERSON:
+        bad("a persona is for a computer player only", ("seat", "persona"))
+        return None
+    return SeatChanged(party, Player(player), persona)
 
 
 def read_moves(source: bytes | str, name: str) -> list[ScriptedMove]:
@@ -223,22 +249,22 @@ def seat_plan(scenario: Scenario, bots: Iterable[str],
 
 
 def drive(
-    conductor: Conductor,
+    room: Room,
     moves: Iterable[ScriptedMove] = (),
     *,
     on_event: Callable[[Event], None] | None = None,
     on_reason: Callable[[str, str, Move | None], None] | None = None,
 ) -> tuple[ScriptedMove, IllegalMoveError] | None:
-    """Play on from where the conductor stands: scripted moves and computer seats.
+    """Play on from where the room stands: scripted moves, and what the room does itself.
 
-    The facilitator's scripted moves apply the moment the script reaches them; computer
-    seats move whenever they are awaited; a scripted party move waits for its party's
-    turn; voting opens as soon as a package is tabled (the contract's headless rule).
+    The facilitator's scripted moves apply the moment the script reaches them; the room's
+    automatic steps (computer seats, reactions, opening the vote) run whenever they are
+    due; a scripted party move waits for its party's turn.
 
     Returns:
         The illegal scripted move that stopped the run, or None.
     """
-    game = conductor.game
+    game = room.conductor.game
     seen = len(game.events)
 
     def flush() -> None:
@@ -249,35 +275,28 @@ def drive(
                 on_event(event)
         seen = len(game.events)
 
-    def push(move: Move, by: str) -> None:
-        conductor.push(move, by)
-        flush()
-
     def automatic() -> bool:
-        """One automatic step: open voting after a tabling, or one computer seat's move."""
-        step = conductor.next_step()
-        if step.kind is StepKind.DISCUSSION:
-            lines = conductor.reactions()
-            if on_reason:
-                for party, line in lines:
-                    on_reason(party, line, None)
-            push(CallVote(), "auto")
-            return True
-        if step.kind is not StepKind.COMPUTER:
+        """One automatic step of the room's; False when the script must move."""
+        stepped = room.step()
+        if stepped is None:
             return False
-        decision = conductor.computer_move()
         if on_reason:
-            on_reason(step.party or "", decision.reason, decision.move)
+            for party, line in stepped.reactions:
+                on_reason(party, line, None)
+            if stepped.kind == "computer":
+                on_reason(stepped.party or "", stepped.reason, stepped.move)
         flush()
         return True
 
     def scripted_move() -> tuple[ScriptedMove, IllegalMoveError] | None:
         """Make the next scripted move; the move and why, if it is illegal."""
         scripted = queue.popleft()
+        move = scripted.move
         try:
-            push(scripted.move, FACILITATOR if scripted.move.actor == FACILITATOR else "human")
+            room.act(FACILITATOR if move.actor == FACILITATOR else move.actor, move)
         except IllegalMoveError as exc:
             return scripted, exc
+        flush()
         return None
 
     queue = deque(moves)
@@ -295,6 +314,16 @@ def drive(
             return illegal
     # Moves left after the end: the first is illegal now, and the run says so.
     return scripted_move() if queue else None
+
+
+def headless_room(conductor: Conductor, timers: list[dict[str, Any]] | None = None) -> Room:
+    """The room a script plays in: no pauses, no timer, voting opens once a package is
+    tabled (the contract's headless rule). ``timers``: a resumed session's timer records
+    (a discussion already begun is not begun again)."""
+    room = Room(conductor, bot_delay=0, auto_vote=True, timer=False)
+    if timers is not None:
+        room.restore_timer(timers)
+    return room
 
 
 def play(
@@ -330,7 +359,7 @@ def play(
     if on_event:  # the opening briefing happened when the game was made
         for event in conductor.game.events:
             on_event(event)
-    illegal = drive(conductor, moves, on_event=on_event, on_reason=on_reason)
+    illegal = drive(headless_room(conductor), moves, on_event=on_event, on_reason=on_reason)
     return RunResult(conductor.game, illegal, conductor)
 
 

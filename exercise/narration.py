@@ -89,6 +89,11 @@ class Narrator:
                    f"worth {d['new']:g} to you."
         if kind is EventKind.WALK_AWAY_CHANGED:
             return f"(private to {self.party(d['party'])}) your walk-away is now {d['new']:g}."
+        if kind is EventKind.SEAT_CHANGED:
+            if d["player"] == "person":
+                return f"A person now plays {self.party(d['party'])}."
+            persona = f" ({d['persona']})" if d.get("persona") else ""
+            return f"The computer now plays {self.party(d['party'])}{persona}."
         if kind is EventKind.RATIFICATION:
             signed = [self.party(p) for p, ok in d["signed"].items() if ok]
             refused = [self.party(p) for p, ok in d["signed"].items() if not ok]

@@ -62,12 +62,13 @@ def resume_command(args: Any) -> int:
     conductor = restored.conductor
     try:
         if args.json:
-            from exercise.headless import drive, finish
+            from exercise.headless import drive, finish, headless_room
             from exercise.sessions.log import LogWriteError
 
             made = sum(1 for m in restored.record.moves if m.by in ("human", "facilitator"))
             try:
-                illegal = drive(conductor, moves[made:])
+                illegal = drive(headless_room(conductor, restored.record.timers),
+                                moves[made:])
             except LogWriteError as exc:
                 print(f"exercise resume: {exc}", file=sys.stderr)
                 return EXIT_BAD_FILE

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from exercise.headless import drive, play
+from exercise.headless import drive, headless_room, play
 from exercise.reports import render_report
 from exercise.scenario.loading import load_scenario
 from exercise.sessions.reader import read_log
@@ -76,7 +76,7 @@ def test_a_log_cut_at_every_byte_resumes_to_the_same_end(small, tmp_path):
             assert "has ended" in str(exc), (offset, str(exc))
             assert rebuild(copy).conductor.game.result() == small["result"], offset
             continue
-        drive(restored.conductor)
+        drive(headless_room(restored.conductor, restored.record.timers))
         assert restored.conductor.log is not None
         restored.conductor.log.close()
         assert restored.conductor.game.result() == small["result"], offset
@@ -134,7 +134,7 @@ def test_a_log_without_batch_counts_is_repaired_the_same_way(small, tmp_path):
     assert restored.record.lost is not None and restored.record.lost.move == 2
     assert any("move 2" in w for w in restored.warnings)
     resumed = resume(log)
-    drive(resumed.conductor)
+    drive(headless_room(resumed.conductor, resumed.record.timers))
     assert resumed.conductor.log is not None
     resumed.conductor.log.close()
     assert resumed.conductor.game.result() == small["result"]

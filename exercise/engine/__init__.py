@@ -22,6 +22,8 @@ from exercise.engine.moves import (
     FireInject,
     Move,
     Pass,
+    Player,
+    SeatChanged,
     Table,
     Vote,
 )
@@ -52,7 +54,9 @@ __all__ = [
     "OutcomeKind",
     "Pass",
     "Phase",
+    "Player",
     "Rulebook",
+    "SeatChanged",
     "Status",
     "Table",
     "Trigger",

@@ -28,6 +28,7 @@ class EventKind(StrEnum):
     STANCE_CHANGED = "stance_changed"
     VALUE_CHANGED = "value_changed"
     WALK_AWAY_CHANGED = "walk_away_changed"
+    SEAT_CHANGED = "seat_changed"
     RATIFICATION = "ratification"
     ENDED = "ended"
 

@@ -39,6 +39,7 @@ from exercise.engine.moves import (
     FireInject,
     Move,
     Pass,
+    SeatChanged,
     Table,
     Vote,
     describe,
@@ -224,6 +225,15 @@ class Game:
                 )
         elif kind is FireInject:
             self._check_inject(move)  # type: ignore[arg-type]
+        elif kind is SeatChanged:
+            if move.party not in self.book.party_ids:  # type: ignore[union-attr]
+                from exercise.scenario.problems import did_you_mean
+
+                party = move.party  # type: ignore[union-attr]
+                raise IllegalMoveError(
+                    f"{describe(move)}: there is no party '{party}'"
+                    f"{did_you_mean(party, self.book.party_ids)}",
+                    move=move, expected="one of: " + ", ".join(self.book.party_ids))
         elif kind in (CallRatification, EndExercise):
             if self.phase not in LIVE:  # pragma: no cover - pass-through phases never wait
                 raise WrongPhaseError(f"{describe(move)}: not now", move=move,
@@ -402,6 +412,12 @@ class Game:
             self._settle_after_inject(had_package)
         elif kind is CallRatification:
             s.fire(Trigger.RATIFY)
+        elif kind is SeatChanged:
+            data: dict[str, Any] = {"party": move.party,  # type: ignore[union-attr]
+                                    "player": str(move.player)}  # type: ignore[union-attr]
+            if move.persona is not None:  # type: ignore[union-attr]
+                data["persona"] = move.persona  # type: ignore[union-attr]
+            s.emit(EventKind.SEAT_CHANGED, **data)
         elif kind is EndExercise:
             s.stop_reason = move.reason  # type: ignore[union-attr]
             s.fire(Trigger.STOP)

@@ -152,7 +152,40 @@ class EndExercise:
         return {"end": self.reason}
 
 
-Move = Table | Pass | Vote | CallVote | FireInject | CallRatification | EndExercise
+class Player(StrEnum):
+    """Who plays a seat."""
+
+    PERSON = "person"
+    COMPUTER = "computer"
+
+
+@dataclass(frozen=True, slots=True)
+class SeatChanged:
+    """A seat changes hands: a person takes it from the computer, or the computer takes it
+    over (with a persona). The rules do not change; the record says who played when.
+    """
+
+    party: str
+    player: Player
+    persona: str | None = None
+    kind: ClassVar[str] = "seat"
+    actor: ClassVar[str] = FACILITATOR
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "player", Player(self.player))
+        if self.player is Player.PERSON:
+            object.__setattr__(self, "persona", None)
+
+    def to_data(self) -> dict[str, Any]:
+        """The moves-file form."""
+        body: dict[str, Any] = {"party": self.party, "player": str(self.player)}
+        if self.persona is not None:
+            body["persona"] = self.persona
+        return {"seat": body}
+
+
+Move = (Table | Pass | Vote | CallVote | FireInject | CallRatification | EndExercise
+        | SeatChanged)
 
 
 def describe(move: Move) -> str:
@@ -169,4 +202,7 @@ def describe(move: Move) -> str:
         return f"the facilitator fires inject '{move.inject}'"
     if isinstance(move, CallRatification):
         return "the facilitator calls ratification"
+    if isinstance(move, SeatChanged):
+        by = "a person" if move.player is Player.PERSON else "the computer"
+        return f"{by} takes the {move.party} seat"
     return "the facilitator ends the exercise"

@@ -31,6 +31,8 @@ from exercise.engine import (
     FireInject,
     Move,
     Pass,
+    Player,
+    SeatChanged,
     Table,
     Vote,
 )
@@ -128,6 +130,12 @@ def move_from_data(data: Any) -> Move:
         return FireInject(body)
     if kind == "end" and isinstance(body, str):
         return EndExercise(body)
+    if kind == "seat":
+        who = party()
+        player, persona = body.get("player"), body.get("persona")
+        if player not in tuple(Player) or not (persona is None or isinstance(persona, str)):
+            raise ValueError("a seat move needs player: person or computer (and a persona)")
+        return SeatChanged(who, Player(player), persona)
     raise ValueError(f"unknown move kind {str(kind)[:40]!r}")
 
 

@@ -31,6 +31,7 @@ from exercise.engine import (
     Move,
     Phase,
 )
+from exercise.timer import DiscussionTimer
 from exercise.tui.dialogs import (
     ConfirmDialog,
     HandOver,
@@ -44,7 +45,6 @@ from exercise.tui.facilitator import ConsoleAction, FacilitatorConsole, TimerCon
 from exercise.tui.help import HelpfulScreen, app_of
 from exercise.tui.literal import plain
 from exercise.tui.stopped import stops_on_log_failure
-from exercise.tui.timer import DiscussionTimer
 from exercise.tui.widgets import (
     ElementsTable,
     ElementStrip,
