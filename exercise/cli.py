@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  - inject: sloviansk-strike\n"
             "  - ratify\n"
             '  - end: "Facilitator stopped the exercise"\n'
+            "  - seat: {party: russia, player: computer, persona: hardliner}\n"
         ),
     )
     r.add_argument("scenario", metavar="SCENARIO", help="a scenario file or bundled name")

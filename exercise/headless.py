@@ -166,7 +166,8 @@ def read_moves(source: bytes | str, name: str) -> list[ScriptedMove]:
     moves: list[ScriptedMove] = []
     if doc.data is not None and not isinstance(doc.data, list):
         problems.append(doc.problem((), "a moves file is a list of moves (- table: ..., - vote: "
-                                         "..., - pass: ..., - inject: ID, - ratify, - end: TEXT)"))
+                                         "..., - pass: ..., - inject: ID, - ratify, - end: TEXT, "
+                                         "- seat: ...)"))
     elif isinstance(doc.data, list):
         for i, item in enumerate(doc.data):
             move = _parse_item(doc, i, item, problems)

@@ -198,3 +198,20 @@ def test_deal_analysis_when_nothing_can_be_signed():
     """If no package reaches every walk-away, there is no Nash package."""
     deal = analyse(["a"], {}, {}, {"x": {"a": 1}}, {"x": 5}, ["x"], [])
     assert deal.signable == 0 and deal.nash is None and not deal.actual_signable
+
+
+def test_the_report_says_who_played_each_seat_when(tmp_path: Path) -> None:
+    """Issue 10: seat changes are logged moves, and the report tells them: in the overview
+    (who played each seat, and from which round) and where they happened in the timeline."""
+    moves = tmp_path / "moves.yaml"
+    moves.write_text("- seat: {party: ukraine, player: computer, persona: hardliner}\n")
+    log = tmp_path / "s.jsonl"
+    result = run_cli("run", "tutorial", "--moves", str(moves), "--bots", "us,russia",
+                     "--log", str(log))
+    assert result.returncode == 0, result.stderr
+    markdown = run_cli("report", str(log)).stdout
+    assert "Ukraine: a person, then the computer (hardliner) from round 1" in markdown
+    assert "Russia: the computer (pragmatist)" in markdown
+    assert "Ukraine is now played by the computer (hardliner)" in markdown
+    html = run_cli("report", str(log), "--format", "html").stdout
+    assert "Ukraine: a person, then the computer (hardliner) from round 1" in html

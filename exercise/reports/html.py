@@ -98,8 +98,8 @@ def render_html(report: Report) -> str:
     if not report.reveal:
         out.append(f'<p class="private">{_e(PUBLIC_NOTE.replace("`", ""))}</p>')
     seats = []
-    for pid, plan in report.seats.items():
-        who = "a person" if plan.get("human") else f"the computer ({plan.get('persona')})"
+    for pid in report.seats:
+        who = report.seat_story(pid)
         seats.append(f"{report.party_name(pid)}: {who}")
     duration = f"{report.duration_minutes:g} minutes" if report.duration_minutes is not None \
         else "unknown"

@@ -59,8 +59,8 @@ def render_markdown(report: Report) -> str:
         out += [f"> {PUBLIC_NOTE}", ""]
     out += ["## Overview", ""]
     seats = []
-    for pid, plan in report.seats.items():
-        who = "a person" if plan.get("human") else f"the computer ({plan.get('persona')})"
+    for pid in report.seats:
+        who = report.seat_story(pid)
         seats.append(f"{name(pid)}: {who}")
     duration = f"{report.duration_minutes:g} minutes" if report.duration_minutes is not None \
         else "unknown"

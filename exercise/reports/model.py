@@ -62,6 +62,20 @@ class VoteRow:
     value: float | None  # the party's private value: None unless revealed
 
 
+@dataclass(frozen=True)
+class SeatChange:
+    """A seat changing hands during the session."""
+
+    round: int
+    party: str
+    human: bool
+    persona: str | None
+
+
+def _who(human: bool, persona: object) -> str:
+    return "a person" if human else f"the computer ({persona})"
+
+
 @dataclass
 class Report:
     """Everything the after-action report says."""
@@ -72,7 +86,7 @@ class Report:
     last: str
     duration_minutes: float | None
     seed: int
-    seats: dict[str, dict[str, Any]]
+    seats: dict[str, dict[str, Any]]  # who played each seat at the start
     outcome: str | None
     outcome_reason: str
     final_round: int
@@ -90,6 +104,16 @@ class Report:
     deal: DealAnalysis | None  # None when not revealed
     votes: list[VoteRow]
     reveal: bool = True  # False: only what the public table showed (an unfinished session)
+    seat_changes: list[SeatChange] = field(default_factory=list)
+
+    def seat_story(self, pid: str) -> str:
+        """Who played a seat when, e.g. "the computer (hardliner); a person from round 3"."""
+        plan = self.seats.get(pid, {})
+        parts = [_who(bool(plan.get("human")), plan.get("persona"))]
+        for change in self.seat_changes:
+            if change.party == pid:
+                parts.append(f"{_who(change.human, change.persona)} from round {change.round}")
+        return ", then ".join(parts)
 
     def party_name(self, pid: str) -> str:
         """A party's name."""
@@ -154,6 +178,9 @@ def build_report(restored: Restored, *, reveal: bool = True) -> Report:
     rounds: dict[int, RoundEntry] = {}
     revealed_rounds: set[int] = set()
     held: list[tuple[int, str, str]] = []  # (round, party, reason) of computer votes
+    changes: list[SeatChange] = []
+    personas: dict[str, str | None] = {pid: plan.persona
+                                       for pid, plan in restored.initial_seats.items()}
 
     def entry(number: int) -> RoundEntry:
         if number not in rounds:
@@ -194,6 +221,13 @@ def build_report(restored: Restored, *, reveal: bool = True) -> Report:
                 r.tracks[str(item["track"])] = (old, item["new"])
             elif name in ("package_dropped", "package_retracted"):
                 r.facilitator.append(str(name).replace("_", " "))
+            elif name == "seat_changed":
+                human, pid = item["player"] == "person", str(item["party"])
+                personas[pid] = item.get("persona") or personas.get(pid)
+                persona = None if human else personas[pid]
+                changes.append(SeatChange(number, pid, human, persona))
+                r.facilitator.append(f"{scenario.party(pid).name} is now played "
+                                     f"by {_who(human, persona)}")
 
     absorb(restored.move_events.get(0, []))
     by_number = {m.number: m for m in record.moves}
@@ -257,7 +291,7 @@ def build_report(restored: Restored, *, reveal: bool = True) -> Report:
         duration_minutes=_minutes(started, record.last_time),
         seed=game.seed,
         seats={pid: {"human": plan.human, "persona": None if plan.human else plan.persona}
-               for pid, plan in conductor.seats.items()},
+               for pid, plan in restored.initial_seats.items()},
         outcome=str(outcome.kind) if outcome else None,
         outcome_reason=outcome_reason(scenario, outcome) if outcome else
         f"not finished: {game.expected()}",
@@ -276,4 +310,5 @@ def build_report(restored: Restored, *, reveal: bool = True) -> Report:
         deal=deal,
         votes=votes,
         reveal=reveal,
+        seat_changes=changes,
     )

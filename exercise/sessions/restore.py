@@ -87,6 +87,7 @@ class Restored:
     scenario_path: Path
     warnings: list[str]
     move_events: dict[int, list[Event]] = field(default_factory=dict)  # the engine's own
+    initial_seats: dict[str, SeatPlan] = field(default_factory=dict)  # as the session began
 
 
 def scenario_of(record: SessionRecord, override: str | Path | None = None) -> tuple[Path, bytes]:
@@ -233,6 +234,7 @@ def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None)
     plans, notes = _seats(record, checked.scenario)
     warnings += notes
     conductor = Conductor(checked.scenario, plans, int(record.header["seed"]))
+    initial = dict(conductor.seats)
     logged_events = record.events_by_move()
     start = [e.to_data() for e in conductor.game.events]
     move_events: dict[int, list[Event]] = {0: list(conductor.game.events)}
@@ -276,7 +278,7 @@ def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None)
                                "or written by another version of the program); --force "
                                "replays the moves on this program's account")
     return Restored(conductor, record, scenario_path, [*record.warnings(), *warnings],
-                    move_events)
+                    move_events, initial)
 
 
 def resume(path: str | Path, *, force: bool = False,
