@@ -71,7 +71,7 @@ class Change:
     """What changed, for subscribers: they read what they may see from a view, not from
     this (it names no party's secret)."""
 
-    kind: str  # move, thinking, timer, time_up, note, presence, stopped
+    kind: str  # move, thinking, timer, time_up, note, presence, seat_dropped, paused, stopped
     version: int
 
 
@@ -92,6 +92,9 @@ class Presence:
 
     connected_since: float | None = None
     last_input: float | None = None
+    vacant_since: float | None = None  # a person's seat whose connection dropped
+    needs_choice: bool = False  # its grace period is over: the facilitator must choose
+    grace: Handle | None = None
 
 
 Subscriber = Callable[[Change], None]
@@ -110,6 +113,7 @@ class Room:
         auto_vote: bool = False,
         react: bool = True,
         timer: bool = True,
+        grace: float = 60.0,
     ):
         """Set up the room around a conductor (its log, if any, already attached).
 
@@ -121,6 +125,7 @@ class Room:
             auto_vote: open voting as soon as a package is tabled (headless play).
             react: computer seats react in public to a tabled package.
             timer: run the discussion timer (when the scenario sets round minutes).
+            grace: seconds a dropped person's seat waits before the facilitator is asked.
         """
         self.conductor = conductor
         self.guide = guide
@@ -134,6 +139,8 @@ class Room:
         self.stopped: str | None = None  # why the session stopped (a log write failed)
         self.failure: LogWriteError | None = None
         self.presence: dict[str, Presence] = {}
+        self.grace = grace
+        self.paused = False  # the facilitator has stopped the room for a moment
         self.version = 0
         self._subscribers: list[Subscriber] = []
         self._scheduler: Scheduler | None = None
@@ -217,6 +224,9 @@ class Room:
         if self.stopped is not None:
             raise IllegalMoveError(f"{describe(move)}: the session has stopped "
                                    f"({self.stopped})", move=move, expected="nothing")
+        if self.paused and move.actor != FACILITATOR:
+            raise IllegalMoveError(f"{describe(move)}: the facilitator has paused the exercise",
+                                   move=move, expected="the facilitator to go on")
 
     def _push(self, move: Move, by: str) -> list[Event]:
         with self._stopping():
@@ -268,22 +278,73 @@ class Room:
             raise IllegalMoveError(f"the session has stopped ({self.stopped})",
                                    expected="nothing")
 
-    # --- presence (the dashboard) -----------------------------------------------------------
+    # --- presence, dropped seats and the pause (network play) ---------------------------------
 
-    def connected(self, viewer: str) -> None:
-        """Someone is now at ``viewer``'s screen."""
+    def connected(self, viewer: str, *, claim: bool = True) -> None:
+        """Someone is now at ``viewer``'s screen. A seat the computer holds passes to the
+        person who joined it (``claim``): a logged seat change."""
+        was = self.presence.get(viewer)
+        if was is not None and was.grace is not None:
+            was.grace.cancel()
         self.presence[viewer] = Presence(self.clock(), None)
+        seat = self.conductor.seats.get(viewer)
+        if claim and seat is not None and not seat.human and not self.conductor.game.is_over \
+                and self.stopped is None:
+            with contextlib.suppress(IllegalMoveError):
+                self.change_seat(viewer, Player.PERSON)
         self._changed("presence")
 
     def disconnected(self, viewer: str) -> None:
-        """No one is at ``viewer``'s screen any more."""
-        self.presence.pop(viewer, None)
+        """No one is at ``viewer``'s screen any more. A person's seat waits ``grace``
+        seconds for them to come back; then the facilitator is asked to choose: wait,
+        pause the exercise, or hand the seat to the computer."""
+        old = self.presence.get(viewer)
+        if old is not None and old.grace is not None:
+            old.grace.cancel()
+        seat = self.conductor.seats.get(viewer)
+        if seat is None or not seat.human or self.conductor.game.is_over:
+            self.presence.pop(viewer, None)
+            self._changed("presence")
+            return
+        presence = Presence(None, old.last_input if old else None, vacant_since=self.clock())
+        self.presence[viewer] = presence
+        if self._scheduler is not None:
+            def over() -> None:
+                presence.grace = None
+                if self.presence.get(viewer) is presence:
+                    presence.needs_choice = True
+                    self._changed("seat_dropped")
+
+            presence.grace = self._scheduler.call_later(self.grace, over)
         self._changed("presence")
+
+    def keep_waiting(self, viewer: str, party: str) -> None:
+        """The facilitator chose to wait for a dropped seat's person."""
+        self._need_room_runner(viewer, "choose for a dropped seat")
+        presence = self.presence.get(party)
+        if presence is not None:
+            presence.needs_choice = False
+            self._changed("presence")
 
     def input_seen(self, viewer: str) -> None:
         """A key or click from ``viewer`` (noted, not announced: input is frequent)."""
         presence = self.presence.setdefault(viewer, Presence())
         presence.last_input = self.clock()
+
+    def pause(self, viewer: str, paused: bool = True) -> None:
+        """The facilitator stops the room (or starts it again): no computer seat moves, the
+        timer stands, and the delegations' moves wait until it goes on."""
+        self._need_room_runner(viewer, "pause the exercise")
+        if paused == self.paused:
+            return
+        self.paused = paused
+        if paused:
+            self._cancel_pending()
+            self.thinking = None
+        if self.timer.deadline is not None and (self.timer.paused_left is not None) != paused:
+            self.toggle_timer(viewer)
+        self._changed("paused")
+        self._pace()
 
     # --- what happens by itself ---------------------------------------------------------------
 
@@ -364,7 +425,7 @@ class Room:
     def _pace(self) -> None:
         """Live: what comes next by itself (a discussion begins at once; a computer seat
         moves after its pause)."""
-        if self._scheduler is None or self.stopped is not None:
+        if self._scheduler is None or self.stopped is not None or self.paused:
             return
         step = self.conductor.next_step()
         if step.kind is StepKind.DISCUSSION:
@@ -380,6 +441,8 @@ class Room:
     def _computer_turn(self) -> None:
         self._pending = None
         self.thinking = None
+        if self.paused:
+            return
         if self.conductor.next_step().kind is StepKind.COMPUTER:
             self._safely(self.step)
         else:

@@ -216,6 +216,8 @@ class SeatState:
     connected_since: float | None  # on the room's clock; None: no one connected
     last_input: float | None
     ballot_in: bool | None  # during voting
+    vacant_since: float | None = None  # a person's connection dropped then
+    needs_choice: bool = False  # dropped past its grace period: wait, pause or hand over
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +314,7 @@ class View:
     console: ConsoleView | None = None  # the facilitator's only
     debrief: DebriefView | None = None
     stopped: str | None = None  # why the session had to stop (a log write failed)
+    paused: bool = False  # the facilitator has paused the exercise
 
     @property
     def would_sign(self) -> bool | None:
@@ -445,7 +448,7 @@ def _legal(room: Room, viewer: str) -> Legal:
         return Legal()
     scenario = room.conductor.scenario
     seat = viewer if viewer in game.book.party_ids else None
-    human = seat is not None and room.conductor.seats[seat].human
+    human = seat is not None and room.conductor.seats[seat].human and not room.paused
     propose = human and game.phase is Phase.PROPOSAL and game.proposer == seat
     vote = human and game.phase is Phase.VOTING and seat in game.awaiting()
     runs_room = viewer == FACILITATOR or (seat is not None and seat == room.solo_seat)
@@ -494,7 +497,9 @@ def _console(room: Room) -> ConsoleView:
             presence.connected_since if presence else None,
             presence.last_input if presence else None,
             (party.id in game.voted()) if game.phase is Phase.VOTING
-            and party.id in game.book.voter_set else None))
+            and party.id in game.book.voter_set else None,
+            presence.vacant_since if presence else None,
+            presence.needs_choice if presence else False))
     return ConsoleView(
         tuple(fired), guide.for_round(game.round) if guide is not None else "",
         tuple(str(n["text"]) for n in conductor.notes), tuple(seats))
@@ -558,6 +563,6 @@ def view(room: Room, viewer: str) -> View:
         score=s.scores[voter] if voter is not None else None,
         walk_away=s.walk_away[voter] if voter is not None else None,
         console=_console(room) if viewer == FACILITATOR else None,
-        debrief=_debrief(room), stopped=room.stopped,
+        debrief=_debrief(room), stopped=room.stopped, paused=room.paused,
     )
 

@@ -234,3 +234,101 @@ def test_resume_does_not_begin_a_discussion_twice(tmp_path: Path) -> None:
     assert again.timer.paused_left is not None
     assert restored.conductor.log is not None
     restored.conductor.log.close()
+
+
+def test_joining_a_computer_seat_claims_it_and_a_dropped_seat_waits_for_a_choice() -> None:
+    """Issue 10 item 6: a person joining a seat the computer holds takes it (logged); when
+    their connection drops, the seat waits its grace period, then the facilitator's
+    dashboard asks for a choice: wait, pause, or hand the seat to the computer."""
+    loop = FakeLoop()
+    room = Room(tutorial(()), bot_delay=0.5, clock=lambda: loop.now, grace=30)
+    room.start(loop)
+    room.connected("russia")
+    assert room.conductor.seats["russia"].human
+    changes = [e for e in room.conductor.game.events if e.kind is EventKind.SEAT_CHANGED]
+    assert [e.data["player"] for e in changes] == ["person"]
+    heard: list[str] = []
+    room.subscribe(lambda c: heard.append(c.kind))
+    room.disconnected("russia")
+    seats = room.view(FACILITATOR).console.seats  # type: ignore[union-attr]
+    russia = next(s for s in seats if s.party == "russia")
+    assert russia.vacant_since == loop.now and not russia.needs_choice
+    loop.advance(29)
+    assert "seat_dropped" not in heard
+    loop.advance(2)
+    assert heard.count("seat_dropped") == 1
+    russia = next(s for s in room.view(FACILITATOR).console.seats  # type: ignore[union-attr]
+                  if s.party == "russia")
+    assert russia.needs_choice
+    room.keep_waiting(FACILITATOR, "russia")
+    room.connected("russia")  # back within the wait: no second seat change
+    assert len([e for e in room.conductor.game.events
+                if e.kind is EventKind.SEAT_CHANGED]) == 1
+
+
+def test_a_paused_room_waits() -> None:
+    """Paused: no computer seat moves, the timer stands, a delegation's move is refused."""
+    loop = FakeLoop()
+    room = Room(tutorial(("ukraine",)), bot_delay=0.5, clock=lambda: loop.now)
+    room.start(loop)
+    with pytest.raises(NotYoursError):
+        Room(tutorial(("ukraine", "russia"))).pause("ukraine")
+    room.pause(FACILITATOR)
+    assert room.view(PUBLIC).paused and room.thinking is None
+    loop.advance(10)
+    assert room.conductor.game.phase is Phase.PROPOSAL  # the US has not moved
+    room.pause(FACILITATOR, False)
+    loop.advance(1)
+    assert room.conductor.game.phase is Phase.DISCUSSION
+    room.pause(FACILITATOR)
+    assert room.timer.paused_left is not None
+    assert not room.view("ukraine").legal.propose
+    room.pause(FACILITATOR, False)
+    assert room.timer.paused_left is None
+
+
+def test_interleaved_seats_bots_and_timer_replay_to_the_same_state(tmp_path: Path) -> None:
+    """Issue 10 item 9: several people's moves interleaved with the computer seats' paced
+    moves and the facilitator's timer, live; the log rebuilds exactly the same game."""
+    import random
+
+    from exercise.bots import ComputerPlayer
+
+    scenario = load_scenario(catalog.resolve("buffer-zone-2025"))
+    people = ("ukraine", "turkey", "us")
+    conductor = Conductor(scenario, {p.id: SeatPlan(p.id, p.id in people)
+                                     for p in scenario.parties}, 11)
+    begin_log(conductor, catalog.resolve("buffer-zone-2025"), path=tmp_path / "s.jsonl")
+    loop = FakeLoop()
+    room = Room(conductor, bot_delay=0.7, clock=lambda: loop.now)
+    room.start(loop)
+    stand_ins = {p: ComputerPlayer(conductor.game, p) for p in people}
+    pick = random.Random(4)
+    for _ in range(2000):
+        game = conductor.game
+        if game.is_over:
+            break
+        loop.advance(pick.choice((0.1, 0.3, 0.9)))
+        if game.phase is Phase.DISCUSSION:
+            action = pick.choice(("extend", "pause", "vote", "wait"))
+            if action == "extend":
+                room.extend_timer(FACILITATOR, 30)
+            elif action == "pause":
+                room.toggle_timer(FACILITATOR)
+            elif action == "vote":
+                room.act(FACILITATOR, CallVote())
+            continue
+        waiting = [p for p in people if p in game.awaiting()]
+        if waiting:
+            party = pick.choice(waiting)
+            decision = stand_ins[party].decide(game)
+            assert decision is not None
+            room.act(party, decision.move)
+    assert conductor.game.is_over
+    assert conductor.log is not None
+    conductor.log.close()
+    rebuilt = rebuild(tmp_path / "s.jsonl").conductor
+    assert rebuilt.game.result() == conductor.game.result()
+    assert [e.to_data() for e in rebuilt.game.events] == \
+        [e.to_data() for e in conductor.game.events]
+    assert [line.text for line in rebuilt.feed] == [line.text for line in conductor.feed]
