@@ -239,7 +239,7 @@ class SeatTerminal:
         self._input_open = True
         self._modes_on = True
         self._output(_MODES_ON + _SYNC_QUERY)
-        self._flush()
+        self._flush(frame=False)
 
     def _output(self, text: str) -> None:
         if self._driver is None:
@@ -250,22 +250,22 @@ class SeatTerminal:
             self._flush_scheduled = True
             asyncio.get_running_loop().call_soon(self._flush)
 
-    def _flush(self) -> None:
+    def _flush(self, *, frame: bool = False) -> None:
+        """Send what was written since the last flush; ``frame`` when Textual flushes
+        after drawing (the first such is the end of the app's start-up)."""
         self._flush_scheduled = False
+        if frame:
+            self.first_frame.set()
         if not self._pending:
             return
         data = "".join(self._pending).encode("utf-8", "replace")
         self._pending.clear()
+        if not self._stale and self._link.backlog() > HIGH_WATER:
+            self._stale = True
         if self._stale:
             self.frames_dropped += 1
-            return
-        if self._link.backlog() > HIGH_WATER:
-            self._stale = True
-            self.frames_dropped += 1
-            return
-        self._send(data)
-        if not self.first_frame.is_set() and self._driver is not None:
-            self.first_frame.set()
+        else:
+            self._send(data)
 
     def _send(self, data: bytes) -> None:
         if self._gone:
@@ -298,7 +298,7 @@ class SeatDriver(Driver):
 
     def flush(self) -> None:
         """Send what Textual wrote since the last flush, as one frame."""
-        self._terminal._flush()
+        self._terminal._flush(frame=True)
 
     def start_application_mode(self) -> None:
         """Put the client's terminal in the app's modes and tell the app its size."""

@@ -13,7 +13,9 @@ alone, after a one-line reason to its client; the traceback goes to the
 ``exercise.host`` logger, never to the host's terminal.
 
 Caps keep a room from overloading the host: at most ``max_sessions`` connections
-(counting those still shutting down) and at most ``max_starting`` apps starting at once
+(counting those still shutting down; a takeover of a held seat may go past the cap, up to
+twice it, so that a student can always sit down again) and at most ``max_starting`` apps
+starting at once
 (an app's start costs a few hundred milliseconds of the one core the loop runs on; more
 at once would stall every seat's keys). Connections over the start cap wait their turn.
 
@@ -226,9 +228,12 @@ class Seats:
         """Register a new connection for ``viewer``; the one it replaces is closed.
 
         Raises:
-            SeatsFull: the session cap is reached (the message is for the client).
+            SeatsFull: the session cap is reached (the message is for the client); a
+                takeover of a held seat is refused only at twice the cap.
         """
-        if len(self._live) >= self._max_sessions:
+        live = len(self._live)
+        taking_over = viewer in self._holders
+        if live >= self._max_sessions and not (taking_over and live < 2 * self._max_sessions):
             raise SeatsFull(FULL)
         session = SeatSession(self, viewer, transport=transport, address=address,
                               link=link, size=size, colors=colors)

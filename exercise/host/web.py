@@ -392,6 +392,7 @@ class SeatWeb:
             session = self._seats.open(found, transport="web", address=_address(request),
                                        link=link, size=size, colors="truecolor")
         except SeatsFull as full:
+            link.send(f"\r\n{full}\r\n".encode())
             await link.finish(pump, str(full))
             return socket
         link.drained = session.terminal.drained

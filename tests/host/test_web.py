@@ -6,10 +6,15 @@ import asyncio
 import re
 from html.parser import HTMLParser
 
-from exercise.host.seats import CRASHED, TAKEN_OVER
+import aiohttp
+
+from exercise.host.codes import FailureLimiter, JoinCodes
+from exercise.host.seats import CRASHED, FULL, TAKEN_OVER
+from exercise.host.server import Host
 from exercise.host.web import CLOSE_CODE, STATIC_FOLDER
 
-from .conftest import Rig
+from .conftest import WAIT, FakeClock, Rig
+from .demo import demo_factory
 
 
 class _Tags(HTMLParser):
@@ -188,3 +193,25 @@ async def test_a_page_that_goes_away_frees_the_seat(rig: Rig):
         while rig.host.seats.live_count():
             await asyncio.sleep(0.02)
     assert ("left", "russia", "The connection was lost.") in rig.events
+
+
+async def test_a_full_host_says_so_to_the_next_browser(tmp_path):
+    """Past the session cap a new viewer's page is told the host is full, and closed."""
+    codes = JoinCodes.fresh(["ukraine", "russia"])
+    host = Host(demo_factory, codes, ssh_port=None, web_port=0, max_sessions=1,
+                limiter=FailureLimiter())
+    async with asyncio.timeout(WAIT):
+        await host.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            rig = Rig(host, codes, FakeClock(), http)
+            first = await rig.web(codes.code_for("ukraine"))
+            await first.view.shows("Seat: ukraine")
+            refused = await rig.web(codes.code_for("russia"))
+            await refused.closed()
+            assert refused.close_reason == FULL
+            assert FULL in refused.view.received.decode()
+            await first.socket.close()
+    finally:
+        async with asyncio.timeout(WAIT):
+            await host.stop()
