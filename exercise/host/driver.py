@@ -87,6 +87,10 @@ _MODES_OFF = ("\x1b[?1004l\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1000
               "\x1b[?25h\x1b[?1049l")
 
 
+# What a person at the client does (a terminal's replies to queries are not that).
+_PERSON_INPUT = (events.Key, events.Paste, events.MouseDown)
+
+
 class Link(Protocol):
     """The transport's side of a terminal: where the app's bytes go."""
 
@@ -120,7 +124,8 @@ class SeatTerminal:
             link: where the app's bytes go.
             size: the client's terminal size (columns, rows).
             colors: what the client's terminal can show; a browser shows true colour.
-            on_input: called on every input from the client (for "last input" figures).
+            on_input: called on each key, paste or click from the client (for "last
+                input" figures; the terminal's own replies do not count).
         """
         self._link = link
         self.size = clamp_size(*size)
@@ -157,8 +162,6 @@ class SeatTerminal:
     def feed(self, data: bytes | str) -> None:
         """Input from the client: bytes from SSH, text from the browser."""
         text = self._decode(data) if isinstance(data, bytes) else data
-        if self._on_input is not None:
-            self._on_input()
         if not text or self._driver is None or not self._input_open:
             return
         self._parsed(self._parser.feed, text)
@@ -184,6 +187,8 @@ class SeatTerminal:
                 if isinstance(message, events.Resize):
                     self.resize(message.size.width, message.size.height)
                 elif not isinstance(message, InBandWindowResize):  # we never enable it
+                    if self._on_input is not None and isinstance(message, _PERSON_INPUT):
+                        self._on_input()
                     driver.process_message(message)
         except Exception:  # hostile input must not end the seat
             log.debug("input the terminal parser could not take was dropped", exc_info=True)

@@ -193,8 +193,10 @@ def _small_int(value: object) -> int | None:
 class _SocketLink:
     """A websocket as a :class:`~exercise.host.driver.Link`: frames queued, one sender."""
 
-    def __init__(self, socket: web.WebSocketResponse) -> None:
+    def __init__(self, socket: web.WebSocketResponse,
+                 transport: asyncio.Transport | None) -> None:
         self._socket = socket
+        self._transport = transport
         self._queue: deque[bytes | str] = deque()
         self._waiting = 0
         self._wake = asyncio.Event()
@@ -252,8 +254,13 @@ class _SocketLink:
         with contextlib.suppress(TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(pump, CLOSE_TIMEOUT)
         message = reason.encode("utf-8")[:123].decode("utf-8", "ignore").encode("utf-8")
-        with contextlib.suppress(OSError, RuntimeError, TimeoutError):
-            await self._socket.close(code=CLOSE_CODE, message=message)
+        try:
+            await asyncio.wait_for(self._socket.close(code=CLOSE_CODE, message=message),
+                                   CLOSE_TIMEOUT)
+        except (OSError, RuntimeError, TimeoutError):
+            # A half-open client (a closed laptop lid) never answers: let it go.
+            if self._transport is not None:
+                self._transport.abort()
 
 
 def _on_frame(text: str, terminal: SeatTerminal, link: _SocketLink) -> None:
@@ -384,7 +391,7 @@ class SeatWeb:
         socket = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_FRAME,
                                        timeout=CLOSE_TIMEOUT)
         await socket.prepare(request)
-        link = _SocketLink(socket)
+        link = _SocketLink(socket, request.transport)
         size = (_small_int(request.query.get("width")) or 80,
                 _small_int(request.query.get("height")) or 24)
         pump = asyncio.ensure_future(link.pump())

@@ -61,12 +61,15 @@ async def test_apps_over_the_start_cap_wait_their_turn_and_all_start():
 
 
 async def test_connected_since_and_last_input_are_kept_per_viewer():
-    """A session knows when it connected and when its client last typed."""
+    """A session knows when it connected and when its client last typed (a reply its
+    terminal sends by itself is not typing)."""
     seats = Seats(demo_factory)
     session = open_seat(seats, "ukraine")
     run = asyncio.ensure_future(session.run())
     assert session.last_input_at is None
     await until(lambda: session.terminal.first_frame.is_set(), "the first screen")
+    session.terminal.feed("\x1b[?2026;2$y")  # the terminal's reply to a query: not a person
+    assert session.last_input_at is None
     session.terminal.feed("a")
     assert session.last_input_at is not None and session.last_input_at >= session.connected_at
     assert seats.holders() == {"ukraine": session}
