@@ -40,6 +40,14 @@ def test_a_whole_headless_game_never_imports_textual():
     assert "textual" not in modules
 
 
+def test_the_host_package_and_its_codes_load_without_the_network_or_textual():
+    """`exercise.host` and its codes import nothing heavy: no textual, asyncssh or aiohttp
+    until a host is started."""
+    modules = loaded_modules("import exercise.host, exercise.host.codes, exercise.host.server")
+    heavy = {"textual", "asyncssh", "aiohttp", "jinja2", "textual_serve"}
+    assert not heavy & {m.split(".")[0] for m in modules}
+
+
 def test_help_loads_no_heavy_modules():
     """`exercise --help` needs argparse only: no pydantic, yaml, transitions or textual."""
     code = (

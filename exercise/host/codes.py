@@ -1,12 +1,19 @@
-"""Join codes: one per viewer of a hosted exercise, and a brake on guessing them.
+"""Join codes: one secret per viewer, typed by a student to take a seat.
 
-A code is six symbols from an alphabet without look-alikes (no 0/O, 1/I/L), so a student
-can copy it from a slip of paper: 31**6 is about 887 million codes, nearly 30 bits. Codes
-are compared in constant time, and failed attempts are counted per address: after a few
-failures an address must wait before it may try again.
+A code is six symbols drawn by :mod:`secrets` from 31 that cannot be misread for one
+another (no 0/O, 1/I/L): 31**6 is about 887 million, close to 30 bits. The facilitator
+hands each code out privately; whoever types a seat's code gets that seat.
 
-The codes are kept beside the session log (``LOG.codes.json``, mode 0600, never in the
-report), so a host resumed after a crash hands out the same codes.
+Codes are checked in constant time (:func:`secrets.compare_digest`, against every code,
+so neither the answer's timing nor its order tells which viewer came close), and wrong
+guesses are counted per address by :class:`FailureLimiter`: after a few in a minute the
+address is refused for a while, even with a right code, so guessing takes years, not
+minutes.
+
+The codes are kept beside the session log (never in the report) as JSON,
+``{"facilitator": …, "room": …, "<party>": …}``, written 0600, so a host that resumes
+the log keeps every student's code. In that file the projector's view is called
+``room``; in the program that viewer is :data:`PUBLIC`.
 """
 
 from __future__ import annotations
@@ -14,21 +21,30 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from exercise.files import FileProblem, read_input, write_output
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0, O, 1, I or L
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+"""The 31 symbols of a code: digits 2-9 and the letters without I, L and O."""
 LENGTH = 6
-MAX_FILE = 64 * 1024
 
-__all__ = ["ALPHABET", "LENGTH", "Codes", "CodesError", "RateLimiter", "codes_path", "new_code"]
+FACILITATOR = "facilitator"
+"""The viewer who runs the exercise (sees everything, may act for the room)."""
+PUBLIC = "public"
+"""The projector's viewer: the table as the whole room may see it."""
+ROOM_KEY = "room"
+"""The name :data:`PUBLIC`'s code has in a codes file."""
+
+_FILE_LIMIT = 64 * 1024
+_SEPARATORS = str.maketrans("", "", " -_.\t")
+_LONGEST_INPUT = 64  # more than any spelling of a code with separators
 
 
-class CodesError(Exception):
-    """A codes file that cannot be read or does not fit the exercise; the message says why."""
+class CodeFileProblem(Exception):
+    """A codes file that cannot be read or used; the message names the file and the fault."""
 
 
 def new_code() -> str:
@@ -36,122 +52,218 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
-def normalise(typed: str) -> str:
-    """A code as a person may type it: any case, with spaces or dashes."""
-    return typed.strip().upper().replace("-", "").replace(" ", "")[:64]
+def normalize(typed: str) -> str:
+    """What a person typed, as a code would be spelled: upper case, without spaces or dashes.
+
+    The result is only a candidate: it is a code when :func:`is_code` says so.
+    """
+    return typed[:_LONGEST_INPUT].translate(_SEPARATORS).upper()
 
 
-def codes_path(log: Path) -> Path:
-    """Where a session log's codes are kept."""
-    return log.with_name(log.name + ".codes.json")
+def is_code(text: str) -> bool:
+    """Whether ``text`` is spelled like a code (six symbols of :data:`ALPHABET`)."""
+    return len(text) == LENGTH and all(symbol in ALPHABET for symbol in text)
 
 
-@dataclass
-class Codes:
-    """One code per viewer (each party, ``room`` for the projector, ``facilitator``)."""
+def _file_key(viewer: str) -> str:
+    return ROOM_KEY if viewer == PUBLIC else viewer
 
-    by_viewer: dict[str, str] = field(default_factory=dict)
+
+def _viewer(file_key: str) -> str:
+    return PUBLIC if file_key == ROOM_KEY else file_key
+
+
+class JoinCodes:
+    """The code of each viewer, and the viewer a typed code belongs to."""
+
+    def __init__(self, codes: Mapping[str, str]) -> None:
+        """Hold ``codes`` (viewer -> code).
+
+        Raises:
+            ValueError: a code is not spelled like one, two viewers share a code, or a
+                party is named like one of the reserved viewers' keys.
+        """
+        if ROOM_KEY in codes:
+            raise ValueError(f"{ROOM_KEY!r} is the codes file's name for the {PUBLIC!r} "
+                             f"viewer; a party cannot be called that")
+        for viewer, code in codes.items():
+            if not is_code(code):
+                raise ValueError(f"the code of {viewer!r} is not six symbols of {ALPHABET}")
+        if len(set(codes.values())) != len(codes):
+            raise ValueError("two viewers share a code")
+        self._codes = dict(codes)
 
     @classmethod
-    def create(cls, viewers: Iterable[str]) -> Codes:
-        """Fresh, distinct codes for these viewers."""
-        codes = cls()
+    def fresh(cls, viewers: Iterable[str]) -> JoinCodes:
+        """New, distinct codes for ``viewers``."""
+        codes: dict[str, str] = {}
         for viewer in viewers:
-            codes.regenerate(viewer)
-        return codes
+            codes[viewer] = _unused_code(codes.values())
+        return cls(codes)
 
-    def regenerate(self, viewer: str) -> str:
-        """A new code for ``viewer`` (the old one stops working); returns it."""
-        taken = set(self.by_viewer.values())
-        code = new_code()
-        while code in taken:
-            code = new_code()
-        self.by_viewer[viewer] = code
-        return code
+    @property
+    def viewers(self) -> list[str]:
+        """The viewers that have a code, in the order they were given."""
+        return list(self._codes)
+
+    def code_for(self, viewer: str) -> str:
+        """The code of ``viewer`` (KeyError when it has none)."""
+        return self._codes[viewer]
 
     def viewer_for(self, typed: str) -> str | None:
-        """The viewer a typed code belongs to, or None. Every code is compared, in constant
-        time each, so the time taken says nothing about how close a guess was."""
-        candidate = normalise(typed)
+        """The viewer whose code ``typed`` is, or None.
+
+        Every code is compared, in constant time, whatever the answer.
+        """
+        candidate = normalize(typed)
+        if not is_code(candidate):
+            return None
         found = None
-        for viewer, code in self.by_viewer.items():
-            if secrets.compare_digest(candidate.encode(), code.encode()):
+        given = candidate.encode("ascii")
+        for viewer, code in self._codes.items():
+            if secrets.compare_digest(given, code.encode("ascii")):
                 found = viewer
         return found
 
+    def regenerate(self, viewer: str) -> str:
+        """Give ``viewer`` a new code and return it (the old one stops working at once).
+
+        Whoever holds the seat with the old code must be dropped by the caller (the host
+        does so in :meth:`exercise.host.server.Host.regenerate_code`).
+        """
+        if viewer not in self._codes:
+            raise KeyError(viewer)
+        others = [code for other, code in self._codes.items() if other != viewer]
+        self._codes[viewer] = _unused_code([*others, self._codes[viewer]])
+        return self._codes[viewer]
+
     def to_json(self) -> str:
-        """The codes file: ``{"facilitator": …, "room": …, "<party>": …}``."""
-        return json.dumps(self.by_viewer, indent=2) + "\n"
+        """The codes as the codes file holds them."""
+        data = {_file_key(viewer): code for viewer, code in self._codes.items()}
+        return json.dumps(data, indent=2) + "\n"
 
     def save(self, path: Path) -> None:
-        """Write the codes file (atomically, readable by the owner only)."""
-        write_output(path, self.to_json(), mode=0o600)
-
-    @classmethod
-    def load(cls, path: Path, viewers: Iterable[str]) -> Codes:
-        """Read a codes file; viewers it lacks get new codes, ones it has extra are dropped.
+        """Write the codes to ``path``, whole and readable by the owner only (0600).
 
         Raises:
-            CodesError: the file cannot be read or is not a codes file.
+            CodeFileProblem: the file cannot be written.
         """
         try:
-            raw = read_input(path, MAX_FILE)
+            write_output(path, self.to_json(), mode=0o600)
         except FileProblem as exc:
-            raise CodesError(f"{path}: {exc}") from None
+            raise CodeFileProblem(f"{path}: cannot write the join codes: {exc}") from None
+
+    @classmethod
+    def load(cls, path: Path) -> JoinCodes:
+        """The codes saved in ``path``.
+
+        Raises:
+            CodeFileProblem: the file is missing, unreadable or not a codes file.
+        """
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise CodesError(f"{path}: not a codes file (it is not JSON)") from None
-        if not isinstance(data, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-            raise CodesError(f"{path}: not a codes file (it should map each seat to a code)")
-        codes = cls()
+            raw = read_input(path, _FILE_LIMIT)
+        except FileProblem as exc:
+            raise CodeFileProblem(f"{path}: cannot read the join codes: {exc}") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CodeFileProblem(f"{path}: not a codes file (not JSON: {exc})") from None
+        if not isinstance(data, dict):
+            raise CodeFileProblem(f"{path}: not a codes file (expected a JSON object of "
+                                  f"viewer: code)")
+        codes: dict[str, str] = {}
+        for key, code in data.items():
+            if not isinstance(code, str) or not is_code(code):
+                raise CodeFileProblem(f"{path}: the code of {key!r} is not six symbols of "
+                                      f"{ALPHABET}")
+            codes[_viewer(key)] = code
+        try:
+            return cls(codes)
+        except ValueError as exc:
+            raise CodeFileProblem(f"{path}: {exc}") from None
+
+    @classmethod
+    def kept_in(cls, path: Path, viewers: Iterable[str]) -> JoinCodes:
+        """The codes of ``viewers`` kept in ``path``: loaded when it exists, else made.
+
+        A viewer the file lacks gets a new code, a viewer no longer wanted is dropped, and
+        the file is rewritten when anything changed, so a resumed host hands out the same
+        codes as before.
+
+        Raises:
+            CodeFileProblem: the file exists but cannot be used, or cannot be written.
+        """
+        existing = cls.load(path)._codes if path.exists() else {}
+        codes: dict[str, str] = {}
         for viewer in viewers:
-            code = data.get(viewer)
-            if isinstance(code, str) and len(code) == LENGTH and set(code) <= set(ALPHABET) \
-                    and code not in codes.by_viewer.values():
-                codes.by_viewer[viewer] = code
-            else:
-                codes.regenerate(viewer)
-        return codes
+            code = existing.get(viewer)
+            if code is None or code in codes.values():
+                code = _unused_code([*existing.values(), *codes.values()])
+            codes[viewer] = code
+        kept = cls(codes)
+        if codes != existing:
+            kept.save(path)
+        return kept
 
 
-@dataclass
-class RateLimiter:
-    """Failed attempts per address: after ``allowed`` failures within ``window`` seconds,
-    the address is refused for ``lockout`` seconds."""
+def _unused_code(taken: Iterable[str]) -> str:
+    used = set(taken)
+    while True:
+        code = new_code()
+        if code not in used:
+            return code
 
-    allowed: int = 5
-    window: float = 60.0
-    lockout: float = 60.0
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _locked: dict[str, float] = field(default_factory=dict)
+
+class FailureLimiter:
+    """Refuses an address for a while after too many wrong codes from it.
+
+    ``failures`` wrong codes within ``window`` seconds block the address for ``block``
+    seconds; while blocked, every attempt is refused, a right code too, so a guesser
+    cannot tell a hit from a refusal. A right code does not wipe the count: one known
+    code must not buy more guesses at the others.
+    """
+
+    def __init__(self, *, failures: int = 5, window: float = 60.0, block: float = 120.0,
+                 clock: Callable[[], float] = time.monotonic, max_addresses: int = 4096
+                 ) -> None:
+        """Set the limits; ``clock`` (seconds) is injectable for tests."""
+        self._failures = failures
+        self._window = window
+        self._block = block
+        self._clock = clock
+        self._max_addresses = max_addresses
+        self._recent: dict[str, deque[float]] = {}
+        self._blocked_until: dict[str, float] = {}
 
     def blocked(self, address: str) -> float:
-        """Seconds the address must still wait (0: it may try)."""
-        until = self._locked.get(address)
+        """Seconds until ``address`` may try again (0 when it may try now)."""
+        now = self._clock()
+        until = self._blocked_until.get(address)
         if until is None:
             return 0.0
-        left = until - self.clock()
-        if left <= 0:
-            del self._locked[address]
+        if now >= until:
+            del self._blocked_until[address]
             return 0.0
-        return left
+        return until - now
 
     def failed(self, address: str) -> None:
-        """Count a failed attempt from ``address``."""
-        now = self.clock()
-        recent = [t for t in self._failures.get(address, []) if now - t < self.window]
+        """Count a wrong code from ``address``; block it when there were too many."""
+        now = self._clock()
+        recent = self._recent.setdefault(address, deque())
         recent.append(now)
-        if len(recent) >= self.allowed:
-            self._locked[address] = now + self.lockout
-            recent = []
-        self._failures[address] = recent
-        if len(self._failures) > 10_000:  # a flood of addresses: forget the oldest
-            for stale in list(self._failures)[:5_000]:
-                del self._failures[stale]
+        while recent and recent[0] <= now - self._window:
+            recent.popleft()
+        if len(recent) >= self._failures:
+            self._blocked_until[address] = now + self._block
+            recent.clear()
+        self._forget_old(now)
 
-    def succeeded(self, address: str) -> None:
-        """A right code: the address's failures are forgotten."""
-        self._failures.pop(address, None)
+    def _forget_old(self, now: float) -> None:
+        """Keep the tables small: drop addresses with nothing recent."""
+        if len(self._recent) <= self._max_addresses:
+            return
+        for address in [a for a, times in self._recent.items()
+                        if not times or times[-1] <= now - self._window]:
+            del self._recent[address]
+        for address in [a for a, until in self._blocked_until.items() if until <= now]:
+            del self._blocked_until[address]

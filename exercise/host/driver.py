@@ -1,201 +1,394 @@
-"""A Textual driver for a terminal at the other end of a connection (SSH or a browser).
+"""One in-process Textual app per connection: the terminal it draws on and the driver.
 
-Many apps run in the host's one process, one per connected seat. Each draws through a
-:class:`StreamDriver` whose output goes to its connection's ``send`` and whose input is
-fed from the connection, parsed as a terminal's keys and mouse. Nothing touches the
-host's own terminal: there is no suspend, and :func:`shared_process_streams` keeps apps
-from redirecting the process-wide stdout and stderr, which every app shares.
+The host runs every seat's app on its own asyncio loop. Textual's own drivers own the
+process's terminal (stdin, stdout, signals); a seat's app must own nothing but its
+connection. So each connection gets a :class:`SeatTerminal`, which the transport (SSH or
+websocket) feeds with the client's keys and sizes, and which sends the app's output to a
+:class:`Link`, the transport's byte sink. :class:`SeatDriver` is the small Textual driver
+that binds one app to one terminal.
 
-Relies on Textual's private parts (pinned ``textual>=8.2,<9``; guarded by
-tests/host/test_driver.py): ``textual._xterm_parser.XTermParser`` (``feed``, ``tick``),
-the app's ``_post_message``, and ``textual.app.redirect_stdout/redirect_stderr``.
+What a seat's app may not do is decided here too, for any app the host runs
+(:func:`prepare_seat_app`): it cannot suspend the process, open a browser or save a file
+on the host (Textual's ``deliver_binary`` and ``open_url`` are refused), its command
+palette offers only the commands of :data:`SEAT_COMMANDS` (no screenshot written to the
+host's disk), devtools are off, and it never prints on the host's terminal: Textual's
+error console is silenced (the host logs a crash itself) and Textual's swapping of
+``sys.stdout``/``sys.stderr`` is switched off, because those streams belong to the whole
+process and N apps swapping them in turn would leave them pointing anywhere.
+
+Frames are capped per client. Textual repaints at most ``TEXTUAL_FPS`` (60) times a
+second and sends only what changed; a client that cannot keep up (a slow laptop, a weak
+Wi-Fi link) would otherwise make the host hold an ever longer queue of stale frames. Once
+more than :data:`HIGH_WATER` bytes wait unsent, frames are dropped, not queued; when the
+transport has sent all but :data:`LOW_WATER` of them, the terminal modes are set again and
+the app repaints the whole screen, so the client skips to the present.
+
+Textual parts this relies on that are not public API (tests/host/test_private_parts.py
+guards them): ``textual._xterm_parser.XTermParser`` (``feed``, ``tick``), the module
+attributes ``textual.app.redirect_stdout``/``redirect_stderr``, ``App._exception`` (read
+by :mod:`exercise.host.seats`), ``App._devtools_redirector`` and Rich's
+``Console._color_system``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+import functools
+import io
+import logging
+from codecs import getincrementaldecoder
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, Literal, Protocol, TextIO, cast
 
+import textual.app
+from rich.console import ColorSystem, Console
 from textual import events
 from textual._xterm_parser import XTermParser
+from textual.app import App, SystemCommand
 from textual.driver import Driver
 from textual.geometry import Size
+from textual.message import Message
+from textual.messages import InBandWindowResize
+from textual.screen import Screen
 
-if TYPE_CHECKING:
-    from textual.app import App
-
-MIN_SIZE = (20, 8)
 MAX_SIZE = (240, 80)
-ESCAPE_DELAY = 0.12  # after input, look again: a lone Escape is a key only once time passes
-MAX_INPUT = 64 * 1024  # characters taken from one chunk of input
+"""The largest terminal a client may claim (columns, rows): bigger is clamped."""
+MIN_SIZE = (20, 6)
+"""The smallest terminal we draw on; smaller claims are raised to it."""
+DEFAULT_SIZE = (80, 24)
+
+ESCAPE_TICK = 0.12
+"""Seconds after input before the parser is asked whether a lone Escape is complete.
+Textual waits ``ESCDELAY`` (0.1 s) for the rest of an escape sequence; its own drivers
+poll the parser, this one schedules one tick after each input."""
+
+HIGH_WATER = 256 * 1024
+"""Bytes a client may have waiting unsent before its frames are dropped."""
+LOW_WATER = 32 * 1024
+"""Once the wait is this small again, the client gets a whole fresh screen."""
+
+SEAT_COMMANDS = frozenset({"Theme", "Keys", "Maximize", "Minimize", "Quit"})
+"""The command palette's system commands a seat's app keeps. An allow list: anything
+Textual adds later (its "Screenshot" saves on the host's disk) stays out until chosen."""
+
+Colors = Literal["truecolor", "256"]
+
+log = logging.getLogger(__name__)
+
+# Modes a seat's terminal is put in, and taken out of: the alternate screen, no cursor,
+# mouse reports (press, motion, SGR coordinates), bracketed paste, focus reports. The
+# synchronized-output query lets Textual wrap frames when the client understands them.
+_MODES_ON = ("\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1003h\x1b[?1015h\x1b[?1006h"
+             "\x1b[?2004h\x1b[?1004h")
+_SYNC_QUERY = "\x1b[?2026$p"
+_MODES_OFF = ("\x1b[?1004l\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1000l"
+              "\x1b[?25h\x1b[?1049l")
 
 
-def clamp_size(width: object, height: object) -> tuple[int, int]:
-    """A terminal size a client asked for, made sane (a hostile or broken client may ask
-    for zero, a million, or not a number)."""
-
-    def number(value: object, low: int, high: int, default: int) -> int:
-        try:
-            n = int(value)  # type: ignore[call-overload]
-        except (TypeError, ValueError, OverflowError):
-            return default
-        return min(max(n, low), high)
-
-    return (number(width, MIN_SIZE[0], MAX_SIZE[0], 80),
-            number(height, MIN_SIZE[1], MAX_SIZE[1], 24))
+# What a person at the client does (a terminal's replies to queries are not that).
+_PERSON_INPUT = (events.Key, events.Paste, events.MouseDown)
 
 
-class Terminal:
-    """One remote terminal, as a transport sees it: bytes out, text and sizes in."""
-
-    def __init__(self, send: Callable[[bytes], None], size: tuple[int, int] = (80, 24),
-                 *, on_input: Callable[[], None] | None = None):
-        """Args:
-        send: writes bytes to the client (may raise OSError once the client is gone).
-        size: the client's terminal size (clamped).
-        on_input: called on each chunk of input (e.g. to note the seat's last input).
-        """
-        self._send = send
-        self.size = clamp_size(*size)
-        self.on_input = on_input
-        self.driver: StreamDriver | None = None
-        self.gone = False
+class Link(Protocol):
+    """The transport's side of a terminal: where the app's bytes go."""
 
     def send(self, data: bytes) -> None:
-        """Write to the client; a client that has gone is remembered, not an error."""
-        if self.gone:
-            return
-        try:
-            self._send(data)
-        except (OSError, RuntimeError, ConnectionError):
-            self.gone = True
+        """Queue ``data`` for the client without blocking; raise OSError when it is gone."""
 
-    def feed(self, text: str) -> None:
-        """Input from the client: keys, mouse, paste."""
-        if self.on_input is not None:
-            self.on_input()
-        if self.driver is not None:
-            self.driver.feed(text[:MAX_INPUT])
-
-    def resize(self, width: object, height: object) -> None:
-        """The client's terminal changed size."""
-        self.size = clamp_size(width, height)
-        if self.driver is not None:
-            self.driver.resized()
-
-    def driver_class(self) -> type[Driver]:
-        """The driver class an app for this terminal is made with (``App(driver_class=…)``)."""
-        terminal = self
-
-        class Bound(StreamDriver):
-            def __init__(self, app: App[Any], **kwargs: Any) -> None:
-                super().__init__(app, terminal=terminal, **kwargs)
-
-        return Bound
+    def backlog(self) -> int:
+        """Bytes accepted by :meth:`send` and not yet handed to the network."""
 
 
-class StreamDriver(Driver):
-    """Draws to a :class:`Terminal`'s connection and reads keys from it."""
+def clamp_size(width: int, height: int) -> tuple[int, int]:
+    """A client's claimed size, within :data:`MIN_SIZE` and :data:`MAX_SIZE`."""
+    return (min(max(width, MIN_SIZE[0]), MAX_SIZE[0]),
+            min(max(height, MIN_SIZE[1]), MAX_SIZE[1]))
 
-    def __init__(self, app: App[Any], *, terminal: Terminal, debug: bool = False,
-                 mouse: bool = True, size: tuple[int, int] | None = None):
-        super().__init__(app, debug=debug, mouse=mouse, size=size)
-        self.terminal = terminal
-        self._parser = XTermParser(debug)
-        self._event_loop: asyncio.AbstractEventLoop | None = None
-        self._tick: asyncio.TimerHandle | None = None
-        self._input = False
+
+class SeatTerminal:
+    """The terminal of one connection: keys and sizes in, the app's frames out.
+
+    The transport creates it, feeds it (:meth:`feed`, :meth:`resize`, :meth:`focus`,
+    :meth:`drained`) and ends it (:meth:`restore`); the app reaches it through
+    :attr:`driver_class`. Everything runs on the host's loop.
+    """
+
+    def __init__(self, link: Link, size: tuple[int, int] = DEFAULT_SIZE, *,
+                 colors: Colors = "truecolor", on_input: Callable[[], None] | None = None
+                 ) -> None:
+        """Draw on ``link``, starting at ``size`` (clamped).
+
+        Args:
+            link: where the app's bytes go.
+            size: the client's terminal size (columns, rows).
+            colors: what the client's terminal can show; a browser shows true colour.
+            on_input: called on each key, paste or click from the client (for "last
+                input" figures; the terminal's own replies do not count).
+        """
+        self._link = link
+        self.size = clamp_size(*size)
+        self.colors: Colors = colors
+        self._on_input = on_input
+        self._driver: SeatDriver | None = None
+        self._parser = XTermParser()
+        self._decode = getincrementaldecoder("utf-8")(errors="replace").decode
+        self._tick_handle: asyncio.TimerHandle | None = None
+        self._input_open = False
+        self._pending: list[str] = []
+        self._flush_scheduled = False
+        self._stale = False
+        self._modes_on = False
+        self._gone = False
+        self.frames_dropped = 0
+        """How many frames were dropped because the client could not keep up."""
+        self.first_frame = asyncio.Event()
+        """Set once the app has drawn its first screen (the start-up is over)."""
 
     @property
-    def can_suspend(self) -> bool:
-        """A seat's app cannot suspend the host."""
-        return False
+    def driver_class(self) -> type[Driver]:
+        """What to give the app as its ``driver_class``: a driver bound to this terminal."""
+        # Textual types ``driver_class`` as a class but only ever calls it.
+        return cast("type[Driver]", functools.partial(SeatDriver, terminal=self))
 
-    def write(self, data: str) -> None:
-        """Send output to the client."""
-        self.terminal.send(data.encode("utf-8", "replace"))
+    @property
+    def gone(self) -> bool:
+        """Whether the link refused a write (the client has gone)."""
+        return self._gone
 
-    def start_application_mode(self) -> None:
-        """The client's screen becomes the app's."""
-        self._event_loop = asyncio.get_running_loop()
-        self.terminal.driver = self
-        self.write("\x1b[?1049h")  # the alternate screen
-        self.write("\x1b[?25l")  # no cursor
-        if self._mouse:
-            self.write("\x1b[?1000h\x1b[?1003h\x1b[?1015h\x1b[?1006h")
-        self.write("\x1b[?2004h")  # bracketed paste
-        self.write("\x1b[?7l")  # no line wrap
-        self._input = True
-        self.resized()
+    # -- from the transport -------------------------------------------------------------
 
-    def resized(self) -> None:
-        """Tell the app its terminal's size."""
-        width, height = self.terminal.size
-        size = Size(width, height)
-        self._post(events.Resize(size, size))
+    def feed(self, data: bytes | str) -> None:
+        """Input from the client: bytes from SSH, text from the browser."""
+        text = self._decode(data) if isinstance(data, bytes) else data
+        if not text or self._driver is None or not self._input_open:
+            return
+        self._parsed(self._parser.feed, text)
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+        self._tick_handle = asyncio.get_running_loop().call_later(ESCAPE_TICK, self._tick)
 
-    def feed(self, text: str) -> None:
-        """Parse input into the app's events; look again shortly for a lone Escape."""
-        if not self._input:
+    def _tick(self) -> None:
+        """Let the parser finish a lone Escape (or any sequence that stopped short)."""
+        self._tick_handle = None
+        if self._driver is not None and self._input_open:
+            self._parsed(lambda _: self._parser.tick(), "")
+
+    def _parsed(self, parse: Callable[[str], Iterable[Message]], text: str) -> None:
+        """Pass what the parser makes of ``text`` to the app, the client's input being
+        untrusted: a size it reports in band is clamped like any other, and input the
+        parser chokes on is dropped rather than allowed to end the connection."""
+        try:
+            for message in parse(text):
+                driver = self._driver
+                if driver is None or not self._input_open:
+                    return
+                if isinstance(message, events.Resize):
+                    self.resize(message.size.width, message.size.height)
+                elif not isinstance(message, InBandWindowResize):  # we never enable it
+                    if self._on_input is not None and isinstance(message, _PERSON_INPUT):
+                        self._on_input()
+                    driver.process_message(message)
+        except Exception:  # hostile input must not end the seat
+            log.debug("input the terminal parser could not take was dropped", exc_info=True)
+
+    def resize(self, width: int, height: int) -> None:
+        """The client's terminal changed size (clamped to sane bounds)."""
+        self.size = clamp_size(width, height)
+        driver = self._driver
+        if driver is not None and self._input_open:
+            driver.resized(self.size)
+
+    def focus(self, focused: bool) -> None:
+        """The client's window gained or lost focus (the browser says so)."""
+        driver = self._driver
+        if driver is not None and self._input_open:
+            driver.send_message(events.AppFocus() if focused else events.AppBlur())
+
+    def drained(self) -> None:
+        """The transport's backlog shrank: resume a client whose frames were dropped."""
+        if not self._stale or self._link.backlog() > LOW_WATER:
+            return
+        self._stale = False
+        driver = self._driver
+        if driver is None or not self._modes_on:
+            return
+        self._send((_MODES_ON).encode())
+        app = driver.app
+        if app.is_running:
+            app.refresh()  # the whole screen: the client missed some changes
+
+    def restore(self) -> None:
+        """Take the client's terminal out of the app's modes (once), and stop drawing."""
+        self._input_open = False
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+            self._tick_handle = None
+        self._pending.clear()
+        if self._modes_on:
+            self._modes_on = False
+            self._send(_MODES_OFF.encode())
+        self._driver = None
+
+    def write_line(self, line: str) -> None:
+        """Write ``line`` on the client's own screen (after :meth:`restore`)."""
+        self._send(f"\r\n{line}\r\n".encode("utf-8", "replace"))
+
+    # -- from the driver ----------------------------------------------------------------
+
+    def _attach(self, driver: SeatDriver) -> None:
+        self._driver = driver
+
+    def _start(self) -> None:
+        self._input_open = True
+        self._modes_on = True
+        self._output(_MODES_ON + _SYNC_QUERY)
+        self._flush(frame=False)
+
+    def _output(self, text: str) -> None:
+        if self._driver is None:
+            return
+        self._pending.append(text)
+        if not self._flush_scheduled:
+            # A write Textual does not follow with a flush (a bell) still goes out.
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self, *, frame: bool = False) -> None:
+        """Send what was written since the last flush; ``frame`` when Textual flushes
+        after drawing (the first such is the end of the app's start-up)."""
+        self._flush_scheduled = False
+        if frame:
+            self.first_frame.set()
+        if not self._pending:
+            return
+        data = "".join(self._pending).encode("utf-8", "replace")
+        self._pending.clear()
+        if not self._stale and self._link.backlog() > HIGH_WATER:
+            self._stale = True
+        if self._stale:
+            self.frames_dropped += 1
+        else:
+            self._send(data)
+
+    def _send(self, data: bytes) -> None:
+        if self._gone:
             return
         try:
-            for message in self._parser.feed(text):
-                self.process_message(message)
-        except Exception:  # a garbled sequence from a client is dropped, not a crash
-            self._parser = XTermParser(self._debug)
-        if self._event_loop is not None:
-            if self._tick is not None:
-                self._tick.cancel()
-            self._tick = self._event_loop.call_later(ESCAPE_DELAY, self._ticked)
+            self._link.send(data)
+        except OSError:
+            self._gone = True  # the client is gone; the transport notices and ends it
 
-    def _ticked(self) -> None:
-        self._tick = None
-        if not self._input:
-            return
-        with contextlib.suppress(Exception):
-            for message in self._parser.tick():
-                self.process_message(message)
 
-    def _post(self, event: events.Event) -> None:
-        if self._event_loop is not None:
-            self._event_loop.create_task(self._app._post_message(event))
+class SeatDriver(Driver):
+    """A Textual driver whose terminal is a :class:`SeatTerminal`, not the process's."""
+
+    def __init__(self, app: App[Any], *, terminal: SeatTerminal, debug: bool = False,
+                 mouse: bool = True, size: tuple[int, int] | None = None) -> None:
+        """Bind ``app`` to ``terminal`` (Textual passes the other arguments; ``size`` is
+        the terminal's own)."""
+        super().__init__(app, debug=debug, mouse=mouse, size=terminal.size)
+        self._terminal = terminal
+        terminal._attach(self)
+
+    @property
+    def app(self) -> App[Any]:
+        """The app this driver draws."""
+        return self._app
+
+    def write(self, data: str) -> None:
+        """Queue output for the client."""
+        self._terminal._output(data)
+
+    def flush(self) -> None:
+        """Send what Textual wrote since the last flush, as one frame."""
+        self._terminal._flush(frame=True)
+
+    def start_application_mode(self) -> None:
+        """Put the client's terminal in the app's modes and tell the app its size."""
+        self._terminal._start()
+        self.resized(self._terminal.size)
+
+    def resized(self, size: tuple[int, int]) -> None:
+        """Tell the app its terminal is now ``size``."""
+        self._size = size
+        textual_size = Size(*size)
+        self.send_message(events.Resize(textual_size, textual_size))
 
     def disable_input(self) -> None:
-        """No more input reaches the app."""
-        self._input = False
-        if self._tick is not None:
-            self._tick.cancel()
-            self._tick = None
+        """Stop passing the client's input to the app (it is shutting down)."""
+        self._terminal._input_open = False
 
     def stop_application_mode(self) -> None:
-        """Give the client its own screen back."""
-        self.disable_input()
-        if self._mouse:
-            self.write("\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l")
-        self.write("\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l")
-        self.terminal.driver = None
+        """Take the client's terminal out of the app's modes."""
+        self._terminal.restore()
+
+    def send_message(self, message: Message) -> None:
+        """Post ``message`` to the app: we are on its loop already, no thread hop."""
+        self._app.post_message(message)
+
+    def open_url(self, url: str, new_tab: bool = True) -> None:
+        """Refused: a browser would open on the host, not on the student's screen."""
+
+    def deliver_binary(self, binary: BinaryIO | TextIO, *, delivery_key: str,
+                       save_path: Path, open_method: Literal["browser", "download"] = "download",
+                       encoding: str | None = None, mime_type: str | None = None,
+                       name: str | None = None) -> None:
+        """Refused: a delivery (a screenshot, an export) would be saved on the host."""
+        binary.close()
+        refusal = PermissionError("a seat's screen cannot save files on the host")
+        self._app.post_message(events.DeliveryFailed(key=delivery_key, exception=refusal,
+                                                     name=name))
+
+
+class _Discard(io.StringIO):
+    """A text stream that keeps nothing (a seat's app has no console on the host)."""
+
+    def write(self, text: str) -> int:
+        """Drop ``text``."""
+        return len(text)
 
 
 @contextlib.contextmanager
-def _no_redirect(_stream: object) -> Iterator[None]:
+def _streams_untouched(_stream: object) -> Iterator[None]:
+    """Stands in for ``contextlib.redirect_stdout`` inside Textual: changes nothing."""
     yield
 
 
-@contextlib.contextmanager
-def shared_process_streams() -> Iterator[None]:
-    """While hosting: keep every app in this process from redirecting stdout and stderr
-    (they are the process's, shared by every seat; one app's redirect would capture
-    another's output). Put back as it was afterwards."""
-    import textual.app
+def share_process_streams() -> None:
+    """Stop Textual from swapping ``sys.stdout``/``sys.stderr`` while an app runs.
 
-    names = ("redirect_stdout", "redirect_stderr")
-    saved = {name: getattr(textual.app, name) for name in names}
-    for name in names:
-        setattr(textual.app, name, _no_redirect)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(textual.app, name, value)
+    Process-wide and idempotent: with many apps on one loop, each would swap the streams
+    on start and put back whatever it found on exit, and they interleave. The host's own
+    terminal app runs fine with the streams left alone (nothing in it prints).
+    """
+    setattr(textual.app, "redirect_stdout", _streams_untouched)  # noqa: B010
+    setattr(textual.app, "redirect_stderr", _streams_untouched)  # noqa: B010
+
+
+def seat_system_commands(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+    """The system commands a seat's app may offer: those titled in :data:`SEAT_COMMANDS`."""
+    return (command for command in commands if command.title in SEAT_COMMANDS)
+
+
+def prepare_seat_app(app: App[Any], terminal: SeatTerminal) -> None:
+    """Make ``app`` a seat's app: drawn on ``terminal``, unable to touch the host.
+
+    Call it after constructing the app and before running it.
+    """
+    share_process_streams()
+    app.driver_class = terminal.driver_class
+    app.features = frozenset(app.features - {"devtools", "debug"})
+    app.devtools = None
+    app._devtools_redirector = None
+    app.error_console = Console(file=_Discard(), markup=False, highlight=False)
+    app.console._color_system = (ColorSystem.TRUECOLOR if terminal.colors == "truecolor"
+                                 else ColorSystem.EIGHT_BIT)
+    own_commands = app.get_system_commands
+
+    def seat_commands(screen: Screen[Any]) -> Iterable[SystemCommand]:
+        return seat_system_commands(own_commands(screen))
+
+    # On the instance, so it holds whatever the app's class defines.
+    setattr(app, "get_system_commands", seat_commands)  # noqa: B010

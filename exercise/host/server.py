@@ -1,139 +1,177 @@
-"""The host: one asyncio loop serving a Room's viewers over SSH and in browsers.
+"""The host: SSH and web servers on one loop, handing each connection its own app.
 
-:class:`Host` starts both servers on the given address and ports (0: the system picks
-one; :attr:`Host.ssh_port` and :attr:`Host.web_port` then say which), tells the Room who
-is connected (a person joining a computer seat takes it; a dropped seat waits its grace
-period), and drops whoever holds a code when the facilitator regenerates it.
+::
+
+    host = Host(app_factory, codes, bind="0.0.0.0", ssh_port=2222, web_port=8000)
+    await host.start()          # both servers listening; host.ssh_port, host.web_port
+    ...                         # the Room plays; host.seats says who is connected
+    await host.stop()           # every seat told "the host has stopped", servers closed
+
+``app_factory(viewer, session)`` makes the app of one connection (see
+:mod:`exercise.host.seats`). Port 0 picks a free port (tests); ``None`` leaves that
+server off.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import TracebackType
+from typing import TYPE_CHECKING
 
-from exercise.conduct import FACILITATOR, PUBLIC
-from exercise.host.codes import Codes, RateLimiter
-from exercise.host.driver import shared_process_streams
-from exercise.host.seats import AppFactory, Seats
+from exercise.files import describe_os_error
+from exercise.host.codes import FailureLimiter, JoinCodes
 
-if TYPE_CHECKING:
-    from aiohttp import web
+if TYPE_CHECKING:  # the seats bring Textual; importing this module must stay light
+    from exercise.host.seats import AppFactory, Joined, Left
 
-    from exercise.room import Room
+DEFAULT_SSH_PORT = 2222
+DEFAULT_WEB_PORT = 8000
+CODE_CHANGED = "The facilitator gave this seat a new code; ask them for it to join again."
 
-ROOM = "room"  # the projector's code: the public view
-REGENERATED = "The facilitator gave this seat a new code, so this screen is closed."
-
-__all__ = ["ROOM", "Host", "HostConfig", "viewer_ids"]
-
-
-def viewer_ids(room: Room) -> list[str]:
-    """Everyone who gets a code: the facilitator, the projector, then each party."""
-    return [FACILITATOR, ROOM, *(p.id for p in room.conductor.scenario.parties)]
+# Libraries that log warnings with no handler of their own would reach Python's "last
+# resort" handler, which prints on stderr: the facilitator's screen. With a handler here
+# they print nothing unless the program configures logging (a file) itself.
+_QUIET_LOGGERS = ("exercise.host", "asyncssh", "aiohttp")
 
 
-@dataclass(frozen=True)
-class HostConfig:
-    """Where the host listens, and its limits."""
-
-    bind: str = "127.0.0.1"
-    ssh_port: int | None = 2222  # None: no SSH server
-    web_port: int | None = 8000  # None: no web server
-    key_folder: Path | None = None  # where the SSH host key is kept
-    max_connections: int = 64
-    max_starting: int = 4
+class HostProblem(Exception):
+    """The host cannot start; the message says which address and why."""
 
 
 class Host:
-    """A Room, served to the people in it."""
+    """The network side of a hosted exercise: who may connect, and the servers."""
 
-    def __init__(self, room: Room, codes: Codes, factory: AppFactory, config: HostConfig,
-                 *, limiter: RateLimiter | None = None):
-        self.room = room
+    def __init__(self, app_factory: AppFactory, codes: JoinCodes, *,
+                 bind: str = "127.0.0.1", ssh_port: int | None = DEFAULT_SSH_PORT,
+                 web_port: int | None = DEFAULT_WEB_PORT, key_folder: Path | None = None,
+                 codes_file: Path | None = None, title: str = "exercise",
+                 max_sessions: int = 64, max_starting: int = 4,
+                 limiter: FailureLimiter | None = None, joined: Joined | None = None,
+                 left: Left | None = None) -> None:
+        """Set the host up (nothing listens until :meth:`start`).
+
+        Args:
+            app_factory: makes each connection's app, ``app_factory(viewer, session)``.
+            codes: the join codes; a code's viewer is whose app its holder gets.
+            bind: the address to listen on (127.0.0.1 keeps it to this computer).
+            ssh_port: the SSH port; 0 picks a free one, None serves no SSH.
+            web_port: the web port; 0 picks a free one, None serves no web.
+            key_folder: where the SSH host key is kept (default: the data folder).
+            codes_file: where :meth:`regenerate_code` saves the codes, if anywhere.
+            title: the name on the web pages.
+            max_sessions: connections at once, those shutting down included.
+            max_starting: apps starting at once (the others wait their turn).
+            limiter: counts wrong codes per address (default: 5 a minute, then 2 minutes).
+            joined: told ``joined(session)`` when a connection takes its seat.
+            left: told ``left(session, reason)`` when it stops holding it.
+        """
+        from exercise.host.seats import Seats
+
         self.codes = codes
-        self.config = config
-        self.limiter = limiter or RateLimiter()
-        self.seats = Seats(self._make(factory), max_connections=config.max_connections,
-                           max_starting=config.max_starting,
-                           on_connect=self._connected, on_disconnect=self._disconnected)
+        self.bind = bind
+        self.seats = Seats(app_factory, max_sessions=max_sessions,
+                           max_starting=max_starting, joined=joined, left=left)
+        self.limiter = limiter or FailureLimiter()
+        self.title = title
+        self._wanted_ssh = ssh_port
+        self._wanted_web = web_port
+        self._key_folder = key_folder
+        self._codes_file = codes_file
         self.ssh_port: int | None = None
+        """The SSH port listened on, once started."""
         self.web_port: int | None = None
-        self._ssh: Any = None
-        self._web: web.AppRunner | None = None
-        self._streams: contextlib.ExitStack | None = None
+        """The web port listened on, once started."""
+        self.ssh_fingerprint: str | None = None
+        """The SSH host key's fingerprint (SHA256:...), once started."""
+        self._acceptor: object | None = None
+        self._runner: object | None = None
 
-    @staticmethod
-    def _room_viewer(viewer: str) -> str:
-        return PUBLIC if viewer == ROOM else viewer
+    async def __aenter__(self) -> Host:
+        await self.start()
+        return self
 
-    def _make(self, factory: AppFactory) -> AppFactory:
-        def make(viewer: str, connection: Any) -> Any:
-            return factory(self._room_viewer(viewer), connection)
-
-        return make
-
-    def _connected(self, viewer: str) -> None:
-        if viewer in self.room.conductor.seats:
-            self.room.connected(viewer)
-
-    def _disconnected(self, viewer: str) -> None:
-        if viewer in self.room.conductor.seats:
-            self.room.disconnected(viewer)
-
-    def regenerate(self, viewer: str) -> str:
-        """A new code for ``viewer``; whoever holds the old one is dropped."""
-        code = self.codes.regenerate(viewer)
-        self.seats.drop(viewer, REGENERATED)
-        return code
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        await self.stop()
 
     async def start(self) -> None:
-        """Start listening."""
-        from exercise.host.ssh import start_ssh
-        from exercise.host.web import bound_port, make_web_app, start_web
+        """Listen on the ports asked for.
 
-        self._streams = contextlib.ExitStack()
-        self._streams.enter_context(shared_process_streams())
-        config = self.config
-        if config.ssh_port is not None:
-            folder = config.key_folder or _data_folder()
-            self._ssh = await start_ssh(self.seats, self.codes, host=config.bind,
-                                        port=config.ssh_port, key_folder=folder,
-                                        limiter=self.limiter)
-            self.ssh_port = int(self._ssh.sockets[0].getsockname()[1])
-        if config.web_port is not None:
-            app = make_web_app(self.seats, self.codes, title=self.room.conductor.scenario.title,
-                               limiter=self.limiter)
-            self._web = await start_web(app, host=config.bind, port=config.web_port)
-            self.web_port = bound_port(self._web)
+        Raises:
+            HostProblem: a port cannot be listened on (in use, not allowed), or the SSH
+                host key cannot be read or made.
+            exercise.host.ssh.HostKeyProblem: as above, for the key.
+        """
+        for name in _QUIET_LOGGERS:
+            logger = logging.getLogger(name)
+            if not logger.handlers:
+                logger.addHandler(logging.NullHandler())
+        try:
+            if self._wanted_ssh is not None:
+                await self._start_ssh(self._wanted_ssh)
+            if self._wanted_web is not None:
+                await self._start_web(self._wanted_web)
+        except BaseException:
+            await self.stop()
+            raise
 
-    async def stop(self, reason: str = "The host has stopped the exercise.") -> None:
-        """Close every seat and stop listening."""
-        await self.seats.close_all(reason)
-        if self._ssh is not None:
-            self._ssh.close()
-            await self._ssh.wait_closed()
-            self._ssh = None
-        if self._web is not None:
-            await self._web.cleanup()
-            self._web = None
-        if self._streams is not None:
-            self._streams.close()
-            self._streams = None
+    async def _start_ssh(self, port: int) -> None:
+        from exercise.host.ssh import host_key, serve_ssh
 
-    def addresses(self, host: str | None = None) -> Iterator[str]:
-        """How students join, for the host to show (never the codes)."""
-        name = host or self.config.bind
-        if self.web_port is not None:
-            yield f"browser: http://{name}:{self.web_port}/"
-        if self.ssh_port is not None:
-            yield f"ssh:     ssh -p {self.ssh_port} student@{name}"
+        key = host_key(self._key_folder)
+        try:
+            acceptor = await serve_ssh(self.seats, self.codes, self.limiter, host=self.bind,
+                                       port=port, key=key)
+        except OSError as exc:
+            raise HostProblem(f"cannot serve SSH on {self.bind}:{port}: "
+                              f"{describe_os_error(exc)}") from None
+        self._acceptor = acceptor
+        self.ssh_port = acceptor.get_port()
+        self.ssh_fingerprint = key.get_fingerprint()
 
+    async def _start_web(self, port: int) -> None:
+        from aiohttp import web
 
-def _data_folder() -> Path:
-    from exercise.sessions.log import data_dir
+        from exercise.host.web import SeatWeb
 
-    return data_dir() / "host"
+        site_app = SeatWeb(self.seats, self.codes, self.limiter, title=self.title,
+                           ssh_port=self.ssh_port).application()
+        runner = web.AppRunner(site_app, access_log=None, handle_signals=False,
+                               shutdown_timeout=2.0)
+        await runner.setup()
+        self._runner = runner
+        try:
+            await web.TCPSite(runner, self.bind, port).start()
+        except OSError as exc:
+            raise HostProblem(f"cannot serve the web pages on {self.bind}:{port}: "
+                              f"{describe_os_error(exc)}") from None
+        self.web_port = int(runner.addresses[0][1])
 
+    def regenerate_code(self, viewer: str) -> str:
+        """Give ``viewer`` a new code (saved to the codes file) and drop whoever holds the
+        seat with the old one; return the new code."""
+        code = self.codes.regenerate(viewer)
+        if self._codes_file is not None:
+            self.codes.save(self._codes_file)
+        self.seats.drop(viewer, CODE_CHANGED)
+        return code
+
+    async def stop(self, reason: str | None = None) -> None:
+        """Close every seat (its client told ``reason``), then both servers."""
+        from exercise.host.seats import HOST_STOPPING
+
+        await self.seats.close_all(reason or HOST_STOPPING)
+        acceptor, self._acceptor = self._acceptor, None
+        if acceptor is not None:
+            import asyncssh
+
+            assert isinstance(acceptor, asyncssh.SSHAcceptor)
+            acceptor.close()
+            await acceptor.wait_closed()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            from aiohttp import web
+
+            assert isinstance(runner, web.AppRunner)
+            await runner.cleanup()

@@ -1,118 +1,164 @@
-"""The driver that draws a seat's app to a remote terminal (issue 10 items 5, 8, 9).
-
-Several apps on one loop, each bound to its own byte stream; what a client receives,
-fed through a terminal emulator, is its own screen. These tests guard the private Textual
-parts the driver relies on (the xterm parser's feed and tick, posting a resize, the app's
-stdout/stderr redirection): keep ``textual>=8.2,<9``.
-"""
+"""The seat driver, without a network: a demo app drawing on a fake link."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pyte
 import pytest
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import Label
 
-from exercise.host.driver import MAX_SIZE, Terminal, clamp_size, shared_process_streams
+from exercise.host.driver import (
+    HIGH_WATER,
+    SEAT_COMMANDS,
+    SeatTerminal,
+    clamp_size,
+    prepare_seat_app,
+)
 
-
-class Demo(App[None]):
-    """A small app: says who it is for, counts keys, and closes on Escape."""
-
-    BINDINGS = [Binding("x", "count", "Count"), Binding("escape", "leave", "Leave")]
-
-    def __init__(self, name: str, terminal: Terminal):
-        super().__init__(driver_class=terminal.driver_class())
-        self.who = name
-        self.count = 0
-
-    def compose(self) -> ComposeResult:
-        yield Label(f"seat of {self.who}", id="who", markup=False)
-        yield Label("pressed 0", id="count")
-
-    def action_count(self) -> None:
-        self.count += 1
-        self.query_one("#count", Label).update(f"pressed {self.count}")
-
-    def action_leave(self) -> None:
-        self.exit()
+from .conftest import WAIT
+from .demo import DemoSeat
 
 
-@pytest.fixture(autouse=True)
-def _streams():  # type: ignore[no-untyped-def]
-    with shared_process_streams():
-        yield
+class FakeLink:
+    """A link that keeps what it is sent and reports whatever backlog the test sets."""
 
-
-class Screen:
-    """What a client sees: the bytes it received, through a terminal emulator."""
-
-    def __init__(self, width: int = 80, height: int = 24):
-        self.screen = pyte.Screen(width, height)
-        self.stream = pyte.ByteStream(self.screen)
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+        self.waiting = 0
+        self.broken = False
 
     def send(self, data: bytes) -> None:
-        self.stream.feed(data)
+        if self.broken:
+            raise BrokenPipeError
+        self.sent.append(data)
 
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
+    def backlog(self) -> int:
+        return self.waiting
+
+    def screen(self, start: int = 0, size: tuple[int, int] = (80, 24)) -> str:
+        """The screen drawn by what was sent from the ``start``-th send on."""
+        screen = pyte.Screen(*size)
+        stream = pyte.ByteStream(screen)
+        for data in self.sent[start:]:
+            stream.feed(data)
+        return "\n".join(line.rstrip() for line in screen.display)
 
 
-async def wait_for(check, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    async def poll() -> None:
-        while not check():
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), seconds)
-
-
-async def test_two_apps_on_one_loop_each_draw_to_their_own_client() -> None:
-    screens = {name: Screen() for name in ("ukraine", "russia")}
-    terminals = {name: Terminal(screen.send) for name, screen in screens.items()}
-    apps = {name: Demo(name, terminals[name]) for name in screens}
-    tasks = [asyncio.create_task(app.run_async()) for app in apps.values()]
+async def until(test, what: str) -> None:
+    """Wait (bounded) until ``test()`` holds."""
     try:
-        await wait_for(lambda: all(f"seat of {n}" in s.text() for n, s in screens.items()))
-        assert "russia" not in screens["ukraine"].text()
-        terminals["ukraine"].feed("xx")
-        await wait_for(lambda: "pressed 2" in screens["ukraine"].text())
-        assert "pressed 0" in screens["russia"].text()
-        terminals["russia"].resize(100, 30)
-        screens["russia"].screen.resize(30, 100)
-        await wait_for(lambda: tuple(apps["russia"].size) == (100, 30))
-        terminals["ukraine"].feed("\x1b")  # a lone Escape: a key once the delay passes
-        await asyncio.wait_for(tasks[0], 5)
-        assert not tasks[1].done()
+        async with asyncio.timeout(WAIT):
+            while not test():
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(f"never: {what}") from None
+
+
+@asynccontextmanager
+async def seat(size: tuple[int, int] = (80, 24)) -> AsyncIterator[tuple[DemoSeat, SeatTerminal,
+                                                                        FakeLink]]:
+    """The demo app running on a terminal over a :class:`FakeLink`."""
+    link = FakeLink()
+    terminal = SeatTerminal(link, size)
+    app = DemoSeat("ukraine", None)  # type: ignore[arg-type]
+    prepare_seat_app(app, terminal)
+    running = asyncio.ensure_future(app.run_async())
+    async with asyncio.timeout(WAIT):
+        await terminal.first_frame.wait()
+    try:
+        yield app, terminal, link
     finally:
-        for app in apps.values():
-            app.exit()
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 5)
+        app.exit()
+        async with asyncio.timeout(WAIT):
+            await running
 
 
-async def test_a_client_that_went_away_is_not_an_error() -> None:
-    screen = Screen()
-    sent = []
-
-    def send(data: bytes) -> None:
-        if len(sent) > 3:
-            raise BrokenPipeError("the client has gone")
-        sent.append(data)
-        screen.send(data)
-
-    terminal = Terminal(send)
-    app = Demo("us", terminal)
-    task = asyncio.create_task(app.run_async())
-    await wait_for(lambda: terminal.gone)
-    terminal.feed("x")
-    app.exit()
-    await asyncio.wait_for(task, 5)
+def test_sizes_are_clamped_to_sane_bounds():
+    """Tiny, huge and negative claims land within 20x6 .. 240x80."""
+    assert clamp_size(80, 24) == (80, 24)
+    assert clamp_size(0, -5) == (20, 6)
+    assert clamp_size(10**9, 10**9) == (240, 80)
 
 
-def test_sizes_from_clients_are_clamped() -> None:
-    assert clamp_size(0, -5) == (20, 8)
-    assert clamp_size(10**9, 10**9) == MAX_SIZE
-    assert clamp_size("wide", None) == (80, 24)
-    assert clamp_size(100.7, "30") == (100, 30)
+async def test_a_slow_client_skips_to_the_present_instead_of_queueing_frames():
+    """While the client's backlog is over the cap, frames are dropped; once it drains,
+    the client is sent a whole screen that shows the latest state by itself."""
+    async with seat() as (_app, terminal, link):
+        await until(lambda: "Seat: ukraine" in link.screen(), "the first screen")
+        link.waiting = HIGH_WATER + 1
+        sent_before = len(link.sent)
+        terminal.feed("a")
+        await until(lambda: terminal.frames_dropped > 0, "a dropped frame")
+        assert len(link.sent) == sent_before
+        link.waiting = 0
+        mark = len(link.sent)
+        terminal.drained()
+        await until(lambda: "Last key: a" in link.screen(mark), "a whole fresh screen")
+        assert "Seat: ukraine" in link.screen(mark)
+
+
+async def test_a_size_reported_in_band_is_clamped_too():
+    """A client sending an in-band resize report cannot make the app huge."""
+    async with seat() as (app, terminal, _link):
+        terminal.feed("\x1b[48;5000;9000;0;0t")
+        await until(lambda: app.size == (240, 80), "the clamped size")
+
+
+async def test_a_write_to_a_vanished_client_is_absorbed():
+    """When the link refuses a write (the client has gone), the app is not disturbed."""
+    async with seat() as (app, terminal, link):
+        link.broken = True
+        terminal.feed("q")
+        await until(lambda: terminal.gone, "the link marked gone")
+        assert app.is_running
+
+
+async def test_a_seat_app_leaves_the_process_streams_and_the_host_terminal_alone(capfd):
+    """While seat apps run, sys.stdout/stderr stay the process's own; a crash writes
+    nothing on the host's terminal."""
+    before = (sys.stdout, sys.stderr)
+    async with seat() as (app, terminal, _link):
+        assert (sys.stdout, sys.stderr) == before
+        terminal.feed("!")  # the demo app raises
+        await until(lambda: not app.is_running, "the crashed app to stop")
+    assert (sys.stdout, sys.stderr) == before
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+async def test_a_seat_app_cannot_save_files_on_the_host_or_open_a_browser(tmp_path):
+    """A screenshot delivery is refused (nothing written), and open_url does nothing."""
+    async with seat() as (app, _terminal, _link):
+        app.deliver_screenshot(path=str(tmp_path))
+        app.open_url("https://example.org")
+        await asyncio.sleep(0.2)
+        assert list(tmp_path.iterdir()) == []
+        assert not app._driver.can_suspend
+
+
+async def test_the_palette_of_a_seat_app_offers_no_screenshot():
+    """The demo app normally offers "Screenshot"; made a seat's app, it offers only the
+    allowed commands."""
+    plain = DemoSeat("ukraine", None)  # type: ignore[arg-type]
+    async with plain.run_test():
+        titles = {command.title for command in plain.get_system_commands(plain.screen)}
+    assert "Screenshot" in titles
+    seat_app = DemoSeat("ukraine", None)  # type: ignore[arg-type]
+    prepare_seat_app(seat_app, SeatTerminal(FakeLink()))
+    async with seat_app.run_test():
+        titles = {command.title for command in seat_app.get_system_commands(seat_app.screen)}
+    assert titles and titles <= SEAT_COMMANDS
+    assert "Screenshot" not in titles
+
+
+def test_devtools_and_debug_are_off_for_a_seat_app(monkeypatch: pytest.MonkeyPatch):
+    """Even when the host runs with TEXTUAL=devtools,debug, a seat's app has neither."""
+    monkeypatch.setenv("TEXTUAL", "devtools,debug")
+    app = DemoSeat("ukraine", None)  # type: ignore[arg-type]
+    assert {"devtools", "debug"} <= app.features
+    prepare_seat_app(app, SeatTerminal(FakeLink()))
+    assert not {"devtools", "debug"} & app.features
+    assert app.devtools is None

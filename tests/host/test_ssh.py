@@ -1,145 +1,155 @@
-"""Seats over SSH on 127.0.0.1 (issue 10 items 5, 6, 8, 9): the code is the password; a
-wrong one is refused and rate-limited; the newest connection for a seat wins and the old
-one is told why; a crash in one seat's app closes that seat only, with a one-line reason."""
+"""Seats over SSH on 127.0.0.1: the code is the password, the screen is the seat's app."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from typing import Any
+import stat
 
 import asyncssh
-import pyte
 import pytest
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.widgets import Label
 
-from exercise.host.codes import Codes, RateLimiter
-from exercise.host.driver import shared_process_streams
-from exercise.host.remote import RemoteApp
-from exercise.host.seats import Connection, Seats
-from exercise.host.ssh import start_ssh
+from exercise.host.codes import FailureLimiter, JoinCodes
+from exercise.host.seats import TAKEN_OVER
+from exercise.host.server import Host
+from exercise.host.ssh import HOST_KEY_NAME, NEEDS_TERMINAL
 
-
-class Demo(RemoteApp):
-    BINDINGS = [Binding("x", "count", "Count"), Binding("b", "boom", "Break")]
-
-    def __init__(self, viewer: str, connection: Connection):
-        super().__init__(driver_class=connection.terminal.driver_class())
-        self.viewer, self.count = viewer, 0
-
-    def compose(self) -> ComposeResult:
-        yield Label(f"seat of {self.viewer}", markup=False)
-        yield Label("pressed 0", id="count")
-
-    def action_count(self) -> None:
-        self.count += 1
-        self.query_one("#count", Label).update(f"pressed {self.count}")
-
-    def action_boom(self) -> None:
-        raise RuntimeError("a bug in this seat's screen")
+from .conftest import WAIT, Rig, SshSeat
+from .demo import demo_factory
 
 
-class Client:
-    """An ssh client with a pty, and what its screen shows."""
-
-    def __init__(self, conn: Any, process: Any):
-        self.conn, self.process = conn, process
-        self.screen = pyte.Screen(80, 24)
-        self.stream = pyte.ByteStream(self.screen)
-        self.raw = b""
-        self.task = asyncio.ensure_future(self._read())
-
-    async def _read(self) -> None:
-        while True:
-            data = await self.process.stdout.read(65536)
-            if not data:
-                return
-            self.raw += data
-            self.stream.feed(data)
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
+async def test_a_seat_renders_takes_keys_and_a_lone_escape(rig: Rig):
+    """The seat's app draws over SSH; a key and a lone Esc (no key after it) both arrive."""
+    client = await rig.ssh(rig.codes.code_for("ukraine"))
+    await client.view.shows("Seat: ukraine")
+    await client.view.shows("Size: 80x24")
+    client.press(b"a")
+    await client.view.shows("Last key: a")
+    client.press(b"\x1b")  # nothing follows: only the scheduled tick completes it
+    await client.view.shows("Last key: escape")
+    client.close()
 
 
-async def connect(port: int, code: str) -> Client:
-    conn = await asyncssh.connect("127.0.0.1", port, username="student", password=code,
-                                  known_hosts=None, client_keys=None, agent_path=None)
-    process = await conn.create_process(term_type="xterm-256color", term_size=(80, 24),
-                                        encoding=None)
-    return Client(conn, process)
+async def test_the_user_name_is_ignored_and_keyboard_interactive_works(rig: Rig):
+    """Any user name; the code typed at a keyboard-interactive "Join code" prompt."""
+    code = rig.codes.code_for("russia")
+
+    class Typist(asyncssh.SSHClient):
+        def kbdint_auth_requested(self):
+            return ""
+
+        def kbdint_challenge_received(self, name, instructions, lang, prompts):
+            assert [p for p, _echo in prompts] == ["Join code: "]
+            return [code.lower()]  # as a student might type it
+
+    async with asyncio.timeout(WAIT):
+        conn, _ = await asyncssh.create_connection(
+            Typist, "127.0.0.1", rig.host.ssh_port, username="anyone-at-all",
+            known_hosts=None, client_keys=None, agent_path=None, password_auth=False)
+        _channel, seat = await conn.create_session(SshSeat, term_type="xterm",
+                                                   term_size=(80, 24), encoding=None)
+    await seat.view.shows("Seat: russia")
+    conn.close()
 
 
-async def until(check: Any, seconds: float = 10) -> None:
-    async def poll() -> None:
-        while not check():
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), seconds)
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> Any:
-    with shared_process_streams():
-        codes = Codes.create(["ukraine", "russia", "facilitator"])
-        now = [0.0]
-        limiter = RateLimiter(allowed=3, clock=lambda: now[0])
-        seats = Seats(lambda viewer, conn: Demo(viewer, conn))
-        ssh = await start_ssh(seats, codes, host="127.0.0.1", port=0,
-                              key_folder=tmp_path / "keys", limiter=limiter)
-        port = ssh.sockets[0].getsockname()[1]
-        yield port, codes, seats
-        await seats.close_all("the host is stopping")
-        ssh.close()
-        await ssh.wait_closed()
+async def test_resizing_the_terminal_resizes_the_app(rig: Rig):
+    """A window-change from the client reaches the app; absurd sizes are clamped."""
+    client = await rig.ssh(rig.codes.code_for("ukraine"))
+    await client.view.shows("Size: 80x24")
+    client.resize(100, 30)
+    await client.view.shows("Size: 100x30")
+    client.resize(5000, 3)
+    client.view.resize(240, 24)  # our copy of the screen: big enough to read what is drawn
+    await client.view.shows("Size: 240x6")
+    client.close()
 
 
-async def test_two_seats_over_ssh_each_see_their_own_screen(server: Any) -> None:
-    port, codes, seats = server
-    ukraine = await connect(port, codes.by_viewer["ukraine"])
-    russia = await connect(port, codes.by_viewer["russia"].lower())
-    await until(lambda: "seat of ukraine" in ukraine.text() and "seat of russia" in russia.text())
-    ukraine.process.stdin.write(b"xx")
-    await until(lambda: "pressed 2" in ukraine.text())
-    assert "pressed 0" in russia.text() and "ukraine" not in russia.text()
-    russia.process.change_terminal_size(100, 30)
-    await until(lambda: tuple(seats.apps["russia"].size) == (100, 30))
-    for client in (ukraine, russia):
-        client.conn.close()
+async def test_a_wrong_code_is_refused(rig: Rig):
+    """A code that is no viewer's fails authentication; no app starts."""
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with asyncio.timeout(WAIT):
+            await asyncssh.connect("127.0.0.1", rig.host.ssh_port, username="x",
+                                   password="ABCDEF", known_hosts=None, client_keys=None,
+                                   agent_path=None)
+    assert rig.host.seats.live_count() == 0
 
 
-async def test_a_wrong_code_is_refused_and_guessing_is_held_off(server: Any) -> None:
-    port, codes, _ = server
-    for _ in range(3):
+async def test_wrong_codes_block_the_address_for_a_while(rig: Rig):
+    """After five wrong codes even the right one is refused, until the block runs out."""
+    for _ in range(5):
         with pytest.raises(asyncssh.PermissionDenied):
-            await connect(port, "WRONG2")
-    with pytest.raises(asyncssh.PermissionDenied):  # now even the right code waits
-        await connect(port, codes.by_viewer["ukraine"])
+            await rig.ssh("ABCDEF")
+    right = rig.codes.code_for("ukraine")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await rig.ssh(right)
+    rig.clock.now += 121
+    client = await rig.ssh(right)
+    await client.view.shows("Seat: ukraine")
+    client.close()
 
 
-async def test_the_newest_connection_takes_the_seat(server: Any) -> None:
-    port, codes, _ = server
-    first = await connect(port, codes.by_viewer["ukraine"])
-    await until(lambda: "seat of ukraine" in first.text())
-    second = await connect(port, codes.by_viewer["ukraine"])
-    await until(lambda: "seat of ukraine" in second.text())
-    await asyncio.wait_for(first.task, 10)
-    assert b"Someone joined this seat from another screen" in first.raw
-    second.process.stdin.write(b"x")
-    await until(lambda: "pressed 1" in second.text())
-    second.conn.close()
+async def test_the_newest_connection_wins_and_the_old_is_told_why(rig: Rig):
+    """A second connection with the same code takes the seat; the first gets one line and
+    is closed; the other seats are untouched."""
+    code = rig.codes.code_for("ukraine")
+    first = await rig.ssh(code)
+    other = await rig.ssh(rig.codes.code_for("russia"))
+    await first.view.shows("Seat: ukraine")
+    await other.view.shows("Seat: russia")
+    second = await rig.ssh(code)
+    await second.view.shows("Seat: ukraine")
+    await first.closed()
+    assert TAKEN_OVER.split(",")[0] in first.view.received.decode()
+    second.press(b"z")
+    await second.view.shows("Last key: z")
+    other.press(b"y")
+    await other.view.shows("Last key: y")
+    assert rig.host.seats.holder("ukraine").address == "127.0.0.1"
+    assert [e for e in rig.events if e[1] == "ukraine"] == [
+        ("joined", "ukraine", "ssh"), ("left", "ukraine", TAKEN_OVER),
+        ("joined", "ukraine", "ssh")]
+    second.close()
+    other.close()
 
 
-async def test_a_crash_closes_that_seat_only(server: Any) -> None:
-    port, codes, _ = server
-    ukraine = await connect(port, codes.by_viewer["ukraine"])
-    russia = await connect(port, codes.by_viewer["russia"])
-    await until(lambda: "seat of ukraine" in ukraine.text() and "seat of russia" in russia.text())
-    ukraine.process.stdin.write(b"b")
-    await asyncio.wait_for(ukraine.task, 10)
-    assert b"This screen stopped because of an error" in ukraine.raw
-    assert b"Traceback" not in ukraine.raw and b"a bug in" not in ukraine.raw
-    russia.process.stdin.write(b"x")
-    await until(lambda: "pressed 1" in russia.text())
-    russia.conn.close()
+async def test_a_shell_without_a_terminal_is_told_to_ask_for_one(rig: Rig):
+    """``ssh -T`` (no terminal) gets a one-line explanation, and no app."""
+    async with asyncio.timeout(WAIT):
+        conn = await asyncssh.connect("127.0.0.1", rig.host.ssh_port, username="x",
+                                      password=rig.codes.code_for("ukraine"),
+                                      known_hosts=None, client_keys=None, agent_path=None)
+        _channel, seat = await conn.create_session(SshSeat, encoding=None)
+        await seat.closed.wait()
+    assert NEEDS_TERMINAL in seat.view.received.decode()
+    assert rig.host.seats.live_count() == 0
+    conn.close()
+
+
+async def test_commands_and_forwarding_are_refused(rig: Rig):
+    """No ``ssh host command``, no sftp, no port forwarding: only the seat's screen."""
+    async with asyncio.timeout(WAIT):
+        conn = await asyncssh.connect("127.0.0.1", rig.host.ssh_port, username="x",
+                                      password=rig.codes.code_for("ukraine"),
+                                      known_hosts=None, client_keys=None, agent_path=None)
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.run("cat /etc/passwd")
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.start_sftp_client()
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.open_connection("127.0.0.1", rig.host.web_port)
+    conn.close()
+
+
+async def test_the_host_key_is_kept_private_and_reused(tmp_path):
+    """The key is written 0600 once; a second host from the same folder shows the same
+    fingerprint, so students' ssh does not warn that it changed."""
+    codes = JoinCodes.fresh(["ukraine"])
+    prints = []
+    for _ in range(2):
+        host = Host(demo_factory, codes, ssh_port=0, web_port=None, key_folder=tmp_path,
+                    limiter=FailureLimiter())
+        async with asyncio.timeout(WAIT):
+            await host.start()
+            prints.append(host.ssh_fingerprint)
+            await host.stop()
+    assert prints[0] == prints[1] and prints[0].startswith("SHA256:")
+    assert stat.S_IMODE((tmp_path / HOST_KEY_NAME).stat().st_mode) == 0o600
