@@ -1,10 +1,10 @@
-"""Conducting an exercise for an interface: seats, turns, computer moves and who may see what.
+"""Conducting an exercise for an interface: seats, turns, computer moves and the feed.
 
 The engine knows the rules; the conductor knows the room. It holds the seat plan
 (which parties are played by people, which by the computer and with what persona),
-says what the interface should do next, makes the computer seats' moves, and
-decides what each viewer may see. It imports no UI, so the terminal UI and any
-later front end share it, and it is tested without a screen.
+says what the interface should do next, makes the computer seats' moves, and keeps the feed
+with each line's audience. What a viewer may see is decided in one place only,
+:func:`exercise.view.view`. It imports no UI and is tested without a screen.
 
 Viewers are a party id (a seat), :data:`PUBLIC` (the shared screen, which anyone in
 the room may be looking at) or :data:`FACILITATOR` (everything).
@@ -12,7 +12,6 @@ the room may be looking at) or :data:`FACILITATOR` (everything).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -39,6 +38,17 @@ if TYPE_CHECKING:
     from exercise.sessions.reader import LoggedMove
 
 PUBLIC = "public"
+
+# Feed lines that are not plain events: news, a new round, and what came of a vote.
+LINE_KINDS = {
+    EventKind.INJECT_FIRED: "inject",
+    EventKind.ROUND_STARTED: "round",
+    EventKind.ELEMENT_ADOPTED: "result",
+    EventKind.ELEMENT_REJECTED: "result",
+    EventKind.ELEMENT_EXCLUDED: "result",
+    EventKind.ELEMENT_ADDED: "result",
+    EventKind.ELEMENT_WITHDRAWN: "result",
+}
 
 __all__ = ["FACILITATOR", "PUBLIC", "Conductor", "FeedLine", "SeatPlan", "Step", "StepKind"]
 
@@ -76,7 +86,7 @@ class FeedLine:
 
     text: str
     audience: tuple[str, ...] | None = None
-    kind: str = "event"  # "event", "reason", "inject", "round"
+    kind: str = "event"  # "event", "reason", "inject", "round", "result"
     round: int = 0
 
     def visible_to(self, viewer: str) -> bool:
@@ -131,10 +141,6 @@ class Conductor:
         humans = self.humans
         return humans[0] if len(humans) == 1 else None
 
-    def home_viewer(self) -> str:
-        """Whom the table shows between turns: the solo seat, else the public view."""
-        return self.solo or PUBLIC
-
     # --- what next ---------------------------------------------------------------------------
 
     def next_step(self) -> Step:
@@ -149,10 +155,6 @@ class Conductor:
             if party in self.players:
                 return Step(StepKind.COMPUTER, party, game.phase)
         return Step(StepKind.HUMAN, awaited[0], game.phase)
-
-    def pending_humans(self) -> list[str]:
-        """People whose move the engine awaits now (votes may be cast in any order)."""
-        return [p for p in self.game.awaiting() if p in self.seats and self.seats[p].human]
 
     # --- moving --------------------------------------------------------------------------------
 
@@ -265,32 +267,13 @@ class Conductor:
                 continue  # the computer's reason line has said it, and why
             text = self.narrator.line(event)
             if text:
-                kind = {EventKind.INJECT_FIRED: "inject",
-                        EventKind.ROUND_STARTED: "round"}.get(event.kind, "event")
+                kind = LINE_KINDS.get(event.kind, "event")
                 self.feed.append(FeedLine(text, event.audience, kind, event.round))
         self._seen = len(events)
 
-    # --- visibility -----------------------------------------------------------------------------
-
-    def may_see_private(self, viewer: str, party: str) -> bool:
-        """Whether ``viewer`` may see ``party``'s private brief, values, score and walk-away."""
-        return viewer in (FACILITATOR, party)
+    # --- the feed -------------------------------------------------------------------------------
 
     def feed_for(self, viewer: str) -> list[FeedLine]:
-        """The feed as ``viewer`` may read it."""
+        """The lines ``viewer`` may read (the rule is each line's audience; the view decides
+        everything else)."""
         return [line for line in self.feed if line.visible_to(viewer)]
-
-    def injects_for(self, viewer: str, events: Iterable[Event]) -> list[str]:
-        """Ids of the injects among ``events`` that ``viewer`` may read."""
-        seat = None if viewer == FACILITATOR else viewer  # "public" is no party's id
-        return [e.data["inject"] for e in events
-                if e.kind is EventKind.INJECT_FIRED and e.visible_to(seat)]
-
-    def private_readers(self, events: Iterable[Event]) -> list[str]:
-        """Human seats that must be handed the keyboard to read a private inject."""
-        readers: list[str] = []
-        for e in events:
-            if e.kind is EventKind.INJECT_FIRED and e.audience:
-                readers.extend(p for p in e.audience if p in self.humans and p not in readers)
-        return readers
-

@@ -114,6 +114,7 @@ class Room:
         react: bool = True,
         timer: bool = True,
         grace: float = 60.0,
+        hosted: bool = False,
     ):
         """Set up the room around a conductor (its log, if any, already attached).
 
@@ -126,6 +127,8 @@ class Room:
             react: computer seats react in public to a tabled package.
             timer: run the discussion timer (when the scenario sets round minutes).
             grace: seconds a dropped person's seat waits before the facilitator is asked.
+            hosted: the facilitator runs the room from a screen of their own (network
+                play), so no seat runs it, not even the only one a person plays.
         """
         self.conductor = conductor
         self.guide = guide
@@ -140,6 +143,7 @@ class Room:
         self.failure: LogWriteError | None = None
         self.presence: dict[str, Presence] = {}
         self.grace = grace
+        self.hosted = hosted
         self.paused = False  # the facilitator has stopped the room for a moment
         self.version = 0
         self._subscribers: list[Subscriber] = []
@@ -153,8 +157,8 @@ class Room:
     @property
     def solo_seat(self) -> str | None:
         """The one seat played by a person, who also runs the room (opens voting, fires
-        injects), when there is exactly one; None otherwise."""
-        return self.conductor.solo
+        injects), when there is exactly one and no facilitator hosts; None otherwise."""
+        return None if self.hosted else self.conductor.solo
 
     def view(self, viewer: str) -> View:
         """Everything ``viewer`` may see now (see :mod:`exercise.view`)."""
@@ -206,6 +210,19 @@ class Room:
         if seat is None or not seat.human:
             raise NotYoursError(f"{describe(move)}: the computer plays {viewer} now",
                                 move=move, expected="nothing (the computer plays this seat)")
+
+    def check(self, viewer: str, move: Move) -> None:
+        """Whether ``viewer`` may make ``move`` now, without making it (a dialog asks
+        before it closes).
+
+        Raises:
+            NotYoursError: the move is not the viewer's to make.
+            IllegalMoveError: the move is not legal now.
+        """
+        self._check_running(move)
+        self.check_authority(viewer, move)
+        self.conductor.check_persona(move)
+        self.conductor.game.check(move)
 
     def act(self, viewer: str, move: Move) -> list[Event]:
         """Make ``viewer``'s move; returns its engine events.

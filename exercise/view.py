@@ -46,6 +46,7 @@ __all__ = [
     "FeedItem",
     "Legal",
     "PartyRow",
+    "RoundSummary",
     "SeatState",
     "SourceView",
     "TimerView",
@@ -169,6 +170,7 @@ class Legal:
 
     propose: bool = False  # table a package, or pass
     tableable: tuple[str, ...] = ()
+    blocked: tuple[tuple[str, str], ...] = ()  # (element id, why it cannot be tabled now)
     max_package: int = 0
     vote: bool = False  # cast a ballot
     ballot_targets: tuple[str, ...] = ()  # element ids, or "package"
@@ -178,6 +180,17 @@ class Legal:
     ratify: bool = False
     end: bool = False
     change_seats: bool = False  # the facilitator hands seats to people or the computer
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSummary:
+    """A round that has been voted on, as everyone saw it resolved (element ids)."""
+
+    round: int
+    proposer: str
+    tabled: tuple[str, ...]
+    adopted: tuple[str, ...]
+    rejected: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +255,7 @@ class ConsoleView:
     round_notes: str  # the facilitator guide's notes for this round ('' when none)
     notes: tuple[str, ...]  # the facilitator's own observations
     seats: tuple[SeatState, ...]
+    projector_since: float | None = None  # the projector's screen connected then
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +320,7 @@ class View:
     tracks: tuple[TrackRow, ...]
     feed: tuple[FeedItem, ...]
     cards: tuple[Card, ...]
+    history: tuple[RoundSummary, ...]  # the rounds voted on so far
     legal: Legal
     timer: TimerView
     private_brief: str | None = None  # the seat's own
@@ -450,6 +465,15 @@ def _legal(room: Room, viewer: str) -> Legal:
     seat = viewer if viewer in game.book.party_ids else None
     human = seat is not None and room.conductor.seats[seat].human and not room.paused
     propose = human and game.phase is Phase.PROPOSAL and game.proposer == seat
+    blocked: list[tuple[str, str]] = []
+    if propose:
+        titles = {e.id: e.title for e in scenario.elements}
+        for element in scenario.elements:
+            if game.status(element.id) in (Status.HIDDEN, Status.ADOPTED):
+                continue
+            why = game.why_not_tableable(element.id, titles.__getitem__)
+            if why:
+                blocked.append((element.id, why))
     vote = human and game.phase is Phase.VOTING and seat in game.awaiting()
     runs_room = viewer == FACILITATOR or (seat is not None and seat == room.solo_seat)
     deck: list[DeckCard] = []
@@ -463,13 +487,18 @@ def _legal(room: Room, viewer: str) -> Legal:
                                  tuple(scenario.party(p).name for p in inject.audience)
                                  if inject.is_private else ()))
     return Legal(
-        propose=propose, tableable=game.tableable() if propose else (),
+        propose=propose, tableable=game.tableable() if propose else (), blocked=tuple(blocked),
         max_package=game.book.max_package if propose else 0,
         vote=vote, ballot_targets=game.ballot_targets() if vote else (),
         runs_room=runs_room, open_voting=runs_room and game.phase is Phase.DISCUSSION,
         deck=tuple(deck), ratify=runs_room, end=runs_room,
         change_seats=viewer == FACILITATOR,
     )
+
+
+def _history(room: Room) -> tuple[RoundSummary, ...]:
+    return tuple(RoundSummary(r.round, r.proposer, tuple(r.tabled), tuple(r.adopted),
+                              tuple(r.rejected)) for r in room.conductor.game.history)
 
 
 def _console(room: Room) -> ConsoleView:
@@ -500,9 +529,11 @@ def _console(room: Room) -> ConsoleView:
             and party.id in game.book.voter_set else None,
             presence.vacant_since if presence else None,
             presence.needs_choice if presence else False))
+    projector = room.presence.get(PUBLIC)
     return ConsoleView(
         tuple(fired), guide.for_round(game.round) if guide is not None else "",
-        tuple(str(n["text"]) for n in conductor.notes), tuple(seats))
+        tuple(str(n["text"]) for n in conductor.notes), tuple(seats),
+        projector.connected_since if projector else None)
 
 
 def _revealed(room: Room, pid: str) -> RevealRow:
@@ -557,7 +588,8 @@ def view(room: Room, viewer: str) -> View:
         awaiting=game.awaiting() if not game.is_over else (),
         thinking=room.thinking,
         elements=_elements(room, seat), parties=_parties(room, seat), tracks=_tracks(room),
-        feed=_feed(room, viewer), cards=_cards(room, viewer), legal=_legal(room, viewer),
+        feed=_feed(room, viewer), cards=_cards(room, viewer), history=_history(room),
+        legal=_legal(room, viewer),
         timer=TimerView(room.timer.deadline, room.timer.paused_left),
         private_brief=scenario.party(seat).private_brief if seat is not None else None,
         score=s.scores[voter] if voter is not None else None,

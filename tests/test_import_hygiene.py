@@ -9,7 +9,8 @@ import sys
 import pytest
 
 CORE = ["exercise.engine", "exercise.scenario.loading", "exercise.scenario.schema",
-        "exercise.bots", "exercise.headless", "exercise.catalog", "exercise.commands"]
+        "exercise.bots", "exercise.headless", "exercise.catalog", "exercise.commands",
+        "exercise.room", "exercise.view", "exercise.station", "exercise.recap"]
 
 
 def loaded_modules(code: str) -> set[str]:

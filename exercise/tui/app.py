@@ -1,26 +1,33 @@
 """The terminal UI: the only package that imports Textual.
 
 `exercise` opens the scenario picker; `exercise play SCENARIO` starts at seat
-assignment, or with `--seat` at the briefing. The app holds the conductor (the
-engine, seats and computer players) and moves between screens; the table screen
-runs the exercise.
+assignment, or with `--seat` at the briefing. The app makes the room (the exercise,
+its log, its computer seats and timer) and this terminal's station onto it, and moves
+between screens when they ask (:mod:`exercise.tui.messages`); the room plays the
+exercise, the table screen shows it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.content import Content
+from textual import on
 from textual.screen import Screen
 
-from exercise.text import escape_controls, one_line
-from exercise.tui.help import shown_bindings
+from exercise.tui.base import ExerciseBase
+from exercise.tui.messages import (
+    BackToPicker,
+    BeginTable,
+    ExerciseOver,
+    ResumeChosen,
+    ScenarioChosen,
+    SeatsChosen,
+)
 from exercise.tui.picker import PickerScreen
 
 # The engine, pydantic and the other screens load after the first frame (see picker.py):
@@ -28,18 +35,15 @@ from exercise.tui.picker import PickerScreen
 if TYPE_CHECKING:
     from exercise.conduct import Conductor, SeatPlan
     from exercise.guide import Guide
+    from exercise.room import Change, Room
     from exercise.scenario.model import Scenario
     from exercise.sessions.log import LogWriteError
     from exercise.sessions.restore import Restored
+    from exercise.station import Station, Turns
 
-THEMES = ("textual-dark", "textual-light")
 
-
-class ExerciseApp(App[None]):
+class ExerciseApp(ExerciseBase):
     """A negotiation exercise in the terminal."""
-
-    TITLE = "exercise"
-    BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", id="theme", show=False)]
 
     def __init__(
         self,
@@ -84,9 +88,12 @@ class ExerciseApp(App[None]):
         self.live_clock = live_clock
         self.scenario_path: Path | None = None
         self.scenario: Scenario | None = None
-        self.conductor: Conductor | None = None
+        self.room: Room | None = None
+        self.station: Station | None = None
+        self.turns: Turns | None = None
         self.guide: Guide | None = None
-        self.notices: list[str] = []  # every notice shown, for the record (and for tests)
+        self.log_file: Path | None = None  # the session log being written, once open
+        self._started = False  # the room plays once the table first opens
         self.log_path = log_path
         self.keep_log = keep_log
         self.restored = restored
@@ -94,18 +101,10 @@ class ExerciseApp(App[None]):
         self.log_failure: LogWriteError | None = None  # set when the session had to stop
         self.theme = theme  # before the first screen is styled, so nothing is styled twice
 
-    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
-        """Show a notice as literal text (it may quote a file or a path), and keep it in the
-        record."""
-        message, title = escape_controls(message), one_line(title)
-        self.notices.append(f"{title}: {message}" if title else message)
-        kwargs["markup"] = False
-        super().notify(message, title=title, **kwargs)
-
-    def format_title(self, title: str, sub_title: str) -> Content:
-        """The header's title, literal and without control characters (it may be a
-        scenario's title)."""
-        return super().format_title(one_line(title), one_line(sub_title))
+    @property
+    def conductor(self) -> Conductor | None:
+        """The exercise being played, once it has started."""
+        return self.room.conductor if self.room is not None else None
 
     def get_default_screen(self) -> Screen[Any]:
         """The picker when no scenario was given: the first frame needs no second screen."""
@@ -142,6 +141,10 @@ class ExerciseApp(App[None]):
             else:
                 self.choose_scenario(self.start_path, scenario)
 
+    def on_unmount(self) -> None:
+        if self.room is not None:
+            self.room.close()
+
     # --- moving between screens ----------------------------------------------------------
 
     def _show(self, screen: Screen[None]) -> None:
@@ -150,13 +153,21 @@ class ExerciseApp(App[None]):
             self.pop_screen()
         self.push_screen(screen)
 
+    @on(BackToPicker)
     def show_picker(self) -> None:
         """The scenario picker (it reads the bundled scenarios itself)."""
+        if self.room is not None:
+            self.room.close()
         if isinstance(self.screen_stack[0], PickerScreen):
             while len(self.screen_stack) > 1:
                 self.pop_screen()
         else:
             self._show(PickerScreen())
+
+    @on(ScenarioChosen)
+    def scenario_chosen(self, message: ScenarioChosen) -> None:
+        """The picker chose: seat assignment."""
+        self.choose_scenario(message.path, message.scenario)
 
     def choose_scenario(self, path: Path, scenario: Scenario) -> None:
         """Seat assignment for a scenario."""
@@ -167,16 +178,50 @@ class ExerciseApp(App[None]):
         self.guide = find_guide(path)
         self._show(SeatScreen(scenario))
 
+    @on(SeatsChosen)
+    def seats_chosen(self, message: SeatsChosen) -> None:
+        """Seat assignment is done: the exercise starts."""
+        self.start_exercise(message.plans)
+
     def start_exercise(self, plans: dict[str, SeatPlan]) -> None:
         """Start the exercise: the briefing first."""
         from exercise.conduct import Conductor
         from exercise.tui.screens import BriefingScreen
 
         assert self.scenario is not None and self.scenario_path is not None
-        self.conductor = Conductor(self.scenario, dict(plans), self.seed)
-        if self.keep_log and not self.open_log(self.conductor, self.scenario_path):
+        conductor = Conductor(self.scenario, dict(plans), self.seed)
+        if self.keep_log and not self.open_log(conductor, self.scenario_path):
             return
-        self._show(BriefingScreen(self.conductor))
+        station, turns = self.make_room(conductor)
+        self._show(BriefingScreen(station, turns))
+
+    def make_room(self, conductor: Conductor, timers: list[dict[str, Any]] | None = None
+                  ) -> tuple[Station, Turns]:
+        """The room around an exercise, and this terminal's station onto it."""
+        from exercise.room import Room
+        from exercise.station import Station, Turns
+
+        if self.room is not None:
+            self.room.close()
+        room = Room(conductor, guide=self.guide, clock=self.clock, bot_delay=self.bot_delay)
+        if timers:
+            room.restore_timer(timers)
+        room.subscribe(self.room_changed)
+        self.room = room
+        self.station = Station.at_this_screen(room)
+        self.turns = Turns(self.station)
+        self._started = False
+        return self.station, self.turns
+
+    def room_changed(self, change: Change) -> None:
+        """The room stopped (its log could not be written): cover every screen."""
+        if change.kind == "stopped":
+            self.call_later(self.room_stopped)
+
+    def room_stopped(self) -> None:
+        """Say why the session stopped."""
+        if self.room is not None and self.room.failure is not None:
+            self.stop_for_log_failure(self.room.failure)
 
     def open_log(self, conductor: Conductor, scenario_path: Path) -> bool:
         """Start the session log and say where it is; False if the session had to stop."""
@@ -192,6 +237,7 @@ class ExerciseApp(App[None]):
             self.notify(f"No session log could be written ({exc}); this session will not "
                         "survive a crash.", title="Session log", severity="error", timeout=12)
             return True
+        self.log_file = log.path
         self.notify(f"Session log: {log.path}", title="Recording", timeout=6)
         return True
 
@@ -204,6 +250,8 @@ class ExerciseApp(App[None]):
         if self.log_failure is not None:
             return
         self.log_failure = error
+        if self.room is not None:
+            self.room.close()
         conductor = self.conductor
         if conductor is not None and conductor.log is not None:
             log, conductor.log = conductor.log, None  # no later move may reach the log
@@ -211,120 +259,49 @@ class ExerciseApp(App[None]):
                 log.close()
         self.push_screen(SessionStopped(error))
 
+    @on(ResumeChosen)
+    def resume_chosen(self, message: ResumeChosen) -> None:
+        """The picker's list chose a session to go on with."""
+        self.continue_session(message.restored)
+
     def continue_session(self, restored: Restored) -> None:
         """Go on with a session rebuilt from its log, at the table."""
         from exercise.guide import find_guide
 
-        self.conductor = restored.conductor
         self.scenario = restored.conductor.scenario
         self.scenario_path = restored.scenario_path
         self.guide = find_guide(restored.scenario_path)
-        game = self.conductor.game
+        if restored.conductor.log is not None:
+            self.log_file = restored.conductor.log.path
+        self.make_room(restored.conductor, restored.record.timers)
+        game = restored.conductor.game
         for warning in restored.warnings:
             self.notify(warning, title="Resumed", severity="warning", timeout=10)
         self.notify(f"Resumed {restored.record.path.name}: round {game.round}, {game.phase}.",
                     title="Resumed", timeout=8)
-        self.open_table(resume_timer=restored.record.timers)
+        self.open_table(story=True)
 
-    def open_table(self, resume_timer: list[dict[str, Any]] | None = None) -> None:
-        """The negotiation table (on a resume, with the timer as the log left it)."""
+    @on(BeginTable)
+    def begin_table(self) -> None:
+        """The briefing is read: to the table."""
+        self.open_table()
+
+    def open_table(self, *, story: bool = False) -> None:
+        """The negotiation table; the room starts playing (computer seats, the timer) when
+        it first opens. ``story``: one "story so far" card first (a resume)."""
         from exercise.tui.table import TableScreen
 
-        assert self.conductor is not None
-        table = TableScreen(self.conductor, self.clock)
-        if resume_timer:
-            table.restore_timer(resume_timer)
-        self._show(table)
+        assert self.room is not None and self.station is not None and self.turns is not None
+        if not self._started:
+            self._started = True
+            self.room.start(asyncio.get_running_loop())
+        self._show(TableScreen(self.station, self.turns, clock=self.clock,
+                               live_clock=self.live_clock, story=story))
 
+    @on(ExerciseOver)
     def show_debrief(self) -> None:
         """Ratification and debrief."""
         from exercise.tui.screens import DebriefScreen
 
-        assert self.conductor is not None
-        self._show(DebriefScreen(self.conductor))
-
-    def facilitator_guide(self) -> Guide:
-        """The facilitator guide of the scenario being played."""
-        from exercise.guide import Guide
-
-        return self.guide if self.guide is not None else Guide(None)
-
-    def show_briefing_card(self, viewer: str) -> None:
-        """The briefing again, as a card (the private brief only for the solo seat)."""
-        from exercise.tui.dialogs import InfoDialog
-        from exercise.tui.screens import briefing_markdown
-
-        assert self.conductor is not None
-        seat = viewer if viewer == self.conductor.solo else None
-        self.push_screen(InfoDialog(briefing_markdown(self.conductor.scenario, seat)))
-
-    def hand_out_private_briefs(self, conductor: Conductor) -> None:
-        """Each human seat, in turn, is handed the keyboard and reads its private brief."""
-        from exercise.tui.dialogs import HandOver, InfoDialog
-        from exercise.tui.screens import private_markdown
-
-        seats = list(conductor.humans)
-
-        def next_seat(_: object = None) -> None:
-            if not seats:
-                return
-            seat = seats.pop(0)
-            name = conductor.scenario.party(seat).name
-
-            def ready(ok: bool | None) -> None:
-                if not ok:
-                    return
-                card = InfoDialog(private_markdown(conductor.scenario, seat),
-                                  title=f"{name} only (private)")
-                self.push_screen(card, lambda _: self.push_screen(
-                    HandOver("the next delegation" if seats else "the room",
-                             "Your private brief is hidden again."), next_seat))
-
-            self.push_screen(HandOver(name, "Your private brief is next."), ready)
-
-        next_seat()
-
-    def show_seat_picker(self, conductor: Conductor) -> None:
-        """At a shared screen: choose a seat, hand over, show its private view."""
-        from exercise.tui.dialogs import HandOver, InfoDialog, SeatPick
-        from exercise.tui.screens import seat_markdown
-
-        humans = conductor.humans
-        if not humans:
-            return
-
-        def show(seat: str) -> None:
-            name = conductor.scenario.party(seat).name
-
-            def ready(ok: bool | None) -> None:
-                if ok:
-                    self.push_screen(InfoDialog(seat_markdown(conductor, seat),
-                                                title=f"{name} only (private)"),
-                                     lambda _: self.push_screen(
-                                         HandOver("the room", "Your private view is hidden "
-                                                              "again."), lambda _: None))
-
-            self.push_screen(HandOver(name, "You asked to see your private view."), ready)
-
-        self.push_screen(SeatPick(conductor), lambda seat: show(seat) if seat else None)
-
-    # --- palette and theme ------------------------------------------------------------------
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The command palette: the current screen's actions, then the usual ones."""
-        for active in shown_bindings(screen):
-            action, description = active.binding.action, active.binding.description
-            key, node = self.get_key_display(active.binding), active.node
-
-            def run(action: str = action, node: object = node) -> None:
-                self.call_later(self.run_action, action, node)
-
-            yield SystemCommand(description, f"{description} (key: {key})", run)
-        yield SystemCommand("Light or dark theme", "Switch between the light and dark theme",
-                            self.action_toggle_theme)
-        yield from super().get_system_commands(screen)
-
-    def action_toggle_theme(self) -> None:
-        """Switch between the light and the dark theme."""
-        self.theme = THEMES[(THEMES.index(self.theme) + 1) % 2] if self.theme in THEMES \
-            else THEMES[0]
+        assert self.station is not None
+        self._show(DebriefScreen(self.station.view(), log=self.log_file))

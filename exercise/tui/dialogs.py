@@ -1,12 +1,14 @@
-"""Dialogs: propose, vote, an element's detail, an inject card, confirmations, hand-overs, help.
+"""Dialogs: propose, vote, an element's detail, an inject card, confirmations, hand-overs.
 
-Each dialog is a ``ModalScreen[T]`` that returns a typed result: a move, a yes/no,
-or nothing. The engine decides legality; a dialog only offers what the engine says
-is legal and explains the rest.
+Each dialog is a ``ModalScreen[T]`` that returns a typed result: a move, a yes/no, or
+nothing. It is given the :class:`~exercise.view.View` of the viewer it is for and shows
+only that; the room decides legality: a dialog offers what the view says is legal, asks
+the room (``check``) before it closes, and explains a refusal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import events, on
@@ -27,15 +29,16 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from exercise.conduct import Conductor
 from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Table, Vote
-from exercise.engine.rulebook import Rulebook
-from exercise.scenario.model import Inject, Scenario
 from exercise.tui.literal import line, literal, md_escape, styled
 from exercise.tui.literal_markdown import LiteralMarkdown
 from exercise.tui.widgets import VOTE_WORDS
+from exercise.view import Card, SourceView, View
 
 STANCE_WORDS = {"support": "supports", "oppose": "opposes", "neutral": "is neutral on"}
+
+Check = Callable[[Move], None]
+"""Asks the room whether a move may be made now; raises IllegalMoveError if not."""
 
 
 def value_label(value: float) -> str:
@@ -43,13 +46,12 @@ def value_label(value: float) -> str:
     return f"{value:+g} for you" if value else "0 for you"
 
 
-
-def _refusal(exc: IllegalMoveError, conductor: Conductor) -> str:
-    """Why the engine refused a move, for the screen: elements by their titles. (What it
+def _refusal(exc: IllegalMoveError, view: View) -> str:
+    """Why the room refused a move, for the screen: elements by their titles. (What it
     expected instead is already what the dialog offers.)"""
     text = exc.reason
-    for element in conductor.scenario.elements:
-        text = text.replace(f"'{element.id}'", f"“{element.title}”")
+    for row in view.elements:
+        text = text.replace(f"'{row.id}'", f"“{row.title}”")
     return f"⚠ {text}"
 
 
@@ -58,6 +60,17 @@ def _warn(screen: ModalScreen[Any], text: str) -> None:
     problem = screen.query_one("#problem", Static)
     problem.update(literal(text))
     problem.display = True
+
+
+def _checked(screen: ModalScreen[Move | None], check: Check, view: View, move: Move) -> None:
+    """Close with ``move`` if the room would take it; otherwise say why and stay open."""
+    try:
+        check(move)
+    except IllegalMoveError as exc:
+        _warn(screen, _refusal(exc, view))
+        return
+    screen.dismiss(move)
+
 
 class ProposalDialog(ModalScreen[Move | None]):
     """The proposer chooses what to table, or passes. Only legal elements can be chosen."""
@@ -68,35 +81,36 @@ class ProposalDialog(ModalScreen[Move | None]):
         Binding("escape", "cancel", "Back", id="cancel"),
     ]
 
-    def __init__(self, conductor: Conductor, party: str):
+    def __init__(self, view: View, check: Check):
+        """The dialog of ``view``'s seat, the proposer."""
         super().__init__()
-        self.conductor = conductor
-        self.party = party
+        assert view.seat is not None
+        self.view = view
+        self.party = view.seat
+        self.check = check
 
     def compose(self) -> ComposeResult:
-        game = self.conductor.game
-        name = self.conductor.scenario.party(self.party).name
-        limit = game.book.max_package
+        view = self.view
+        limit = view.legal.max_package
+        tableable = set(view.legal.tableable)
+        blocked = dict(view.legal.blocked)
         with Vertical(id="dialog", classes="dialog wide"):
-            yield Label(styled(name, f" proposes — choose 1 to {limit} "
-                                     f"element{'s' * (limit > 1)}"), classes="dialog-title")
+            yield Label(styled(view.name(self.party), f" proposes — choose 1 to {limit} "
+                                                       f"element{'s' * (limit > 1)}"),
+                        classes="dialog-title")
             options: list[Selection[str]] = []
-            blocked: list[str] = []
-            titles = {e.id: e.title for e in self.conductor.scenario.elements}
-            for element in self.conductor.scenario.elements:
-                if game.status(element.id) in ("hidden", "adopted"):
-                    continue
-                why = game.why_not_tableable(element.id, titles.__getitem__)
-                value = game.session.values[self.party].get(element.id, 0)
-                if why:
-                    blocked.append(f"✖ {element.title}: {why.removeprefix('it ')}")
-                else:
-                    options.append(Selection(styled(element.title, f"  ({value_label(value)})"),
-                                             element.id))
+            refused: list[str] = []
+            for row in view.elements:
+                if row.id in tableable:
+                    options.append(Selection(styled(row.title,
+                                                    f"  ({value_label(row.value or 0)})"),
+                                             row.id))
+                elif row.id in blocked:
+                    refused.append(f"✖ {row.title}: {blocked[row.id].removeprefix('it ')}")
             yield SelectionList[str](*options, id="choices")
-            if blocked:
+            if refused:
                 with VerticalScroll(id="blocked"):
-                    yield Static(literal("Not available now:\n" + "\n".join(blocked)),
+                    yield Static(literal("Not available now:\n" + "\n".join(refused)),
                                  classes="hint")
             yield Static("Tabling: nothing yet — space selects the highlighted element",
                          id="picked", classes="hint")
@@ -112,19 +126,11 @@ class ProposalDialog(ModalScreen[Move | None]):
     def show_picked(self) -> None:
         """Say in words what is selected (not by colour alone)."""
         chosen = self.query_one("#choices", SelectionList).selected
-        titles = [e.title for e in self.conductor.scenario.elements if e.id in chosen]
-        limit = self.conductor.game.book.max_package
+        titles = [row.title for row in self.view.elements if row.id in chosen]
+        limit = self.view.legal.max_package
         text = f"Tabling ({len(titles)} of at most {limit}): " + ", ".join(titles) if titles \
             else "Tabling: nothing yet — space selects the highlighted element"
         self.query_one("#picked", Static).update(literal(text))
-
-    def _try(self, move: Move) -> None:
-        try:
-            self.conductor.game.check(move)
-        except IllegalMoveError as exc:
-            _warn(self, _refusal(exc, self.conductor))
-            return
-        self.dismiss(move)
 
     def action_table(self) -> None:
         """Table the selected elements."""
@@ -132,19 +138,17 @@ class ProposalDialog(ModalScreen[Move | None]):
         if not chosen:
             _warn(self, "⚠ Select at least one element (space), or pass (x).")
             return
-        order = [e.id for e in self.conductor.scenario.elements]
-        self._try(Table(self.party, tuple(sorted(chosen, key=order.index))))
+        order = [row.id for row in self.view.elements]
+        _checked(self, self.check, self.view,
+                 Table(self.party, tuple(sorted(chosen, key=order.index))))
 
     def action_pass_turn(self) -> None:
         """Table nothing this round."""
-        self._try(Pass(self.party))
+        _checked(self, self.check, self.view, Pass(self.party))
 
     def action_cancel(self) -> None:
         """Close without moving."""
         self.dismiss(None)
-
-
-
 
 
 class VoteDialog(ModalScreen[Move | None]):
@@ -158,32 +162,36 @@ class VoteDialog(ModalScreen[Move | None]):
         Binding("escape", "cancel", "Back", id="cancel"),
     ]
 
-    def __init__(self, conductor: Conductor, party: str):
+    def __init__(self, view: View, check: Check):
+        """The ballot of ``view``'s seat."""
         super().__init__()
-        self.conductor = conductor
-        self.party = party
-        self.targets = conductor.game.ballot_targets()
+        assert view.seat is not None
+        self.view = view
+        self.party = view.seat
+        self.check = check
+        self.targets = view.legal.ballot_targets
         self.line = 0
         self.chosen: dict[str, Ballot] = {}
 
+    def target_label(self, target: str) -> str:
+        """A ballot line: what it is about and its worth to the voter."""
+        view = self.view
+        if target == PACKAGE:
+            tabled = [row for row in view.elements if row.tabled]
+            value = sum(row.value or 0 for row in tabled)
+            titles = ", ".join(row.title for row in tabled)
+            return f"The package: {titles}  ({value_label(value)})"
+        row = view.element(target)
+        return f"{view.title_of(target)}  ({value_label(row.value or 0 if row else 0)})"
+
     def compose(self) -> ComposeResult:
-        game = self.conductor.game
-        scenario = self.conductor.scenario
-        name = scenario.party(self.party).name
         with Vertical(id="dialog", classes="dialog wide"):
-            yield Label(styled(name, " votes — secret until every ballot is in"),
+            yield Label(styled(self.view.name(self.party),
+                               " votes — secret until every ballot is in"),
                         classes="dialog-title")
             with VerticalScroll(id="ballot"):
                 for target in self.targets:
-                    if target == PACKAGE:
-                        titles = ", ".join(scenario.element(e).title for e in game.tabled)
-                        value = sum(game.session.values[self.party].get(e, 0)
-                                    for e in game.tabled)
-                        label = f"The package: {titles}  ({value_label(value)})"
-                    else:
-                        value = game.session.values[self.party].get(target, 0)
-                        label = f"{scenario.element(target).title}  ({value_label(value)})"
-                    yield Label(literal(label), classes="ballot-label")
+                    yield Label(literal(self.target_label(target)), classes="ballot-label")
                     with RadioSet(id=f"ballot-{target}", classes="ballot"):
                         yield RadioButton("Accept")
                         yield RadioButton("Reject")
@@ -212,11 +220,10 @@ class VoteDialog(ModalScreen[Move | None]):
 
     def show_ballot(self) -> None:
         """The ballot so far, in words (not by colour alone)."""
-        scenario = self.conductor.scenario
         lines = []
         for target, ballot in self.ballots().items():
             mark = VOTE_WORDS[ballot] if ballot else "? not chosen"
-            what = "the package" if target == PACKAGE else scenario.element(target).title
+            what = "the package" if target == PACKAGE else self.view.title_of(target)
             lines.append(f"{mark:<14} {what}")
         self.query_one("#ballot-summary", Static).update(
             literal("Your ballot:\n" + "\n".join(lines)))
@@ -232,13 +239,13 @@ class VoteDialog(ModalScreen[Move | None]):
         a frame later: a voter typing "a r a c" quickly gets exactly those votes.
         """
         sets = list(self.query(RadioSet))
-        line = min(self.line, len(sets) - 1)
-        buttons = list(sets[line].query(RadioButton))
+        line_no = min(self.line, len(sets) - 1)
+        buttons = list(sets[line_no].query(RadioButton))
         buttons[list(Ballot).index(Ballot(choice))].value = True
-        self.chosen[self.targets[line]] = Ballot(choice)
+        self.chosen[self.targets[line_no]] = Ballot(choice)
         self.show_ballot()
-        if line + 1 < len(sets):
-            self.line = line + 1
+        if line_no + 1 < len(sets):
+            self.line = line_no + 1
             sets[self.line].focus()
 
     @on(events.DescendantFocus)
@@ -253,70 +260,67 @@ class VoteDialog(ModalScreen[Move | None]):
         ballots = self.ballots()
         missing = [t for t, b in ballots.items() if b is None]
         if missing:
-            names = ", ".join("the package" if t == PACKAGE else
-                              self.conductor.scenario.element(t).title for t in missing)
+            names = ", ".join("the package" if t == PACKAGE else self.view.title_of(t)
+                              for t in missing)
             _warn(self, f"⚠ Choose a vote on: {names}")
             return
-        move = Vote(self.party, {t: b for t, b in ballots.items() if b is not None})
-        try:
-            self.conductor.game.check(move)
-        except IllegalMoveError as exc:
-            _warn(self, _refusal(exc, self.conductor))
-            return
-        self.dismiss(move)
+        _checked(self, self.check, self.view,
+                 Vote(self.party, {t: b for t, b in ballots.items() if b is not None}))
 
     def action_cancel(self) -> None:
         """Close without voting."""
         self.dismiss(None)
 
 
-
-
-def element_markdown(conductor: Conductor, element_id: str, viewer: str) -> str:
-    """Everything public about an element, plus the viewer's own value if it has a seat."""
-    scenario: Scenario = conductor.scenario
-    book: Rulebook = conductor.game.book
-    s = conductor.game.session
-    element = scenario.element(element_id)
-    lines = [f"# {md_escape(element.title)}", "", element.summary, ""]
-    lines.append(f"**Status:** {s.status[element_id]}"
-                 + (f" (rejected {s.rejections[element_id]}×)" if s.rejections[element_id] else ""))
-    if element.category:
-        lines.append(f"**Category:** {md_escape(element.category)}")
-    if viewer in book.voters:
-        lines.append(f"**Worth to you:** {s.values[viewer].get(element_id, 0):+g}")
-    if element.consent:
-        names = ", ".join(md_escape(scenario.party(p).name) for p in element.consent)
-        lines.append(f"**Needs the consent of:** {names} (each can veto it)")
-    if element.requires:
-        names = ", ".join(md_escape(scenario.element(e).title) for e in element.requires)
-        lines.append(f"**Can be tabled once adopted:** {names}")
-    if book.excludes[element_id]:
-        names = ", ".join(md_escape(scenario.element(e).title)
-                          for e in sorted(book.excludes[element_id]))
-        lines.append(f"**Rules out:** {names}")
-    stances = s.stances[element_id]
-    if stances:
-        lines.append("")
-        lines.append("**Public stances:**")
-        for pid, stance in stances.items():
-            lines.append(f"- {md_escape(scenario.party(pid).name)} {STANCE_WORDS[stance]} it")
-    for label, deltas in (("If adopted", element.effects), ("Each time rejected",
-                                                            element.on_reject)):
+def element_markdown(view: View, element_id: str) -> str:
+    """Everything the viewer may read about an element, its own value included."""
+    row = view.element(element_id)
+    if row is None:
+        return "(this element is not on the table)"
+    lines = [f"# {md_escape(row.title)}", "", row.summary, ""]
+    status = "tabled" if row.tabled else str(row.status)
+    facts = [f"**Status:** {status}"
+             + (f" (rejected {row.rejections}×)" if row.rejections else "")]
+    if row.category:
+        facts.append(f"**Category:** {md_escape(row.category)}")
+    if row.value is not None:
+        facts.append(f"**Worth to you:** {row.value:+g}")
+    if row.consent:
+        names = ", ".join(md_escape(view.name(p)) for p in row.consent)
+        facts.append(f"**Needs the consent of:** {names} (each can veto it)")
+    if row.requires:
+        names = ", ".join(md_escape(view.title_of(e)) for e in row.requires)
+        facts.append(f"**Can be tabled once adopted:** {names}")
+    if row.excludes:
+        names = ", ".join(md_escape(view.title_of(e)) for e in row.excludes)
+        facts.append(f"**Rules out:** {names}")
+    for label, deltas in (("If adopted", row.effects), ("Each time rejected", row.on_reject)):
         if deltas:
-            moves = ", ".join(f"{md_escape(book.tracks[t].label)} {d:+g}"
-                              for t, d in deltas.items())
-            lines.append(f"**{label}:** {moves}")
-    if element.source:
-        lines += ["", source_markdown(scenario, element.source.ref, element.source.quote)]
+            facts.append(f"**{label}:** " + ", ".join(f"{md_escape(t)} {d:+g}" for t, d in deltas))
+    lines += [f"- {fact}" for fact in facts]
+    if row.stances:
+        lines += ["", "**Public stances:**", ""]
+        lines += [f"- {md_escape(view.name(p))} {STANCE_WORDS[s]} it" for p, s in row.stances]
+    if row.source:
+        lines += ["", source_markdown(row.source)]
     return "\n".join(lines)
 
 
-def source_markdown(scenario: Scenario, ref: str, quote: str) -> str:
+def source_markdown(source: SourceView) -> str:
     """A citation: the quote, then outlet, title and date."""
-    src = next((s for s in scenario.sources if s.id == ref), None)
-    where = f"{src.outlet}, “{src.title}”, {src.date}" if src else ref
-    return f"> {md_escape(quote)}\n\n— {md_escape(where)}"
+    return f"> {md_escape(source.quote)}\n\n— {md_escape(source.where)}"
+
+
+def card_markdown(card: Card) -> str:
+    """An inject card as its readers see it."""
+    lines = [f"# {md_escape(card.title)}", ""]
+    if card.private_for:
+        names = ", ".join(md_escape(n) for n in card.private_for)
+        lines += [f"**Private — for {names} only.**", ""]
+    lines += [card.text, ""]
+    if card.source:
+        lines.append(source_markdown(card.source))
+    return "\n".join(lines)
 
 
 class InfoDialog(ModalScreen[None]):
@@ -345,17 +349,10 @@ class InfoDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-
-def inject_markdown(scenario: Scenario, inject: Inject) -> str:
-    """An inject card as the room (or its private audience) reads it."""
-    lines = [f"# {md_escape(inject.title)}", ""]
-    if inject.is_private:
-        names = ", ".join(md_escape(scenario.party(p).name) for p in inject.audience)
-        lines += [f"**Private — for {names} only.**", ""]
-    lines += [inject.text, ""]
-    if inject.source:
-        lines.append(source_markdown(scenario, inject.source.ref, inject.source.quote))
-    return "\n".join(lines)
+def card_dialog(card: Card) -> InfoDialog:
+    """An inject card, framed as news."""
+    return InfoDialog(card_markdown(card), title="Private news" if card.private_for else "News",
+                      classes="inject-card")
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -385,9 +382,13 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-
 class HandOver(Screen[bool]):
-    """Between seats at one screen: nothing private shows until the right person is there."""
+    """Between people at one screen: nothing private shows until the right one is there.
+
+    Opaque (nothing of the table shows through), one per change of seat, naming who comes
+    next and why. Enter: the person named is at the keyboard. Esc: not yet (they are not
+    here); the table then waits for someone to ask for them.
+    """
 
     BINDINGS = [
         Binding("enter", "ready", "Ready", id="ready"),
@@ -405,12 +406,12 @@ class HandOver(Screen[bool]):
             yield Static(styled("Pass the keyboard to ", self.party_name),
                          classes="handover-title")
             yield Static(literal(self.why), classes="handover-why")
-            yield Static(styled("Everyone else, please look away.\n\n", self.party_name,
-                                ": press Enter when you are ready (Esc: not yet)."),
+            yield Static(styled("Everyone else, please look away from the screen.\n\n",
+                                self.party_name, ": press Enter when you are at the keyboard. "
+                                "Not here yet? Press Esc and the table will wait."),
                          classes="handover-hint")
             yield Button(styled("I am ", self.party_name, " (enter)"), id="do-ready",
-                         action="screen.ready", variant="primary",
-                         compact=True)
+                         action="screen.ready", variant="primary", compact=True)
         yield Footer()
 
     def action_ready(self) -> None:
@@ -418,9 +419,8 @@ class HandOver(Screen[bool]):
         self.dismiss(True)
 
     def action_not_yet(self) -> None:
-        """Back to the shared view."""
+        """Back to the shared view; the table waits."""
         self.dismiss(False)
-
 
 
 class SeatPick(ModalScreen[str | None]):
@@ -428,15 +428,16 @@ class SeatPick(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Back", id="cancel")]
 
-    def __init__(self, conductor: Conductor):
+    def __init__(self, seats: list[tuple[str, str]]):
+        """Offer ``seats``: (party id, name) each."""
         super().__init__()
-        self.conductor = conductor
+        self.seats = seats
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label("Whose private view?", classes="dialog-title")
-            yield OptionList(*[Option(line(self.conductor.scenario.party(p).name), id=p)
-                               for p in self.conductor.humans], id="seat-choice")
+            yield OptionList(*[Option(line(name), id=pid) for pid, name in self.seats],
+                             id="seat-choice")
             yield Footer()
 
     @on(OptionList.OptionSelected, "#seat-choice")
@@ -447,3 +448,4 @@ class SeatPick(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Back without choosing."""
         self.dismiss(None)
+

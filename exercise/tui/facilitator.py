@@ -1,4 +1,11 @@
-"""The facilitator's console: the inject deck, the timer, ratification, the end, the notes."""
+"""The facilitator's console: the inject deck, the timer, ratification, the end, the notes.
+
+It shows the view of whoever runs the room at this screen: the facilitator (every
+inject fired, private ones too, with the guide's notes), or a solo player, who runs the
+room but reads only what its seat may (the public cards and its own private ones, no
+guide notes). At a shared screen the table opens it only after a hand-over to the
+facilitator.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +20,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from exercise.conduct import Conductor
-from exercise.engine import EventKind
-from exercise.guide import Guide
-from exercise.tui.literal import md_escape, styled
+from exercise.tui.literal import literal, md_escape, styled
 from exercise.tui.literal_markdown import LiteralMarkdown
+from exercise.view import View
 
 
 @dataclass(frozen=True)
 class ConsoleAction:
-    """What the facilitator chose: fire an inject, call ratification, or end the exercise."""
+    """What the facilitator chose: fire an inject, call ratification, end, or a note."""
 
     kind: str  # "fire", "ratify", "end", "note"
     inject: str | None = None
@@ -31,14 +36,55 @@ class ConsoleAction:
 
 @dataclass
 class TimerControls:
-    """The table's timer, as the console may work it."""
+    """The room's discussion timer, as the console may work it."""
 
     describe: Callable[[], str]
     toggle: Callable[[], None]
     extend: Callable[[int], None]
 
 
-TRIGGER_WORDS = {"at": "timed", "when": "conditional", "ad_hoc": "ad-hoc card"}
+def console_markdown(view: View) -> str:
+    """The notes beside the deck: the last inject and its notes, this round's notes from
+    the guide, and what has fired (the facilitator's view); or, for a solo player, the
+    news its seat has read."""
+    parts = []
+    console = view.console
+    if console is None:
+        if view.cards:
+            listed = [f"- round {c.round}: {md_escape(c.title)}"
+                      + (" — private to you" if c.private_for else "") for c in view.cards]
+            parts.append("## News so far\n\n" + "\n".join(listed))
+        parts.append(f"## Round {view.round}\n\nYou run the room as well as your seat: open "
+                     "voting when the table is ready, fire a card from the deck, call "
+                     "ratification when you judge the talks done.")
+        return "\n\n".join(parts)
+    if console.fired:
+        last = console.fired[-1]
+        private = (" — private to " + ", ".join(md_escape(n) for n in last.private_for)
+                   if last.private_for else "")
+        parts.append(f"## Last inject: {md_escape(last.title)}{private}")
+        parts.append("> " + last.text.strip().replace("\n", "\n> "))
+        if last.facilitator_note:
+            parts.append(last.facilitator_note)
+        if last.expected_actions:
+            parts.append("**Expected actions:**\n\n" + "\n".join(
+                f"- {md_escape(a)}" for a in last.expected_actions))
+        if last.questions:
+            parts.append("**Questions for the room:**\n\n" + "\n".join(
+                f"- {md_escape(q)}" for q in last.questions))
+        if last.guide_note:
+            parts.append(last.guide_note)
+    parts.append(console.round_notes or f"## Round {view.round}\n\n(no notes for this round "
+                                         "in the facilitator guide)")
+    if console.fired:
+        listed = [f"- round {f.round}: {md_escape(f.title)}"
+                  + (" — private to " + ", ".join(md_escape(n) for n in f.private_for)
+                     if f.private_for else "") for f in console.fired]
+        parts.append("## Fired so far\n\n" + "\n".join(listed))
+    if console.notes:
+        parts.append("## Your observations\n\n" + "\n".join(f"- {md_escape(n)}"
+                                                           for n in console.notes))
+    return "\n\n".join(parts)
 
 
 class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
@@ -56,36 +102,35 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
         Binding("escape,f", "close", "Back", id="close"),
     ]
 
-    def __init__(self, conductor: Conductor, guide: Guide, timer: TimerControls):
+    def __init__(self, view: View, timer: TimerControls):
+        """The console over ``view`` (the facilitator's, or a solo seat's)."""
         super().__init__()
-        self.conductor = conductor
-        self.guide = guide
+        self.view = view
         self.timer = timer
 
     def compose(self) -> ComposeResult:
-        game = self.conductor.game
-        scenario = self.conductor.scenario
+        view = self.view
+        who = "Facilitator" if view.console is not None else "Running the room"
         with Vertical(id="dialog", classes="dialog wide tall"):
-            yield Label(f"Facilitator — round {game.round}, {game.phase}", classes="dialog-title")
-            yield Static(self.timer.describe(), id="timer-state")
+            yield Label(f"{who} — round {view.round}, {view.phase}", classes="dialog-title")
+            yield Static(literal(self.timer.describe()), id="timer-state")
             with Horizontal(id="console-body"):
                 with Vertical(id="deck-pane"):
                     yield Label("Inject deck — i fires", classes="pane-title")
                     options = []
-                    for iid in game.available_injects():
-                        inject = scenario.inject(iid)
-                        tag = TRIGGER_WORDS[inject.trigger]
-                        if inject.trigger == "at" and inject.at:
-                            tag += f", round {inject.at.round}"
-                        if inject.is_private:
-                            tag = "private, " + tag
-                        options.append(Option(styled(inject.title, f" ({tag})"), id=iid))
+                    for card in view.legal.deck:
+                        tag = card.trigger
+                        if card.round is not None and card.trigger == "timed":
+                            tag += f", round {card.round}"
+                        if card.private_for:
+                            tag = "private to " + ", ".join(card.private_for) + ", " + tag
+                        options.append(Option(styled(card.title, f" ({tag})"), id=card.id))
                     if not options:
                         options.append(Option("(no inject left to play)", id="__none__",
                                               disabled=True))
                     yield OptionList(*options, id="deck")
                 with VerticalScroll(id="notes-pane"):
-                    yield LiteralMarkdown(self.notes(), id="notes")
+                    yield LiteralMarkdown(console_markdown(view), id="notes")
             with Horizontal(classes="buttons"):
                 yield Button("Fire (i)", id="do-fire",
                              action="screen.fire", variant="warning", compact=True)
@@ -96,44 +141,6 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
                 yield Button("Back (esc)", id="do-close",
                              action="screen.close", variant="primary", compact=True)
             yield Footer()
-
-    def notes(self) -> str:
-        """The facilitator's notes: this round, the last inject, and what has fired."""
-        game = self.conductor.game
-        scenario = self.conductor.scenario
-        parts = []
-        fired = [e for e in game.events if e.kind is EventKind.INJECT_FIRED]
-        if fired:
-            last = scenario.inject(fired[-1].data["inject"])
-            audience = fired[-1].audience
-            private = (" — private to " + ", ".join(md_escape(scenario.party(p).name)
-                                                    for p in audience) if audience else "")
-            parts.append(f"## Last inject: {md_escape(last.title)}{private}")
-            parts.append("> " + last.text.strip().replace("\n", "\n> "))
-            if last.facilitator_note:
-                parts.append(last.facilitator_note)
-            if last.expected_actions:
-                parts.append("**Expected actions:**\n" + "\n".join(
-                    f"- {md_escape(a)}" for a in last.expected_actions))
-            if last.questions:
-                parts.append("**Questions for the room:**\n" + "\n".join(
-                    f"- {md_escape(q)}" for q in last.questions))
-            extra = self.guide.for_inject(last.id)
-            if extra:
-                parts.append(extra)
-        round_notes = self.guide.for_round(game.round)
-        parts.append(round_notes or f"## Round {game.round}\n\n(no notes for this round in "
-                                    "the facilitator guide)")
-        if fired:
-            listed = []
-            for event in fired:
-                inject = scenario.inject(event.data["inject"])
-                who = (" — private to " + ", ".join(md_escape(scenario.party(p).name)
-                                                    for p in event.audience)
-                       if event.audience else "")
-                listed.append(f"- round {event.round}: {md_escape(inject.title)}{who}")
-            parts.append("## Fired so far\n\n" + "\n".join(listed))
-        return "\n\n".join(parts)
 
     def action_fire(self) -> None:
         """Fire the highlighted inject."""
@@ -148,12 +155,12 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
     def action_toggle_timer(self) -> None:
         """Pause or resume the discussion timer."""
         self.timer.toggle()
-        self.query_one("#timer-state", Static).update(self.timer.describe())
+        self.query_one("#timer-state", Static).update(literal(self.timer.describe()))
 
     def action_extend(self) -> None:
         """Add a minute to the discussion timer."""
         self.timer.extend(60)
-        self.query_one("#timer-state", Static).update(self.timer.describe())
+        self.query_one("#timer-state", Static).update(literal(self.timer.describe()))
 
     def action_note(self) -> None:
         """Write an observation: it goes to the session log and the after-action report."""
@@ -182,7 +189,6 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
         self.action_fire()
 
 
-
 class NoteDialog(ModalScreen[str | None]):
     """The facilitator writes an observation (round and phase are added automatically)."""
 
@@ -192,7 +198,7 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="dialog"):
             yield Label("Observation (enter saves it to the log and the report)",
                         classes="dialog-title")
-            yield Input(placeholder="What did you see?", id="note-text")
+            yield Input(placeholder="What did you see?", id="note-text", max_length=2000)
             yield Footer()
 
     @on(Input.Submitted, "#note-text")

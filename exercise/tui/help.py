@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label
-
-if TYPE_CHECKING:
-    from exercise.tui.app import ExerciseApp
 
 RULES_HELP = """\
 ## How a round goes
@@ -66,14 +63,6 @@ class HelpScreen(ModalScreen[None]):
     def action_close(self) -> None:
         """Close help."""
         self.dismiss(None)
-
-
-def app_of(screen: Screen[Any]) -> ExerciseApp:
-    """The exercise app a screen belongs to, typed."""
-    from exercise.tui.app import ExerciseApp
-
-    assert isinstance(screen.app, ExerciseApp)
-    return screen.app
 
 
 def shown_bindings(screen: Screen[Any]) -> list[ActiveBinding]:

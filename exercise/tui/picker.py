@@ -19,7 +19,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercise import catalog
-from exercise.tui.help import HelpfulScreen, app_of
+from exercise.tui.help import HelpfulScreen
 from exercise.tui.literal import Part, styled
 
 RESUME = "__resume__"
@@ -164,6 +164,8 @@ class PickerScreen(HelpfulScreen):
             return
         choice = self.current()
         if choice:
-            app_of(self).choose_scenario(choice.path, choice.scenario)
+            from exercise.tui.messages import ScenarioChosen
+
+            self.post_message(ScenarioChosen(choice.path, choice.scenario))
 
 

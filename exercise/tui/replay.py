@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
 from exercise.conduct import FACILITATOR, Conductor
+from exercise.room import Room
 from exercise.sessions.restore import Restored, Stepper
 from exercise.tui.help import HelpfulScreen
 from exercise.tui.literal import literal, plain
@@ -78,13 +79,13 @@ class ReplayScreen(HelpfulScreen):
             what += f" — {last.by}: {last.move.to_data()}"
         self.query_one("#replay-position", Static).update(literal(
             f"Replay of {self.record.path.name} · {what} · ←/→ moves, [ ] rounds, home/end"))
-        self.query_one(StatusLine).show(self.conductor, FACILITATOR, "", "")
-        self.query_one(ElementsTable).show(self.conductor, FACILITATOR, self.size.width >= 120)
-        self.query_one(PartiesPanel).show(self.conductor, FACILITATOR)
+        view = Room(self.conductor).view(FACILITATOR)  # everything, as the record holds it
+        self.query_one(StatusLine).show(view, "", "")
+        self.query_one(ElementsTable).show(view, self.size.width >= 120)
+        self.query_one(PartiesPanel).show(view)
         tracks = self.query_one(TracksPanel)
-        tracks.show(self.conductor, width=max(10, tracks.size.width - 1 if tracks.size.width
-                                              else 24))
-        self.query_one(Feed).show(self.conductor, FACILITATOR, afresh=afresh)
+        tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
+        self.query_one(Feed).show(view, afresh=afresh)
 
     def action_step(self, delta: int) -> None:
         """One move forwards or back."""

@@ -1,7 +1,15 @@
-"""The screens around the table: picker, seat assignment, briefing, a seat's own view, debrief."""
+"""The screens around the table: seat assignment, briefing, a seat's own view, debrief.
+
+Each is given what it shows (a scenario before the exercise starts; a view of the room
+once it has) and posts a message when it is done (see :mod:`exercise.tui.messages`).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,13 +27,19 @@ from textual.widgets import (
 
 from exercise.bots import PERSONAS
 from exercise.bots.personas import persona_for
-from exercise.conduct import Conductor, SeatPlan
-from exercise.engine import OutcomeKind, Status
-from exercise.narration import outcome_reason
+from exercise.conduct import SeatPlan
+from exercise.engine import OutcomeKind
 from exercise.scenario.model import Scenario
-from exercise.tui.help import HelpfulScreen, app_of
+from exercise.tui.dialogs import InfoDialog
+from exercise.tui.handover import hand_over
+from exercise.tui.help import HelpfulScreen
 from exercise.tui.literal import literal, md_escape, rich_text, styled
 from exercise.tui.literal_markdown import LiteralMarkdown
+from exercise.tui.messages import BackToPicker, BeginTable, SeatsChosen
+from exercise.view import View
+
+if TYPE_CHECKING:
+    from exercise.station import Station, Turns
 
 PERSONA_ORDER = list(PERSONAS)
 
@@ -127,48 +141,50 @@ class SeatScreen(HelpfulScreen):
 
     def action_start(self) -> None:
         """Start the exercise with this seat plan."""
-        app_of(self).start_exercise(dict(self.plans))
+        self.post_message(SeatsChosen(dict(self.plans)))
 
     def action_back(self) -> None:
         """Back to the picker."""
-        app_of(self).show_picker()
+        self.post_message(BackToPicker())
 
 
 
 # --- briefing --------------------------------------------------------------------------------
 
 
-def situation_markdown(scenario: Scenario) -> str:
+def situation_markdown(view: View) -> str:
     """The background and the learning objectives."""
-    parts = [f"# {md_escape(scenario.title)}", "", scenario.background, ""]
-    if scenario.objectives:
+    parts = [f"# {md_escape(view.title)}", "", view.background, ""]
+    if view.objectives:
         parts += ["## Learning objectives", ""]
-        parts += [f"- {md_escape(o.text)}" for o in scenario.objectives]
+        parts += [f"- {md_escape(o)}" for o in view.objectives]
     return "\n".join(parts)
 
 
-def delegations_markdown(scenario: Scenario) -> str:
+def delegations_markdown(view: View) -> str:
     """Every public brief."""
     parts = ["# The delegations", ""]
-    for party in scenario.parties:
+    for party in view.parties:
         parts += [f"## {md_escape(party.name)} ({party.role})", "", party.public_brief, ""]
     return "\n".join(parts)
 
 
-def private_markdown(scenario: Scenario, seat: str) -> str:
-    """One seat's private brief and walk-away."""
-    party = scenario.party(seat)
-    return "\n".join([f"# Your private brief — {md_escape(party.name)}", "",
-                      party.private_brief or "(no private brief)", "",
-                      f"**Your walk-away:** {party.walk_away:g} — you sign only if your score "
-                      "reaches it."])
+def private_markdown(view: View) -> str:
+    """The viewer's own private brief and walk-away."""
+    assert view.seat is not None
+    lines = [f"# Your private brief — {md_escape(view.name(view.seat))}", "",
+             view.private_brief or "(no private brief)"]
+    if view.walk_away is not None:
+        lines += ["", f"**Your walk-away:** {view.walk_away:g} — you sign only if your score "
+                      "reaches it."]
+    return "\n".join(lines)
 
 
-def briefing_markdown(scenario: Scenario, seat: str | None) -> str:
-    """The whole briefing as one document (with one seat's private brief, if given)."""
-    parts = [situation_markdown(scenario), delegations_markdown(scenario)]
-    if seat is not None:
-        parts.append(private_markdown(scenario, seat))
+def briefing_markdown(view: View) -> str:
+    """The whole briefing as one document (with the viewer's private brief, if a seat)."""
+    parts = [situation_markdown(view), delegations_markdown(view)]
+    if view.seat is not None:
+        parts.append(private_markdown(view))
     return "\n\n".join(parts)
 
 
@@ -184,23 +200,25 @@ class BriefingScreen(HelpfulScreen):
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, conductor: Conductor):
+    def __init__(self, station: Station, turns: Turns):
         super().__init__()
-        self.conductor = conductor
+        self.station = station
+        self.turns = turns
+        self.view = station.view()
 
     def compose(self) -> ComposeResult:
         yield Header()
-        scenario = self.conductor.scenario
+        view = self.view
         with TabbedContent(id="briefing"):
             with TabPane("Situation", id="tab-situation"), VerticalScroll():
-                yield LiteralMarkdown(situation_markdown(scenario))
+                yield LiteralMarkdown(situation_markdown(view))
             with TabPane("Delegations", id="tab-delegations"), VerticalScroll():
-                yield LiteralMarkdown(delegations_markdown(scenario))
-            if self.conductor.solo is not None:
+                yield LiteralMarkdown(delegations_markdown(view))
+            if view.seat is not None:
                 with TabPane("Your private brief", id="tab-private"), VerticalScroll():
-                    yield LiteralMarkdown(private_markdown(scenario, self.conductor.solo))
+                    yield LiteralMarkdown(private_markdown(view))
         with Horizontal(classes="buttons"):
-            if self.conductor.hot_seat:
+            if self.station.shared:
                 yield Button("Private briefs, seat by seat (r)", id="do-private",
                              action="screen.private_briefs", compact=True)
             yield Button("Go to the table (enter)", id="do-begin",
@@ -214,35 +232,38 @@ class BriefingScreen(HelpfulScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Private briefs are handed out only at a shared screen."""
         if action == "private_briefs":
-            return self.conductor.hot_seat
+            return self.station.shared
         return True
 
     def action_begin(self) -> None:
         """To the table."""
-        app_of(self).open_table()
+        self.post_message(BeginTable())
 
-    def action_private_briefs(self) -> None:
-        """Each human seat reads its own private brief, after a hand-over."""
-        app_of(self).hand_out_private_briefs(self.conductor)
+    @work(exclusive=True, group="flow")
+    async def action_private_briefs(self) -> None:
+        """Each person's seat, in turn, is handed the keyboard and reads its private brief:
+        one hand-over per seat, none back to the room (the briefing is public)."""
+        for seat in self.station.people:
+            why = "Your private brief is next."
+            if not await hand_over(self.app, self.station, self.turns, seat, why):
+                break
+            await self.app.push_screen_wait(
+                InfoDialog(private_markdown(self.station.view(seat)),
+                           title=f"{self.station.name(seat)} only (private)"))
+        self.turns.idle()
 
 
-
-def seat_markdown(conductor: Conductor, seat: str) -> str:
+def seat_markdown(view: View) -> str:
     """A seat's private view: its brief, its values, its score, its private news."""
-    scenario = conductor.scenario
-    s = conductor.game.session
-    party = scenario.party(seat)
-    lines = [f"# {md_escape(party.name)} — private", "",
-             party.private_brief or "(no private brief)", ""]
-    if seat in conductor.game.book.voters:
-        lines += [f"**Score:** {s.scores[seat]:g} · **walk-away:** {s.walk_away[seat]:g}", "",
+    assert view.seat is not None
+    lines = [f"# {md_escape(view.name(view.seat))} — private", "",
+             view.private_brief or "(no private brief)", ""]
+    if view.score is not None and view.walk_away is not None:
+        lines += [f"**Score:** {view.score:g} · **walk-away:** {view.walk_away:g}", "",
                   "| element | status | worth to you |", "|---|---|---|"]
-        for element in scenario.elements:
-            if s.status[element.id] is Status.HIDDEN:
-                continue
-            lines.append(f"| {md_escape(element.title)} | {s.status[element.id]} | "
-                         f"{s.values[seat].get(element.id, 0):+g} |")
-    private = [line.text for line in conductor.feed if line.audience and seat in line.audience]
+        for row in view.elements:
+            lines.append(f"| {md_escape(row.title)} | {row.status} | {row.value or 0:+g} |")
+    private = [item.text for item in view.feed if item.private]
     if private:
         lines += ["", "## Private news", ""] + [f"- {md_escape(t)}" for t in private]
     return "\n".join(lines)
@@ -259,58 +280,50 @@ OUTCOME_WORDS = {
 }
 
 
-def outcome_markdown(conductor: Conductor) -> str:
+def outcome_markdown(view: View) -> str:
     """Ratification: the outcome, who signed, each score against its walk-away, the deal."""
-    scenario = conductor.scenario
-    game = conductor.game
-    s = game.session
-    outcome = game.outcome()
-    assert outcome is not None
-    lines = [f"# {OUTCOME_WORDS[outcome.kind]}", "",
-             f"Round {outcome.round} of {scenario.rounds} — "
-             f"{md_escape(outcome_reason(scenario, outcome))}.", "",
+    debrief = view.debrief
+    assert debrief is not None
+    lines = [f"# {OUTCOME_WORDS[debrief.outcome]}", "",
+             f"Round {debrief.round} of {view.rounds} — {md_escape(debrief.reason)}.", "",
              "## Who signed", "", "| delegation | score | walk-away | signed |",
              "|---|---|---|---|"]
-    required = set(game.book.required)
-    for party in scenario.voters:
-        signed = "✔ yes" if s.signed[party.id] else (
-            "✖ no" if outcome.kind in (OutcomeKind.AGREEMENT, OutcomeKind.NO_AGREEMENT)
-            else "— (no ratification)")
-        must = " (required)" if party.id in required else ""
-        lines.append(f"| {md_escape(party.name)}{must} | {s.scores[party.id]:g} | "
-                     f"{s.walk_away[party.id]:g} | {signed} |")
-    adopted = [scenario.element(e).title for e in game.book.element_ids
-               if s.status[e] is Status.ADOPTED]
-    lines += ["", "## The deal", ""] + ([f"- ✔ {md_escape(t)}" for t in adopted]
+    for row in debrief.signing:
+        signed = "✔ yes" if row.signed else ("✖ no" if debrief.ratified
+                                             else "— (no ratification)")
+        must = " (required)" if row.required else ""
+        lines.append(f"| {md_escape(row.name)}{must} | {row.score:g} | {row.walk_away:g} | "
+                     f"{signed} |")
+    lines += ["", "## The deal", ""] + ([f"- ✔ {md_escape(t)}" for t in debrief.deal]
                                         or ["(nothing adopted)"])
-    lines += ["", f"To replay these computer decisions, start again with seed {game.seed} "
-                  f"(exercise play --seed {game.seed})."]
+    lines += ["", f"To replay these computer decisions, start again with seed {debrief.seed} "
+                  f"(exercise play --seed {debrief.seed})."]
     return "\n".join(lines)
 
 
-def reveal_markdown(conductor: Conductor) -> str:
+def reveal_markdown(view: View) -> str:
     """The reveal: every private value and every private brief."""
-    scenario = conductor.scenario
-    s = conductor.game.session
+    debrief = view.debrief
+    assert debrief is not None
+    voters = [r for r in debrief.reveal if r.votes]
     lines = ["# Reveal: every private brief and value", "",
              "Each delegation's private value of each element (✔ adopted):", ""]
-    header = "| element | " + " | ".join(md_escape(p.short or p.name)
-                                         for p in scenario.voters) + " |"
-    lines += [header, "|---|" + "---|" * len(scenario.voters)]
-    for element in scenario.elements:
-        mark = "✔ " if s.status[element.id] is Status.ADOPTED else ""
-        values = " | ".join(f"{s.values[p.id].get(element.id, 0):+g}" for p in scenario.voters)
-        lines.append(f"| {mark}{md_escape(element.title)} | {values} |")
-    for party in scenario.parties:
-        lines += ["", f"## {md_escape(party.name)} — private brief", "",
-                  party.private_brief or "(none)", "",
-                  f"Walk-away: {s.walk_away[party.id]:g}"]
+    lines += ["| element | " + " | ".join(md_escape(r.short) for r in voters) + " |",
+              "|---|" + "---|" * len(voters)]
+    for i, (title, adopted) in enumerate(debrief.elements):
+        values = " | ".join(f"{r.values[i]:+g}" for r in voters)
+        lines.append(f"| {'✔ ' if adopted else ''}{md_escape(title)} | {values} |")
+    for row in debrief.reveal:
+        lines += ["", f"## {md_escape(row.name)} — private brief", "",
+                  row.private_brief or "(none)"]
+        if row.walk_away is not None:
+            lines += ["", f"Walk-away: {row.walk_away:g}"]
     return "\n".join(lines)
 
 
-def questions_markdown(conductor: Conductor) -> str:
+def questions_markdown(view: View) -> str:
     """The debrief questions."""
-    questions = conductor.scenario.debrief.questions
+    questions = view.debrief.questions if view.debrief else ()
     return "# Debrief questions\n\n" + ("\n".join(f"1. {md_escape(q)}" for q in questions)
                                         if questions
                                         else "(this scenario has no debrief questions)")
@@ -328,34 +341,49 @@ class DebriefScreen(HelpfulScreen):
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, conductor: Conductor):
+    def __init__(self, view: View, *, log: Path | None = None, files: bool = True,
+                 again: bool = True):
+        """The debrief of ``view`` (over); ``log``: the session log, if one was kept;
+        ``files``: a report may be written on this computer; ``again``: another exercise
+        can be started from here."""
         super().__init__()
-        self.conductor = conductor
+        self.view = view
+        self.log_file = log
+        self.files = files
+        self.again = again
 
     def compose(self) -> ComposeResult:
         yield Header()
-        log = self.conductor.log
-        yield Static(styled(f"Session log: {log.path}  ·  w writes the after-action report "
-                            "(Markdown and HTML) beside it") if log
-                     else "No session log was kept for this exercise.",
-                     id="log-line", classes="hint")
+        if self.files:
+            yield Static(styled(f"Session log: {self.log_file}  ·  w writes the after-action "
+                                "report (Markdown and HTML) beside it") if self.log_file
+                         else "No session log was kept for this exercise.",
+                         id="log-line", classes="hint")
         with TabbedContent(id="debrief"):
             with TabPane("Outcome", id="tab-outcome"), VerticalScroll():
-                yield LiteralMarkdown(outcome_markdown(self.conductor))
+                yield LiteralMarkdown(outcome_markdown(self.view))
             with TabPane("Reveal", id="tab-reveal"), VerticalScroll():
-                yield LiteralMarkdown(reveal_markdown(self.conductor))
+                yield LiteralMarkdown(reveal_markdown(self.view))
             with TabPane("Debrief questions", id="tab-questions"), VerticalScroll():
-                yield LiteralMarkdown(questions_markdown(self.conductor))
+                yield LiteralMarkdown(questions_markdown(self.view))
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Ratification and debrief — ←/→ switch tabs"
         self.query_one(Tabs).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A report is written only where files may be; a new exercise only where one
+        can be started."""
+        if action == "write_report":
+            return self.files
+        if action == "new":
+            return self.again
+        return True
+
     def action_write_report(self) -> None:
         """Write the after-action report (Markdown and HTML) beside the session log."""
-        log = self.conductor.log
-        if log is None:
+        if self.log_file is None:
             self.notify("No session log was kept, so there is nothing to report from.",
                         severity="warning")
             return
@@ -365,10 +393,10 @@ class DebriefScreen(HelpfulScreen):
         from exercise.text import escape_controls
 
         try:
-            report = build_report(rebuild(log.path))
+            report = build_report(rebuild(self.log_file))
             written = []
             for fmt in ("md", "html"):
-                target = log.path.with_suffix(f".report.{fmt}")
+                target = self.log_file.with_suffix(f".report.{fmt}")
                 write_output(target, escape_controls(render(report, fmt)))  # 0600, whole
                 written.append(str(target))
         except (RestoreError, FileProblem) as exc:
@@ -379,4 +407,4 @@ class DebriefScreen(HelpfulScreen):
 
     def action_new(self) -> None:
         """Back to the picker for another exercise."""
-        app_of(self).show_picker()
+        self.post_message(BackToPicker())

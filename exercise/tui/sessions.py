@@ -57,7 +57,7 @@ class ResumeList(ModalScreen[None]):
     def resume_chosen(self, event: OptionList.OptionSelected) -> None:
         """Resume the chosen session."""
         from exercise.sessions.restore import RestoreError, resume
-        from exercise.tui.help import app_of
+        from exercise.tui.messages import ResumeChosen
 
         entry = self.sessions[int(event.option.id or 0)]
         if entry.record is None:
@@ -68,9 +68,8 @@ class ResumeList(ModalScreen[None]):
             self.notify(one_line(str(exc)), title="Cannot resume", severity="error",
                         timeout=12, markup=False)
             return
-        app = app_of(self)
+        self.app.post_message(ResumeChosen(restored))
         self.dismiss(None)
-        app.continue_session(restored)
 
     def action_close(self) -> None:
         """Back to the picker."""

@@ -9,10 +9,6 @@ it ends the app with a non-zero status. `exercise play` then prints the same lin
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,28 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from exercise.sessions.log import LogWriteError
-from exercise.tui.help import app_of
 from exercise.tui.literal import literal
 
 EXIT_STOPPED = 1
-
-P = ParamSpec("P")
-S = TypeVar("S", bound=Screen[Any])
-
-
-def stops_on_log_failure(method: Callable[Concatenate[S, P], None]
-                         ) -> Callable[Concatenate[S, P], None]:
-    """A screen method that writes to the session log: a failed write stops the session
-    (see :meth:`ExerciseApp.stop_for_log_failure`) instead of crashing the app."""
-
-    @functools.wraps(method)
-    def run(screen: S, *args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            method(screen, *args, **kwargs)
-        except LogWriteError as error:
-            app_of(screen).stop_for_log_failure(error)
-
-    return run
 
 
 class SessionStopped(Screen[None]):

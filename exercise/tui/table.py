@@ -1,17 +1,19 @@
-"""The negotiation table: the screen the exercise is played on, and the flow of a round.
+"""The negotiation table: the screen the exercise is played on.
 
-The screen asks the conductor what happens next and does it: a computer seat moves
-after a short visible pause (on a timer, so the UI never freezes); a person is
-prompted (and, at a shared screen, handed the keyboard first); news is shown as a
-card to those allowed to read it. Everything shown comes from the engine; no rule is
-re-implemented here.
+The room plays the exercise (computer seats, the timer); this screen shows its station's
+view of it and, in one worker (:meth:`TableScreen.flow`), what that station must show
+next (:class:`exercise.station.Turns`): a news card, a person's turn, the debrief. At a
+shared screen each private moment waits behind one hand-over to the person it is for.
+Everything shown comes from a view; every move goes through the room.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,32 +21,33 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header
 
-from exercise.conduct import PUBLIC, Conductor, StepKind
 from exercise.engine import (
     CallRatification,
     CallVote,
     EndExercise,
-    Event,
-    EventKind,
     FireInject,
     IllegalMoveError,
     Move,
     Phase,
 )
-from exercise.timer import DiscussionTimer
+from exercise.room import Change
+from exercise.sessions.log import LogWriteError
+from exercise.station import FACILITATOR, Moment, MomentKind, Station, Turns
 from exercise.tui.dialogs import (
     ConfirmDialog,
-    HandOver,
     InfoDialog,
     ProposalDialog,
+    SeatPick,
     VoteDialog,
+    card_dialog,
     element_markdown,
-    inject_markdown,
 )
 from exercise.tui.facilitator import ConsoleAction, FacilitatorConsole, TimerControls
-from exercise.tui.help import HelpfulScreen, app_of
+from exercise.tui.handover import hand_over
+from exercise.tui.help import HelpfulScreen
 from exercise.tui.literal import plain
-from exercise.tui.stopped import stops_on_log_failure
+from exercise.tui.messages import ExerciseOver
+from exercise.tui.screens import briefing_markdown, seat_markdown
 from exercise.tui.widgets import (
     ElementsTable,
     ElementStrip,
@@ -53,15 +56,44 @@ from exercise.tui.widgets import (
     StatusLine,
     TracksPanel,
 )
+from exercise.view import Legal, View
 
-if TYPE_CHECKING:
-    from exercise.tui.app import ExerciseApp
+WHY = {
+    MomentKind.PROPOSE: "It is your turn to propose.",
+    MomentKind.VOTE: "It is your turn to vote; your ballot stays secret.",
+    MomentKind.CARD: "A private message has arrived for you.",
+}
 
-Task = Callable[[Callable[[], None]], None]  # runs, then calls its continuation
+Request = Callable[[], Any]  # an awaitable-returning step the flow runs for a person
+
+
+def waiting_text(station: Station, turns: Turns, view: View) -> str:
+    """What the table waits for, as the home viewer may know it."""
+    if view.stopped or view.over:
+        return "the exercise has ended" if view.over else ""
+    if view.paused:
+        return ""
+    if view.thinking:
+        return f"{view.name(view.thinking)} is deciding…"
+    if view.phase is Phase.DISCUSSION:
+        return "o: open voting" if station.runner else "discussion: the facilitator opens voting"
+    people = station.people
+    own: list[str] = []
+    for party in view.awaiting:
+        if party not in people:
+            continue
+        key = "p to propose" if view.phase is Phase.PROPOSAL else "v to vote"
+        who = "you" if party == view.seat else view.name(party)
+        later = " (h: hand over)" if party in turns.deferred else ""
+        own.append(f"{who}: {key}{later}")
+    if own:
+        return " · ".join(own)
+    others = [view.name(p) for p in view.awaiting if p not in people]
+    return f"waiting for {', '.join(others)}" if others else ""
 
 
 class TableScreen(HelpfulScreen):
-    """Where the exercise is played."""
+    """Where the exercise is played, as one station sees it."""
 
     CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
 
@@ -69,6 +101,7 @@ class TableScreen(HelpfulScreen):
         Binding("p", "propose", "Propose", id="propose"),
         Binding("v", "vote", "Vote", id="vote"),
         Binding("o", "open_voting", "Open voting", id="open-voting"),
+        Binding("h", "hand_over", "Hand over", id="hand-over"),
         Binding("d", "details", "Element", id="details"),
         Binding("f", "facilitator", "Facilitator", id="facilitator"),
         Binding("m", "my_seat", "My seat", id="my-seat"),
@@ -77,24 +110,35 @@ class TableScreen(HelpfulScreen):
         Binding("q", "quit_exercise", "Quit", id="quit"),
     ]
 
-    def __init__(self, conductor: Conductor, clock: Callable[[], float]):
-        super().__init__()
-        self.conductor = conductor
-        self.viewer = conductor.home_viewer()
-        self.timer = DiscussionTimer(clock)
-        self.prompted: tuple[int, Phase] | None = None
-        self.tasks: deque[Task] = deque()
-        self.busy = False
-        self.thinking: str | None = None
-        self.deferred: str | None = None  # a person's turn put off at a hand-over
-        self.seen_events = 0
-        self.reacted_round = -1
-        self.timed_round = -1
+    def __init__(self, station: Station, turns: Turns, *,
+                 clock: Callable[[], float] = time.monotonic, live_clock: bool = True,
+                 story: bool = False, quit_question: str = "Quit the exercise?"):
+        """The table of ``station``.
 
-    @property
-    def exercise_app(self) -> ExerciseApp:
-        """The app, typed."""
-        return app_of(self)
+        Args:
+            station: the screen's place in the room.
+            turns: what the station must show next.
+            clock: the room's clock (the timer counts on it).
+            live_clock: tick the timer once a second (snapshot tests turn it off).
+            story: open with one "story so far" card instead of every card since round 1
+                (a resumed session, a seat joined late).
+            quit_question: what ``q`` asks before leaving.
+        """
+        super().__init__()
+        self.station = station
+        self.turns = turns
+        self.clock = clock
+        self.live_clock = live_clock
+        self.quit_question = quit_question
+        self.view = station.view()
+        self.requests: deque[Request] = deque()
+        self._wake = asyncio.Event()
+        self._active = asyncio.Event()
+        self._unsubscribe: Callable[[], None] | None = None
+        self._render_due = False
+        self._people_legal: dict[str, Legal] = {}
+        if story and turns.catch_up():
+            self.requests.append(self.show_story)
 
     # --- layout ------------------------------------------------------------------------
 
@@ -112,309 +156,239 @@ class TableScreen(HelpfulScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = plain(self.conductor.scenario.title)
+        self.title = plain(self.view.title)
         self.query_one(ElementsTable).focus()
-        if self.exercise_app.live_clock:
+        if self.live_clock:
             self.set_interval(1.0, self.tick)
-        self.seen_events = 0
-        self.after_change()
+        self._unsubscribe = self.station.room.subscribe(self.room_changed)
+        self.render_view()
+        self._active.set()
+        self.run_worker(self.flow(), group="flow", exclusive=True)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
 
     def on_resize(self) -> None:
-        self.render_all()
+        self.render_view(fresh=False)
+
+    def on_screen_resume(self) -> None:
+        """Back on the table after a dialog: redraw, and let the flow go on."""
+        self.render_view()
+        self._active.set()
+
+    def on_screen_suspend(self) -> None:
+        self._active.clear()
 
     # --- rendering ---------------------------------------------------------------------
 
-    def waiting_text(self) -> str:
-        """What the table waits for, from the viewer's side."""
-        if self.thinking:
-            return f"{self.thinking} is deciding…"
-        step = self.conductor.next_step()
-        name = self.conductor.scenario.party(step.party).name if step.party else ""
-        if self.conductor.game.phase is Phase.VOTING and self.viewer in \
-                self.conductor.pending_humans():
-            return "you: v to vote"
-        if step.kind is StepKind.HUMAN:
-            who = "you" if step.party == self.viewer else name
-            if step.phase is Phase.PROPOSAL:
-                return f"{who}: p to propose"
-            return f"{who}: v to vote"
-        if step.kind is StepKind.DISCUSSION:
-            return "o: open voting"
-        if step.kind is StepKind.OVER:
-            return "the exercise has ended"
-        return ""
+    def room_changed(self, change: Change) -> None:
+        """The room changed: redraw once the current message is done, and wake the flow.
 
-    def render_all(self) -> None:
-        """Redraw every panel from the engine's state."""
+        Called by the room, possibly in the middle of a move made from this screen."""
+        if change.kind == "time_up":
+            self.call_later(self.time_up)
+        if not self._render_due:
+            self._render_due = True
+            self.call_later(self._changed)
+
+    def _changed(self) -> None:
+        self._render_due = False
+        self.render_view()
+        self._wake.set()
+
+    def timer_text(self) -> str:
+        """The discussion timer as the view has it, on the room's clock."""
+        return self.view.timer.text(self.clock())
+
+    def render_view(self, *, fresh: bool = True) -> None:
+        """Redraw every panel from the station's view (``fresh``: take a new one)."""
         if not self.is_mounted:
             return
-        conductor, viewer = self.conductor, self.viewer
+        if fresh:
+            self.view = view = self.station.view()
+            self._people_legal = {seat: (view if seat == view.viewer
+                                         else self.station.view(seat)).legal
+                                  for seat in self.station.people}
+        view = self.view
         wide = self.size.width >= 120
-        self.query_one(StatusLine).show(conductor, viewer, self.timer.text(), self.waiting_text())
+        self.query_one(StatusLine).show(view, self.timer_text(),
+                                        waiting_text(self.station, self.turns, view),
+                                        shared=self.station.shared)
         elements = self.query_one(ElementsTable)
-        elements.show(conductor, viewer, wide)
-        self.query_one(ElementStrip).show(conductor, elements.selected_element)
-        self.query_one(PartiesPanel).show(conductor, viewer)
+        elements.show(view, wide)
+        self.query_one(ElementStrip).show(view, elements.selected_element)
+        self.query_one(PartiesPanel).show(view)
         tracks = self.query_one(TracksPanel)
-        tracks.show(conductor, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
-        self.query_one(Feed).show(conductor, viewer)
+        tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
+        self.query_one(Feed).show(view)
         self.refresh_bindings()
 
     def tick(self) -> None:
-        """Once a second: the timer, and its warning when time is up."""
-        if self.timer.deadline is None or self.exercise_app.log_failure is not None:
-            return
-        left = self.timer.left()
-        if left is not None and left <= 0 and not self.timer.warned:
-            self.timer.warned = True
-            self.app.bell()
-            self.notify("Time is up for this discussion. Open voting when ready (o) — "
-                        "or extend the timer from the facilitator's console (f).",
-                        title="Timer", severity="warning", timeout=8)
-        self.query_one(StatusLine).show(self.conductor, self.viewer, self.timer.text(),
-                                        self.waiting_text())
+        """Once a second: the timer."""
+        if self.view.timer.deadline is not None:
+            self.query_one(StatusLine).show(self.view, self.timer_text(),
+                                            waiting_text(self.station, self.turns, self.view),
+                                            shared=self.station.shared)
+
+    def time_up(self) -> None:
+        """The discussion's time is up: say so (it never decides)."""
+        self.app.bell()
+        more = " — or extend the timer from the facilitator's console (f)" \
+            if self.station.runner else ""
+        self.notify(f"Time is up for this discussion. Open voting when ready{more}."
+                    if self.station.runner else "Time is up for this discussion.",
+                    title="Timer", severity="warning", timeout=8)
 
     # --- the flow ----------------------------------------------------------------------
 
-    def after_change(self) -> None:
-        """After any move: queue cards for new events, redraw, then carry on."""
-        events = self.conductor.game.events[self.seen_events:]
-        self.seen_events = len(self.conductor.game.events)
-        self.queue_cards(events)
-        if self.conductor.game.phase is not Phase.DISCUSSION:
-            self.timer.stop()
-        self.render_all()
-        self.advance()
-
-    def queue_cards(self, events: list[Event]) -> None:
-        """Inject cards for new events, each shown only to those allowed to read it."""
-        scenario = self.conductor.scenario
-        for event in events:
-            if event.kind is not EventKind.INJECT_FIRED:
+    async def flow(self) -> None:
+        """Show what the station must show next, one moment at a time, for as long as the
+        table is up. Runs as the screen's one worker, so only it pushes private screens."""
+        turns = self.turns
+        while True:
+            await self._active.wait()
+            if self.app.screen is not self:
+                self._active.clear()
                 continue
-            inject = scenario.inject(event.data["inject"])
-            if event.audience is None:
-                self.tasks.append(self.card_task(inject.id, None))
+            self._wake.clear()
+            if self.requests:
+                await self.requests.popleft()()
                 continue
-            for reader in event.audience:
-                if reader not in self.conductor.humans:
-                    continue  # a computer seat's card: the facilitator's console lists it
-                if self.conductor.hot_seat:
-                    self.tasks.append(self.card_task(inject.id, reader))
-                elif reader == self.viewer:
-                    self.tasks.append(self.card_task(inject.id, None))
-
-    def card_task(self, inject_id: str, reader: str | None) -> Task:
-        """Show an inject card (after a hand-over when it is private at a shared screen)."""
-
-        def run(done: Callable[[], None]) -> None:
-            inject = self.conductor.scenario.inject(inject_id)
-            card = InfoDialog(inject_markdown(self.conductor.scenario, inject),
-                              title="News" if not inject.is_private else "Private news",
-                              classes="inject-card")
-            if reader is None:
-                self.app.push_screen(card, lambda _: done())
+            moment = turns.next()
+            if moment is None:
+                turns.idle()
+                await self._wake.wait()
+                continue
+            if moment.kind is MomentKind.OVER:
+                self.post_message(ExerciseOver())
                 return
-            name = self.conductor.scenario.party(reader).name
+            await self.show_moment(moment)
 
-            def after_handover(ready: bool | None) -> None:
-                if ready:
-                    self.app.push_screen(card, lambda _: self.hand_back(done))
-                else:
-                    self.tasks.appendleft(self.card_task(inject_id, reader))
-                    done()
-
-            self.app.push_screen(HandOver(name, "A private message has arrived for you."),
-                                 after_handover)
-
-        return run
-
-    def hand_back(self, done: Callable[[], None]) -> None:
-        """After a private moment at a shared screen, back to the shared view."""
-        self.app.push_screen(HandOver("the room", "Private information is now hidden."),
-                             lambda _: done())
-
-    def advance(self) -> None:
-        """Do what comes next: a card, a computer's move, a prompt, or the debrief."""
-        if self.busy or self.app.screen is not self:
+    async def show_moment(self, moment: Moment) -> None:
+        """One moment: a prompt, or (after a hand-over if need be) a card or a dialog."""
+        turns, station = self.turns, self.station
+        if moment.kind is MomentKind.PROMPT:
+            what = "propose (p)" if self.view.phase is Phase.PROPOSAL else "vote (v)"
+            self.notify(f"Your turn to {what}.", title=f"Round {self.view.round}", timeout=4)
+            turns.done(moment)
             return
-        if self.tasks:
-            self.busy = True
-            task = self.tasks.popleft()
-
-            def done() -> None:
-                self.busy = False
-                self.render_all()
-                self.advance()
-
-            task(done)
+        if turns.needs_handover(moment) and not await hand_over(
+                self.app, station, turns, moment.viewer, WHY[moment.kind]):
+            turns.not_yet(moment.viewer)
+            self.render_view()
             return
-        self.prompt_solo()
-        step = self.conductor.next_step()
-        if step.kind is StepKind.OVER:
-            self.exercise_app.show_debrief()
-        elif step.kind is StepKind.COMPUTER:
-            if self.thinking is None:
-                assert step.party is not None
-                self.thinking = self.conductor.scenario.party(step.party).name
-                self.render_all()
-                delay = self.exercise_app.bot_delay
-                if delay > 0:
-                    self.set_timer(delay, self.computer_moves)
-                else:  # Textual's timers need a positive delay
-                    self.call_later(self.computer_moves)
-        elif step.kind is StepKind.DISCUSSION:
-            self.start_discussion()
-        elif (step.kind is StepKind.HUMAN and self.conductor.hot_seat
-              and self.deferred != step.party):
-            self.human_turn()
-
-
-    def prompt_solo(self) -> None:
-        """Tell a solo player, once per phase, that their move is awaited."""
-        game = self.conductor.game
-        solo = self.conductor.solo
-        if solo is None or solo not in self.conductor.pending_humans():
+        if moment.kind is MomentKind.CARD:
+            assert moment.card is not None
+            await self.app.push_screen_wait(card_dialog(moment.card))
+            turns.done(moment)
             return
-        if self.prompted != (game.round, game.phase):
-            self.prompted = (game.round, game.phase)
-            what = "propose (p)" if game.phase is Phase.PROPOSAL else "vote (v)"
-            self.notify(f"Your turn to {what}.", title=f"Round {game.round}", timeout=4)
-
-    @stops_on_log_failure
-    def computer_moves(self) -> None:
-        """A computer seat makes its move (called after its visible pause)."""
-        self.thinking = None
-        if self.exercise_app.log_failure is not None:
-            return  # the session has stopped: no move may be made that the log cannot hold
-        if self.conductor.next_step().kind is StepKind.COMPUTER:
-            self.conductor.computer_move()
-        self.after_change()
-
-    @stops_on_log_failure
-    def start_discussion(self) -> None:
-        """A package is on the table: reactions, and the timer starts."""
-        game = self.conductor.game
-        if self.reacted_round != game.round:
-            self.reacted_round = game.round
-            self.conductor.reactions()
-        minutes = self.conductor.scenario.round_minutes
-        if minutes and self.timed_round != game.round:
-            self.timed_round = game.round
-            self.timer.start(minutes * 60)
-            self.conductor.timer_changed("start", minutes * 60)
-        self.render_all()
-
-    def human_turn(self, party: str | None = None) -> None:
-        """A person must propose or vote: hand over (at a shared screen), then the dialog."""
-        pending = self.conductor.pending_humans()
-        if party is None:
-            party = pending[0] if pending else None
-        if party is None or party not in pending:
+        turns.done(moment)
+        view = station.view(moment.viewer)
+        dialog = ProposalDialog if moment.kind is MomentKind.PROPOSE else VoteDialog
+        move = await self.app.push_screen_wait(
+            dialog(view, lambda m: station.check(moment.viewer, m)))
+        if move is None:
+            if station.shared:
+                turns.not_yet(moment.viewer)
+            self.render_view()
             return
-        phase = self.conductor.game.phase
-        dialog = ProposalDialog if phase is Phase.PROPOSAL else VoteDialog
-        if not self.conductor.hot_seat:
-            self.busy = True
-            self.app.push_screen(dialog(self.conductor, party), self.take_move)
-            return
-        name = self.conductor.scenario.party(party).name
-        why = "It is your turn to propose." if phase is Phase.PROPOSAL else \
-            "It is your turn to vote (your ballot stays secret)."
-        self.busy = True
+        self.act(moment.viewer, move)
 
-        def after_handover(ready: bool | None) -> None:
-            if not ready:
-                self.busy = False
-                self.deferred = party
-                self.render_all()
-                return
-            self.deferred = None
-            self.viewer = party
+    def request(self, step: Request) -> None:
+        """Run ``step`` in the flow, before anything else it would show."""
+        self.requests.append(step)
+        self._wake.set()
 
-            def after_dialog(move: Move | None) -> None:
-                self.viewer = PUBLIC
-                if move is None:
-                    self.deferred = party
-                self.take_move(move, hand_back=True)
+    async def show_story(self) -> None:
+        """One card with the story so far (a resume, a late join)."""
+        from exercise.recap import story_so_far
 
-            self.app.push_screen(dialog(self.conductor, party), after_dialog)
+        await self.app.push_screen_wait(InfoDialog(story_so_far(self.station.view()),
+                                                   title="The story so far"))
 
-        self.app.push_screen(HandOver(name, why), after_handover)
+    # --- acting ------------------------------------------------------------------------
 
-    def take_move(self, move: Move | None, hand_back: bool = False) -> None:
-        """Apply a person's move from a dialog."""
-
-        def finish() -> None:
-            self.busy = False
-            if move is not None:
-                self.push(move)
-            else:
-                self.render_all()
-
-        if hand_back:
-            self.hand_back(finish)
-        else:
-            finish()
-
-    @stops_on_log_failure
-    def push(self, move: Move) -> None:
-        """Make a move through the engine; an illegal one is a notice, not a crash."""
+    def act(self, viewer: str, move: Move) -> bool:
+        """Make a move through the room; a refusal is a notice, not a crash (and a log that
+        fails has stopped the room, which says so itself)."""
         try:
-            self.conductor.push(move)
+            self.station.act(viewer, move)
         except IllegalMoveError as exc:
             self.notify(str(exc), title="Not allowed", severity="error", timeout=8)
-            self.render_all()
+            self.render_view()
+            return False
+        except LogWriteError:
+            return False
+        return True
+
+    def run_room(self, call: Callable[[str], object]) -> None:
+        """A room action of the facilitator's (or a solo player's): the timer, a note."""
+        runner = self.station.runner
+        if runner is None:
             return
-        self.after_change()
+        try:
+            call(runner)
+        except IllegalMoveError as exc:
+            self.notify(str(exc), title="Not allowed", severity="error", timeout=8)
+        except LogWriteError:
+            pass
 
     # --- actions -------------------------------------------------------------------------
 
+    def _turn_here(self, kind: MomentKind) -> bool:
+        """Whether a person at this screen may propose (or vote) now."""
+        return any(legal.propose if kind is MomentKind.PROPOSE else legal.vote
+                   for legal in self._people_legal.values())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the actions that make sense now."""
-        step = self.conductor.next_step()
+        view, station = self.view, self.station
         if action == "propose":
-            return step.kind is StepKind.HUMAN and step.phase is Phase.PROPOSAL
+            return view.phase is Phase.PROPOSAL and self._turn_here(MomentKind.PROPOSE)
         if action == "vote":
-            game = self.conductor.game
-            return game.phase is Phase.VOTING and bool(self.conductor.pending_humans())
+            return view.phase is Phase.VOTING and self._turn_here(MomentKind.VOTE)
         if action == "open_voting":
-            return step.kind is StepKind.DISCUSSION
+            return station.runner is not None and view.phase is Phase.DISCUSSION \
+                and not view.paused
+        if action == "hand_over":
+            return station.shared and bool(self.turns.waiting_for())
         if action == "my_seat":
-            return self.conductor.hot_seat
+            return station.shared
         if action == "facilitator":
-            return not self.conductor.game.is_over
+            return station.runner is not None and not view.over
         return True
 
     def action_propose(self) -> None:
-        """Open the proposal dialog for the person whose turn it is."""
-        if self.check_action("propose", ()) and not self.busy:
-            self.deferred = None
-            self.human_turn()
+        """Open the proposal dialog of the person whose turn it is."""
+        self.turns.ask()
+        self._wake.set()
 
     def action_vote(self) -> None:
-        """Open the ballot for the next person to vote (computers may still be deciding)."""
-        if self.check_action("vote", ()) and not self.busy:
-            self.deferred = None
-            pending = self.conductor.pending_humans()
-            self.human_turn(self.viewer if self.viewer in pending else None)
+        """Open the ballot of the next person to vote (computers may still be deciding)."""
+        self.turns.ask()
+        self._wake.set()
+
+    def action_hand_over(self) -> None:
+        """Ask again for the people who said "not yet"."""
+        self.turns.ask()
+        self._wake.set()
 
     def action_open_voting(self) -> None:
         """Close the discussion and open voting."""
-        if self.check_action("open_voting", ()):
-            self.push(CallVote())
+        if self.check_action("open_voting", ()) and self.station.runner:
+            self.act(self.station.runner, CallVote())
 
     def action_details(self) -> None:
         """Show the highlighted element in full, with its source."""
         element = self.query_one(ElementsTable).selected_element
         if element:
-            self.app.push_screen(InfoDialog(element_markdown(self.conductor, element,
-                                                             self.viewer)))
+            self.app.push_screen(InfoDialog(element_markdown(self.view, element)))
 
     @on(DataTable.RowHighlighted, "#elements")
     def describe_highlighted(self) -> None:
         """The strip under the table follows the cursor."""
-        self.query_one(ElementStrip).show(self.conductor,
+        self.query_one(ElementStrip).show(self.view,
                                           self.query_one(ElementsTable).selected_element)
 
     @on(DataTable.RowSelected, "#elements")
@@ -423,88 +397,70 @@ class TableScreen(HelpfulScreen):
         self.action_details()
 
     def action_facilitator(self) -> None:
-        """Open the facilitator's console."""
-        controls = TimerControls(
-            describe=lambda: f"Discussion timer: {self.timer.text() or 'not running'}",
-            toggle=self.toggle_timer,
-            extend=self.extend_timer,
-        )
-        self.app.push_screen(FacilitatorConsole(self.conductor,
-                                                self.exercise_app.facilitator_guide(), controls),
-                             self.console_done)
+        """Open the facilitator's console (after a hand-over at a shared screen)."""
+        if self.check_action("facilitator", ()):
+            self.request(self.console)
 
-    @stops_on_log_failure
-    def toggle_timer(self) -> None:
-        """Pause or resume the discussion timer (from the facilitator's console)."""
-        self.timer.toggle()
-        self.conductor.timer_changed("pause" if self.timer.paused_left is not None
-                                     else "resume", self.timer.left())
-
-    @stops_on_log_failure
-    def extend_timer(self, seconds: int) -> None:
-        """Give the discussion more time (from the facilitator's console)."""
-        self.timer.extend(seconds)
-        self.conductor.timer_changed("extend", self.timer.left())
-
-    def restore_timer(self, records: list[dict[str, object]]) -> None:
-        """After a resume: the discussion timer as the log left it, paused."""
-        game = self.conductor.game
-        if game.phase is not Phase.DISCUSSION or not self.conductor.scenario.round_minutes:
+    async def console(self) -> None:
+        """The console, for whoever runs the room here, and what they chose."""
+        runner = self.station.runner
+        if runner is None:
             return
-        current = [r for r in records if r.get("round") == game.round]
-        left = self.conductor.scenario.round_minutes * 60.0
-        if current and isinstance(current[-1].get("left"), (int, float)):
-            left = float(current[-1]["left"])  # type: ignore[arg-type]
-        self.timed_round = game.round
-        self.timer.start(max(left, 0))
-        self.timer.toggle()  # paused: the facilitator resumes when the room is ready
+        if not await hand_over(self.app, self.station, self.turns, runner,
+                               "The facilitator's console is next: it shows private news."):
+            return
+        room = self.station.room
+        controls = TimerControls(
+            describe=lambda: "Discussion timer: "
+                             f"{room.view(runner).timer.text(self.clock()) or 'not running'}",
+            toggle=lambda: self.run_room(room.toggle_timer),
+            extend=lambda seconds: self.run_room(lambda who: room.extend_timer(who, seconds)),
+        )
+        action = await self.app.push_screen_wait(FacilitatorConsole(room.view(runner), controls))
+        await self.console_done(runner, action)
 
-    @stops_on_log_failure
-    def console_done(self, action: ConsoleAction | None) -> None:
+    async def console_done(self, runner: str, action: ConsoleAction | None) -> None:
         """Carry out what the facilitator chose."""
         if action is None:
-            self.render_all()
-            self.advance()
             return
         if action.kind == "note" and action.text:
-            self.conductor.note(action.text)
+            text = action.text
+            self.run_room(lambda who: self.station.room.note(who, text))
             self.notify("Observation recorded.", title="Facilitator", timeout=3)
-            self.advance()
-            return
-        if action.kind == "fire" and action.inject:
-            self.push(FireInject(action.inject))
+        elif action.kind == "fire" and action.inject:
+            self.act(runner, FireInject(action.inject))
         elif action.kind == "ratify":
-            self.confirm("Call ratification now? The talks stop and each delegation decides "
-                         "whether to sign.", lambda: self.push(CallRatification()))
-        elif action.kind == "end":
-            self.confirm("End the exercise now, without ratification?",
-                         lambda: self.push(EndExercise()))
-
-    def confirm(self, question: str, then: Callable[[], None]) -> None:
-        """Ask, and act only on yes."""
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                then()
-            else:
-                self.advance()
-
-        self.app.push_screen(ConfirmDialog(question), answered)
+            if await self.app.push_screen_wait(ConfirmDialog(
+                    "Call ratification now? The talks stop and each delegation decides "
+                    "whether to sign.")):
+                self.act(runner, CallRatification())
+        elif action.kind == "end" and await self.app.push_screen_wait(
+                ConfirmDialog("End the exercise now, without ratification?")):
+            self.act(runner, EndExercise())
 
     def action_my_seat(self) -> None:
         """At a shared screen: one seat reads its own private view, after a hand-over."""
-        self.exercise_app.show_seat_picker(self.conductor)
+        self.request(self.my_seat)
+
+    async def my_seat(self) -> None:
+        """Choose a seat; hand over; its private view."""
+        station = self.station
+        seat = await self.app.push_screen_wait(
+            SeatPick([(p, station.name(p)) for p in station.people]))
+        if not seat or not await hand_over(self.app, station, self.turns, seat,
+                                           "You asked to see your private view."):
+            return
+        await self.app.push_screen_wait(InfoDialog(seat_markdown(station.view(seat)),
+                                                   title=f"{station.name(seat)} only (private)"))
 
     def action_briefing(self) -> None:
-        """Read the briefing again (public, plus the solo seat's private brief)."""
-        self.exercise_app.show_briefing_card(self.viewer)
+        """Read the briefing again (public, plus the screen's own seat's private brief)."""
+        self.app.push_screen(InfoDialog(briefing_markdown(self.view)))
 
     def action_quit_exercise(self) -> None:
         """Leave, after asking."""
-        self.app.push_screen(ConfirmDialog("Quit the exercise?"),
+        self.app.push_screen(ConfirmDialog(self.quit_question),
                              lambda yes: self.app.exit() if yes else None)
 
-    def on_screen_resume(self) -> None:
-        """Back on the table after a dialog: carry on."""
-        self.render_all()
-        self.call_after_refresh(self.advance)
+
+__all__ = ["FACILITATOR", "TableScreen", "waiting_text"]

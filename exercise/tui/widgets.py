@@ -1,19 +1,22 @@
 """Widgets of the negotiation table: elements, parties, tracks, the feed and the status line.
 
-Each widget is told what to show (attributes down) by its screen through one
-``show`` method taking the conductor and the viewer; none reaches into a sibling.
-Meaning is never carried by colour alone: statuses have symbols and words, votes
-have words, bars have numbers.
+Each widget is given a :class:`~exercise.view.View` (attributes down) by its screen
+through one ``show`` method, and renders that and nothing else: what the view does not
+hold cannot be shown, so no widget decides who may see what. None reaches into a
+sibling. Updates are small: a widget redraws only what changed since the last view it
+was shown (many seats' screens share one host's core). Meaning is never carried by
+colour alone: statuses have symbols and words, votes have words, bars have numbers.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import DataTable, RichLog, Static
 
-from exercise.conduct import FACILITATOR, PUBLIC, Conductor
 from exercise.engine import Ballot, Phase, Status
 from exercise.tui.literal import Part, rich_text, styled
+from exercise.view import ElementRow, TrackRow, View
 
 STATUS_MARKS = {
     Status.OPEN: "○ open",
@@ -24,12 +27,7 @@ STATUS_MARKS = {
 }
 STANCE_MARKS = {"support": "+", "oppose": "−", "neutral": "="}
 VOTE_WORDS = {Ballot.ACCEPT: "✔ accept", Ballot.REJECT: "✖ reject", Ballot.ABSTAIN: "· abstain"}
-
-
-def short(conductor: Conductor, party: str) -> str:
-    """A party's short badge (its `short`, else a cut of its name)."""
-    spec = conductor.scenario.party(party)
-    return spec.short or spec.name[:4]
+ROLE_MARKS = {"principal": "P", "guarantor": "G", "observer": "O"}
 
 
 def _fit(text: str, width: int) -> str:
@@ -42,6 +40,18 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
+class ShowsContent(Static):
+    """A Static that redraws only when its content changes."""
+
+    _shown: Content | None = None
+
+    def show_content(self, content: Content) -> None:
+        """Show ``content`` unless it is on screen already."""
+        if content != self._shown:
+            self._shown = content
+            self.update(content)
+
+
 class ElementsTable(DataTable[Text]):
     """The plan elements on the table: status, consent, public stances, links, rejections."""
 
@@ -52,23 +62,24 @@ class ElementsTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._shape: tuple[tuple[str, int], ...] = ()
+        self._keys: tuple[str, ...] = ()
+        self._cells: dict[str, tuple[tuple[str, str], ...]] = {}
 
-    def show(self, conductor: Conductor, viewer: str, wide: bool) -> None:
-        """Render every element that is on the table (hidden ones stay secret)."""
-        s = conductor.game.session
-        book = conductor.game.book
-        own = viewer not in (PUBLIC, FACILITATOR) and viewer in book.voters
+    def show(self, view: View, wide: bool) -> None:
+        """Render every element the viewer may see (hidden ones are not in the view)."""
+        rows = view.elements
+        own = any(row.value is not None for row in rows)
         # Narrow terminals show status, title and your value; the strip below the table
         # shows the highlighted element's consent and stances. Wide ones show them all.
         columns: list[tuple[str, int]] = [("St", 9 if wide else 1), ("Element", 0)]
         if own:
             columns.append(("You", 4))
         if wide:
-            consent = max((len(" ".join(short(conductor, p) for p in book.consent[e]))
-                           for e in book.element_ids), default=1)
+            consent = max((len(" ".join(view.short(p) for p in row.consent)) for row in rows),
+                          default=1)
             columns.append(("Consent", max(7, min(consent, 14))))
-            stances = max((len(" ".join(f"{short(conductor, p)}+" for p in s.stances[e]))
-                           for e in book.element_ids), default=1)
+            stances = max((len(" ".join(f"{view.short(p)}+" for p, _ in row.stances))
+                           for row in rows), default=1)
             columns.append(("Stances", max(7, min(stances, 30))))
             columns.append(("Needs / rules out", 22))
         columns.append(("Rej", 3))
@@ -76,7 +87,16 @@ class ElementsTable(DataTable[Text]):
         fixed = sum(w for _, w in columns) + 2 * len(columns) + 4  # cell padding, scrollbar
         title_width = max(16, self.size.width - fixed) if self.size.width else 30
         columns = [(name, title_width if name == "Element" else w) for name, w in columns]
-        shape = tuple(columns)
+        cells = {row.id: self._cells_of(view, row, wide, own, title_width) for row in rows}
+        shape, keys = tuple(columns), tuple(cells)
+        if shape == self._shape and keys == self._keys:
+            names = [name for name, _ in columns]
+            for key, row_cells in cells.items():
+                if row_cells != self._cells.get(key):
+                    for name, (text, style) in zip(names, row_cells, strict=True):
+                        self.update_cell(key, name, rich_text(text, style=style))
+            self._cells = cells
+            return
         cursor = self.cursor_row
         if shape != self._shape:
             self.clear(columns=True)
@@ -85,37 +105,36 @@ class ElementsTable(DataTable[Text]):
             self._shape = shape
         else:
             self.clear()
-        tabled = set(s.tabled)
-        for element in conductor.scenario.elements:
-            status = s.status[element.id]
-            if status is Status.HIDDEN:
-                continue
-            mark = "▶ tabled" if element.id in tabled else STATUS_MARKS[status]
+        for key, row_cells in cells.items():
             # Every cell is a literal Text: a str cell would be parsed as markup.
-            row: list[Text] = [
-                rich_text(mark if wide else mark[0],
-                          style="bold" if element.id in tabled else ""),
-                rich_text(_fit(element.title, title_width),
-                          style="dim" if status in (Status.EXCLUDED, Status.WITHDRAWN) else ""),
-            ]
-            if own:
-                value = s.values[viewer].get(element.id, 0)
-                row.append(rich_text(f"{value:+g}" if value else "0"))
-            if wide:
-                row.append(rich_text(" ".join(short(conductor, p)
-                                              for p in book.consent[element.id]) or "—"))
-                row.append(rich_text(" ".join(f"{short(conductor, p)}{STANCE_MARKS[v]}"
-                                              for p, v in s.stances[element.id].items()) or "—"))
-                links = [f"needs {', '.join(element.requires)}"] if element.requires else []
-                excl = sorted(book.excludes[element.id])
-                if excl:
-                    links.append(f"rules out {', '.join(excl)}")
-                row.append(rich_text("; ".join(links) or "—"))
-            row.append(rich_text(str(s.rejections[element.id]) if s.rejections[element.id]
-                                 else ""))
-            self.add_row(*row, key=element.id)
+            self.add_row(*(rich_text(text, style=style) for text, style in row_cells), key=key)
+        self._keys, self._cells = keys, cells
         if self.row_count:
             self.move_cursor(row=min(max(cursor, 0), self.row_count - 1), animate=False)
+
+    @staticmethod
+    def _cells_of(view: View, row: ElementRow, wide: bool, own: bool,
+                  title_width: int) -> tuple[tuple[str, str], ...]:
+        """One row's cells as (text, style)."""
+        mark = "▶ tabled" if row.tabled else STATUS_MARKS[row.status]
+        cells = [
+            (mark if wide else mark[0], "bold" if row.tabled else ""),
+            (_fit(row.title, title_width),
+             "dim" if row.status in (Status.EXCLUDED, Status.WITHDRAWN) else ""),
+        ]
+        if own:
+            value = row.value or 0
+            cells.append((f"{value:+g}" if value else "0", ""))
+        if wide:
+            cells.append((" ".join(view.short(p) for p in row.consent) or "—", ""))
+            cells.append((" ".join(f"{view.short(p)}{STANCE_MARKS[v]}" for p, v in row.stances)
+                          or "—", ""))
+            links = [f"needs {', '.join(row.requires)}"] if row.requires else []
+            if row.excludes:
+                links.append(f"rules out {', '.join(row.excludes)}")
+            cells.append(("; ".join(links) or "—", ""))
+        cells.append((str(row.rejections) if row.rejections else "", ""))
+        return tuple(cells)
 
     @property
     def selected_element(self) -> str | None:
@@ -126,72 +145,66 @@ class ElementsTable(DataTable[Text]):
         return str(key.value) if key.value is not None else None
 
 
-class ElementStrip(Static):
+class ElementStrip(ShowsContent):
     """One line about the highlighted element: who can veto it, who stands where, links."""
 
-    def show(self, conductor: Conductor, element_id: str | None) -> None:
+    def show(self, view: View, element_id: str | None) -> None:
         """Describe the element (or nothing)."""
-        if element_id is None:
-            self.update("")
+        row = view.element(element_id) if element_id else None
+        if row is None:
+            self.show_content(Content(""))
             return
-        book = conductor.game.book
-        s = conductor.game.session
-        element = conductor.scenario.element(element_id)
-        parts: list[Part] = [(element.title, "bold")]
-        consent = " ".join(short(conductor, p) for p in book.consent[element_id])
+        parts: list[Part] = [(row.title, "bold")]
+        consent = " ".join(view.short(p) for p in row.consent)
         parts.append(f" · veto: {consent}" if consent else " · no veto")
-        stances = s.stances[element_id]
-        if stances:
-            parts.append(" · " + " ".join(f"{short(conductor, p)}{STANCE_MARKS[v]}"
-                                          for p, v in stances.items()))
-        if element.requires:
-            needs = ", ".join(conductor.scenario.element(e).title for e in element.requires)
-            parts.append(f" · needs {needs}")
-        if book.excludes[element_id]:
-            parts.append(" · rules out " + ", ".join(
-                conductor.scenario.element(e).title for e in sorted(book.excludes[element_id])))
-        if element.source:
-            ref = next((x for x in conductor.scenario.sources if x.id == element.source.ref), None)
-            parts.append(f" · source: {ref.outlet if ref else element.source.ref}")
+        if row.stances:
+            parts.append(" · " + " ".join(f"{view.short(p)}{STANCE_MARKS[v]}"
+                                          for p, v in row.stances))
+        if row.requires:
+            parts.append(" · needs " + ", ".join(view.title_of(e) for e in row.requires))
+        if row.excludes:
+            parts.append(" · rules out " + ", ".join(view.title_of(e) for e in row.excludes))
+        if row.source:
+            parts.append(f" · source: {row.source.outlet}")
         parts.append(("  (d: details)", "dim"))
-        self.update(styled(*parts))
+        self.show_content(styled(*parts))
 
 
-class PartiesPanel(Static):
-    """The delegations: role, and this round's votes (secret until every ballot is in)."""
+def parties_content(view: View) -> Content:
+    """The delegations as the viewer may see them: role, who plays, this round's votes."""
+    parts: list[Part] = [("Delegations\n", "bold")]
+    for party in view.parties:
+        seat = "you" if party.you else ("person" if party.player == "person" else "cpu")
+        parts.append((f"{party.short:<4}", "bold"))
+        parts.append(f" {_fit(party.name, 12):<12} {ROLE_MARKS.get(party.role, '?')} "
+                     f"{seat:<6} ")
+        if view.phase is Phase.VOTING and party.voted is not None:
+            parts.append(("✔" if party.voted else "…", "italic"))
+        elif party.proposer:
+            parts.append(("▶", "bold $accent"))
+        elif party.last_votes:
+            parts.append(("/".join(party.last_votes), "dim"))
+        if view.thinking == party.id:
+            parts.append((" deciding…", "italic"))
+        parts.append("\n")
+    if view.score is not None and view.walk_away is not None:
+        verdict = "✔ would sign" if view.would_sign else "✖ would NOT sign"
+        parts.append((f"\nYou: score {number(view.score)}, walk-away "
+                      f"{number(view.walk_away)}\n{verdict}", "bold"))
+    return styled(*parts)
 
-    def show(self, conductor: Conductor, viewer: str) -> None:
+
+class PartiesPanel(ShowsContent):
+    """The delegations: role, who plays them, and this round's votes (secret until every
+    ballot is in)."""
+
+    def show(self, view: View) -> None:
         """Render the parties as the viewer may see them."""
-        game = conductor.game
-        s = game.session
-        parts: list[Part] = [("Delegations\n", "bold")]
-        voted = set(game.voted())
-        last = game.history[-1] if game.history else None
-        for party in conductor.scenario.parties:
-            pid = party.id
-            plan = conductor.seats[pid]
-            seat = "you" if pid == viewer else ("person" if plan.human else "cpu")
-            role = {"principal": "P", "guarantor": "G", "observer": "O"}[party.role]
-            parts.append((f"{short(conductor, pid):<4}", "bold"))
-            parts.append(f" {_fit(party.name, 12):<12} {role} {seat:<6} ")
-            if game.phase is Phase.VOTING and pid in game.book.voters:
-                parts.append(("✔" if pid in voted else "…", "italic"))
-            elif game.phase is Phase.PROPOSAL and pid == game.proposer:
-                parts.append(("▶", "bold $accent"))
-            elif last and pid in last.ballots and last.round == game.round - 1:
-                votes = sorted({str(v) for v in last.ballots[pid].values()})
-                parts.append(("/".join(votes), "dim"))
-            parts.append("\n")
-        if viewer in game.book.voters:
-            score, walk = s.scores[viewer], s.walk_away[viewer]
-            verdict = "✔ would sign" if score >= walk else "✖ would NOT sign"
-            parts.append((f"\nYou: score {number(score)}, walk-away {number(walk)}\n{verdict}",
-                          "bold"))
-        self.update(styled(*parts))
+        self.show_content(parties_content(view))
 
 
 def track_bar(value: float, low: float, high: float, collapse: float | None, width: int) -> str:
-    """A text bar with the value filled and the collapse line marked '|'."""
+    """A text bar with the value filled and the collapse line marked '┃'."""
     span = high - low or 1
     filled = round((value - low) / span * width)
     cells = ["█" if i < filled else "░" for i in range(width)]
@@ -201,26 +214,31 @@ def track_bar(value: float, low: float, high: float, collapse: float | None, wid
     return "".join(cells)
 
 
-class TracksPanel(Static):
+def tracks_content(tracks: tuple[TrackRow, ...], width: int) -> Content:
+    """Shared meters as bars, each with its number and its collapse line."""
+    parts: list[Part] = []
+    for track in tracks:
+        tail = f" {number(track.value)}"
+        if track.collapse_at is not None:
+            tail += f" · collapse {number(track.collapse_at)}"
+        tail += " ⚠" if track.in_danger else ""
+        parts.append((track.label, "bold"))
+        parts.append(":" + tail + "\n")
+        parts.append((track_bar(track.value, track.low, track.high, track.collapse_at, width)
+                      + "\n", "$error" if track.in_danger else "$accent"))
+    return styled(*parts)
+
+
+class TracksPanel(ShowsContent):
     """Shared meters as bars, each with its number and its collapse line."""
 
-    def show(self, conductor: Conductor, width: int = 16) -> None:
+    def show(self, view: View, width: int = 16) -> None:
         """Render every track."""
-        parts: list[Part] = []
-        for track in conductor.scenario.tracks:
-            spec = conductor.game.book.tracks[track.id]
-            value = conductor.game.session.tracks[track.id]
-            danger = spec.collapse_at is not None and abs(spec.collapse_at - value) <= (
-                abs(spec.collapse_at - spec.start) / 3)
-            tail = f" {number(value)}"
-            if spec.collapse_at is not None:
-                tail += f" · collapse {number(spec.collapse_at)}"
-            tail += " ⚠" if danger else ""
-            parts.append((track.label, "bold"))
-            parts.append(":" + tail + "\n")
-            parts.append((track_bar(value, spec.low, spec.high, spec.collapse_at, width) + "\n",
-                          "$error" if danger else "$accent"))
-        self.update(styled(*parts))
+        self.show_content(tracks_content(view.tracks, width))
+
+
+FEED_STYLES = {"inject": "bold", "round": "bold underline", "reason": "italic",
+               "result": "bold"}
 
 
 class Feed(RichLog):
@@ -235,43 +253,52 @@ class Feed(RichLog):
         self._shown = 0
         self._viewer = ""
 
-    def show(self, conductor: Conductor, viewer: str, *, afresh: bool = False) -> None:
-        """Write the lines the viewer may read that are not on screen yet (``afresh``:
-        every line, the conductor having been replaced)."""
-        lines = conductor.feed_for(viewer)
-        if viewer != self._viewer or afresh:
+    def show(self, view: View, *, afresh: bool = False) -> None:
+        """Write the viewer's lines that are not on screen yet (``afresh``: every line, the
+        exercise having been replaced, as in a replay)."""
+        lines = view.feed
+        if view.viewer != self._viewer or afresh or len(lines) < self._shown:
             self.clear()
             self._shown = 0
-            self._viewer = viewer
-        for line in lines[self._shown:]:
-            style = {"inject": "bold", "round": "bold underline", "reason": "italic"}.get(
-                line.kind, "")
-            prefix = ("(private) " if line.audience else "") + (
-                "⚑ " if line.kind == "inject" else "")
-            if line.kind == "round":
+            self._viewer = view.viewer
+        for item in lines[self._shown:]:
+            said = "(private" in item.text[:16]  # the line says so itself
+            prefix = ""
+            if item.audience:  # the facilitator's view names who it was for
+                prefix = f"(for {', '.join(item.audience)}) "
+            elif item.private and not said:
+                prefix = "(private) "
+            prefix += "⚑ " if item.kind == "inject" else ""
+            if item.kind == "round":
                 self.write(Text(""))
-            self.write(rich_text(prefix + line.text, style=style))
+            self.write(rich_text(prefix + item.text, style=FEED_STYLES.get(item.kind, "")))
         self._shown = len(lines)
 
 
-class StatusLine(Static):
+def status_content(view: View, timer: str, waiting: str, *, shared: bool) -> Content:
+    """Round, phase, proposer, timer, whose screen it is, and what the table waits for."""
+    parts: list[Part] = [
+        (f" Round {view.round}/{view.rounds} ", "bold reverse"),
+        (f" {str(view.phase).capitalize()} ", "bold"),
+    ]
+    if view.proposer and not view.over:
+        parts.append(f"· ▶ {view.short(view.proposer)} ")
+    if timer:
+        parts.append((f"· timer {timer} ", "bold"))
+    if view.seat is not None:
+        parts.append((f"· you are {view.short(view.seat)} ", "italic"))
+    elif shared:
+        parts.append(("· shared view ", "italic"))
+    if view.paused:
+        parts.append(("· PAUSED by the facilitator ", "bold reverse"))
+    if waiting:
+        parts.append((f"· {waiting}", "bold $accent"))
+    return styled(*parts)
+
+
+class StatusLine(ShowsContent):
     """Round, phase, proposer, timer, and what the table is waiting for."""
 
-    def show(self, conductor: Conductor, viewer: str, timer: str, waiting: str) -> None:
+    def show(self, view: View, timer: str, waiting: str, *, shared: bool = False) -> None:
         """Render the status line."""
-        game = conductor.game
-        parts: list[Part] = [
-            (f" Round {game.round}/{game.book.rounds} ", "bold reverse"),
-            (f" {str(game.phase).capitalize()} ", "bold"),
-        ]
-        if game.proposer and not game.is_over:
-            parts.append(f"· ▶ {short(conductor, game.proposer)} ")
-        if timer:
-            parts.append((f"· timer {timer} ", "bold"))
-        if viewer not in (PUBLIC, FACILITATOR):
-            parts.append((f"· you are {short(conductor, viewer)} ", "italic"))
-        elif viewer == PUBLIC and conductor.hot_seat:
-            parts.append(("· shared view ", "italic"))
-        if waiting:
-            parts.append((f"· {waiting}", "bold $accent"))
-        self.update(styled(*parts))
+        self.show_content(status_content(view, timer, waiting, shared=shared))

@@ -40,9 +40,12 @@ def screen_text(app: ExerciseApp) -> str:
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
-    """Let workers, timers and callbacks run."""
+    """Let workers, timers and callbacks run (the table's flow runs as long as the table:
+    it is not waited for)."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        busy = [w for w in pilot.app.workers if w.group != "flow" and not w.is_finished]
+        if busy:
+            await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
 
 
@@ -71,12 +74,11 @@ async def play_out(pilot: Pilot[Any], *, vote: str = "a", max_steps: int = 400,
                 await pilot.press(vote)
             await pilot.press("c")
         elif isinstance(screen, TableScreen):
-            conductor = screen.conductor
-            if conductor.game.phase is Phase.DISCUSSION:
+            if screen.view.phase is Phase.DISCUSSION:
                 await pilot.press("o")
-            elif conductor.pending_humans() and conductor.game.phase is Phase.VOTING:
+            elif screen.check_action("vote", ()):
                 await pilot.press("v")
-            elif conductor.pending_humans():
+            elif screen.check_action("propose", ()):
                 await pilot.press("p")
         else:  # a card or another dialog: close it
             await pilot.press("enter")

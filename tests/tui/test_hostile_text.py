@@ -29,13 +29,14 @@ from exercise.sessions.restore import rebuild, resume
 from exercise.text import escape_controls
 from exercise.tui.app import ExerciseApp
 from exercise.tui.dialogs import HandOver, InfoDialog, ProposalDialog, SeatPick, VoteDialog
+from exercise.tui.facilitator import FacilitatorConsole
 from exercise.tui.literal import md_escape
 from exercise.tui.literal_markdown import literal_parser
 from exercise.tui.replay import ReplayScreen
 from exercise.tui.screens import BriefingScreen, DebriefScreen, SeatScreen
 from exercise.tui.table import TableScreen
 
-from .helpers import bundled_path, screen_text, settle, table
+from .helpers import bundled_path, screen_text, settle
 
 QUIT = "[@click=app.quit]Q[/]"
 MARKUP = f"[/] [/bold] {QUIT} [b]B[/b] [link=https://example.org]L[/link]"
@@ -164,7 +165,7 @@ async def tour(pilot: Pilot[Any]) -> dict[str, list[str]]:
     opened: set[str] = set()
     # At the table, one at a time: an element's detail, the briefing card, help, a seat's
     # private view (at a shared screen), and the facilitator's console, firing a card.
-    errands: list[tuple[str, ...]] = [("d",), ("b",), ("question_mark",), ("m",), ("f", "i")]
+    errands: list[tuple[str, ...]] = [("d",), ("b",), ("question_mark",), ("m",), ("f",)]
 
     last: list[object] = []
 
@@ -193,16 +194,15 @@ async def tour(pilot: Pilot[Any]) -> dict[str, list[str]]:
             await pilot.press("enter")
         elif isinstance(screen, TableScreen) and errands:
             keys = errands.pop(0)
-            if keys != ("m",) or screen.conductor.hot_seat:
+            if keys != ("m",) or app.conductor.hot_seat:
                 for key in keys:
                     await visit(key)
         elif isinstance(screen, TableScreen):
-            conductor = screen.conductor
-            if conductor.game.phase is Phase.DISCUSSION:
+            if screen.view.phase is Phase.DISCUSSION:
                 await pilot.press("o")
-            elif conductor.pending_humans() and conductor.game.phase is Phase.VOTING:
+            elif screen.check_action("vote", ()):
                 await pilot.press("v")
-            elif conductor.pending_humans():
+            elif screen.check_action("propose", ()):
                 await pilot.press("p")
         elif isinstance(screen, ProposalDialog):
             chosen = "proposal" not in opened
@@ -214,6 +214,9 @@ async def tour(pilot: Pilot[Any]) -> dict[str, list[str]]:
             await pilot.press(*(["a"] * len(screen.targets)), "c")
         elif isinstance(screen, SeatPick | HandOver):
             await pilot.press("enter")
+        elif isinstance(screen, FacilitatorConsole) and "console" not in opened:
+            opened.add("console")
+            await pilot.press("i")  # fire the highlighted card
         else:  # a card: close it
             await pilot.press("escape")
     raise AssertionError(f"the tour did not reach the debrief; stuck on {app.screen!r}")
@@ -283,10 +286,9 @@ async def test_hostile_text_is_literal_from_seats_to_debrief_solo(tmp_path, monk
     cards = everywhere(seen, "InfoDialog")
     assert "Category: [/]" in cards and "site (https://example.org)" in cards
     assert "<script>alert(1)</script>" in cards
-    console = everywhere(seen, "FacilitatorConsole")
-    assert "Private: Moscow signals flexibility" in console  # the deck
-    assert f"[/]{SHOWN_ESCAPES} (private," in console
-    assert f"Guide{SHOWN_ESCAPES} note" in console  # the guide, on round 1
+    console = everywhere(seen, "FacilitatorConsole")  # the solo player runs the room
+    assert f"[/]{SHOWN_ESCAPES} (" in console  # the deck's public cards
+    assert "Moscow signals" not in console  # Russia's private card is not Ukraine's to see
     assert "Ukraine [/]" in everywhere(seen, "VoteDialog")
     assert f"NATO pause {QUIT}" in everywhere(seen, "ProposalDialog")
     debrief = everywhere(seen, "DebriefScreen")
@@ -315,9 +317,7 @@ async def test_hostile_text_is_literal_at_a_shared_screen(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert f"Ukraine [/]{SHOWN_ESCAPES} only (private)" in look(app)  # the card
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("enter")  # the next delegation
+        await pilot.press("escape")  # the next delegation's hand-over
         await settle(pilot)
         text = look(app)
         assert "Pass the keyboard to Russia" in text and QUIT in text
@@ -328,8 +328,12 @@ async def test_hostile_text_is_literal_at_a_shared_screen(tmp_path):
             await settle(pilot)
         seen = await tour(pilot)
     assert not app.return_code  # no crash
-    shows_escapes(seen, "HandOver", "SeatPick", "InfoDialog", "VoteDialog", "DebriefScreen")
+    shows_escapes(seen, "HandOver", "SeatPick", "InfoDialog", "VoteDialog", "DebriefScreen",
+                  "FacilitatorConsole")
     assert f"Russia {QUIT}" in everywhere(seen, "SeatPick")
+    console = everywhere(seen, "FacilitatorConsole")  # after the facilitator's hand-over
+    assert "Moscow signals flexibility" in console and f"[/]{SHOWN_ESCAPES} (private" in console
+    assert f"Guide{SHOWN_ESCAPES} note" in console  # the guide, on round 1
     assert "Ukraine [/]" in everywhere(seen, "InfoDialog")  # a seat's private view
     assert "US [b]B[/b] [/bold]" in everywhere(seen, "DebriefScreen")
 
@@ -344,7 +348,7 @@ async def test_log_borne_text_is_literal_in_replay_and_resume(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
         await settle(pilot, 5)
-        assert table(app).conductor.game.history or table(app).conductor.game.tabled
+        assert app.conductor.game.history or app.conductor.game.tabled
     reason = f"Crafted {QUIT} [/]{ESCAPES}"
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     for record in records:

@@ -46,8 +46,7 @@ async def test_a_proposal_and_a_vote_made_by_keys_reach_the_engine():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await settle(pilot)
-        screen = table(app)
-        assert screen.conductor.game.proposer == "us"
+        assert app.conductor.game.proposer == "us"
         await pilot.press("p")
         await settle(pilot)
         dialog = app.screen
@@ -59,7 +58,7 @@ async def test_a_proposal_and_a_vote_made_by_keys_reach_the_engine():
         await pilot.press("space")  # the first option: Freeze the front line
         await pilot.press("t")
         await settle(pilot)
-        game = screen.conductor.game
+        game = app.conductor.game
         assert game.tabled == ("freeze",)
         assert game.phase is Phase.DISCUSSION
         await pilot.press("o")
@@ -79,7 +78,7 @@ async def test_clicks_work_too():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.click("#do-begin")
         await settle(pilot, 6)
-        game = table(app).conductor.game
+        game = app.conductor.game
         while game.phase is not Phase.VOTING:
             await pilot.press("o" if game.phase is Phase.DISCUSSION else "x")
             await settle(pilot)
@@ -152,7 +151,7 @@ async def test_facilitator_console_fires_an_inject_and_ends_the_exercise():
         deck.highlighted = ids.index("kyiv-protests")
         await pilot.press("i")
         await settle(pilot)
-        game = table(app).conductor.game
+        game = app.conductor.game
         assert "kyiv-protests" in game.session.fired
         assert "Protests in Kyiv" in screen_text(app)  # the card, for everyone
         await pilot.press("enter")
@@ -190,10 +189,10 @@ async def test_an_illegal_move_is_a_notice_not_a_traceback():
         await pilot.press("enter")
         await settle(pilot)
         screen = table(app)
-        screen.push(Table("us", ("dmz-europe",)))  # requires the freeze: illegal
+        screen.act("us", Table("us", ("dmz-europe",)))  # requires the freeze: illegal
         await settle(pilot)
         assert any(n.startswith("Not allowed") and "requires freeze" in n for n in app.notices)
-        assert screen.conductor.game.phase is Phase.PROPOSAL
+        assert app.conductor.game.phase is Phase.PROPOSAL
 
 
 async def test_the_proposal_dialog_fits_80x24_and_names_what_it_refuses():
@@ -204,7 +203,7 @@ async def test_the_proposal_dialog_fits_80x24_and_names_what_it_refuses():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot)
-        assert table(app).conductor.game.proposer == "ukraine"
+        assert app.conductor.game.proposer == "ukraine"
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("down", "space", "down", "space")  # the army of 800,000 and the cap
@@ -218,7 +217,7 @@ async def test_the_proposal_dialog_fits_80x24_and_names_what_it_refuses():
         assert "“Peacetime army of about 800,000” and “Cap on Ukraine's armed forces”" in text
         assert "exclude each other" in text
         assert "army-800k" not in text
-        assert table(app).conductor.game.phase is Phase.PROPOSAL
+        assert app.conductor.game.phase is Phase.PROPOSAL
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
@@ -240,7 +239,7 @@ async def test_fast_typing_in_the_ballot_records_each_line():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await settle(pilot, 5)
-        game = table(app).conductor.game
+        game = app.conductor.game
         await pilot.press("o")
         await settle(pilot, 5)
         await pilot.press("v")

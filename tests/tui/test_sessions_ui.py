@@ -31,7 +31,7 @@ async def test_a_terminal_session_is_logged_with_the_facilitators_notes(tmp_path
         await settle(pilot)
         await pilot.press(*"Russia stalls on the freeze", "enter")
         await settle(pilot, 4)
-        game = table(app).conductor.game
+        game = app.conductor.game
         record = read_log(log)
         assert record.notes[-1]["text"] == "Russia stalls on the freeze"
         assert record.notes[-1]["round"] == game.round
@@ -51,7 +51,7 @@ async def test_resume_in_the_terminal_continues_exactly_where_the_log_stops(tmp_
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await settle(pilot, 5)
-        game = table(app).conductor.game
+        game = app.conductor.game
         while game.phase is not Phase.VOTING:
             await pilot.press("o" if game.phase is Phase.DISCUSSION else "p")
             await settle(pilot, 4)
@@ -64,8 +64,8 @@ async def test_resume_in_the_terminal_continues_exactly_where_the_log_stops(tmp_
     again = ExerciseApp(restored=restored, bot_delay=0.0, live_clock=False, clock=lambda: 0.0)
     async with again.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        screen = table(again)
-        game = screen.conductor.game
+        table(again)
+        game = again.conductor.game
         after = (game.round, game.phase, game.voted(), dict(game.session.attempts))
         assert after[:2] == before[:2]
         assert set(before[2]) <= set(after[2])  # computer seats may have voted since

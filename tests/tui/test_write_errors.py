@@ -93,9 +93,10 @@ async def test_a_failed_write_of_a_computer_move_stops_the_session(tmp_path, mon
     app = make_app("tutorial", ["ukraine"], seed=2, keep_log=True, log_path=log)
     writes: list[object] = []
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await at_the_table(app, pilot, writes)  # the US proposes at once
+        await at_the_table(app, pilot, writes)  # the US proposes at once
         await stopped_then_left(app, pilot, log)
-        screen.computer_moves()  # a late timer: it must not move or write
+        assert app.room is not None
+        assert app.room.step() is None  # a late timer: it must not move or write
     assert len(writes) == 1
     assert app.return_code == 1
 
