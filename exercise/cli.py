@@ -34,6 +34,7 @@ examples:
   exercise run berlin-2025 --moves moves.yaml --bots russia,us --json
   exercise simulate buffer-zone-2025 -n 10000  how thousands of computer-only games end
   exercise schema > scenario.schema.json      the JSON Schema for editors
+  exercise host buffer-zone-2025 --bind 0.0.0.0  a class, each delegation on its own laptop
   exercise resume LOG                         continue a session from its log
   exercise report LOG --format html -o r.html the after-action report
 
@@ -61,6 +62,15 @@ def _positive_int(text: str) -> int:
     value = _whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {value}")
+    return value
+
+
+def _port(text: str) -> int | None:
+    if text.strip().lower() == "off":
+        return None
+    value = _whole_number(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535 or 'off', got {value}")
     return value
 
 
@@ -195,6 +205,60 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("-q", "--quiet", action="store_true",
                     help="no progress bar and no timing line on stderr")
 
+    h = sub.add_parser(
+        "host",
+        help="host a class: each delegation joins from its own laptop or browser",
+        description=(
+            "Host one exercise for a class on this computer. The facilitator's dashboard "
+            "runs in this terminal; every delegation joins from its own laptop, in a browser "
+            "(http://ADDRESS:WEB-PORT/) or with ssh (ssh -p SSH-PORT delegation@ADDRESS), by "
+            "typing its seat's join code; the projector joins with the room's code and shows "
+            "the public table. Seats named with --seat are people's from the start; the "
+            "computer holds every other seat until a student joins it. The exercise starts "
+            "paused: press space on the dashboard when the class is ready."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "the codes are kept beside the session log (LOG.codes.json, readable by you "
+            "alone);\n'exercise host --resume LOG' goes on after a crash with the same codes."
+        ),
+    )
+    h.add_argument("scenario", metavar="SCENARIO", nargs="?",
+                   help="a scenario file or bundled name (not with --resume)")
+    h.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                   help="the address to listen on (default 127.0.0.1: this computer only; "
+                        "0.0.0.0 opens it to the room's network)")
+    h.add_argument("--ssh-port", type=_port, default=2222, metavar="PORT",
+                   help="the SSH port (default 2222; 0 picks a free one; 'off': no SSH)")
+    h.add_argument("--web-port", type=_port, default=8000, metavar="PORT",
+                   help="the web port (default 8000; 0 picks a free one; 'off': no web)")
+    h.add_argument("--seat", action="append", metavar="PARTY", default=None,
+                   help="a delegation played by a person from the start (repeat); the rest "
+                        "are the computer's until a student joins them")
+    h.add_argument("--log", metavar="PATH",
+                   help="write the session log here (default: a new file in the data folder)")
+    h.add_argument("--resume", metavar="LOG",
+                   help="go on with a hosted session from its log, with the same join codes")
+    h.add_argument("--codes", metavar="FILE",
+                   help='also write the join codes to FILE as JSON {"facilitator": ..., '
+                        '"room": ..., "<party>": ...} (mode 0600)')
+    h.add_argument("--no-console", action="store_true",
+                   help="no dashboard in this terminal (a lab server): the facilitator joins "
+                        "with the facilitator's code, which is printed")
+    h.add_argument("--seed", type=_positive_int, default=None,
+                   help="random seed (default: from the clock)")
+    h.add_argument("--pace", type=float, default=0.8, metavar="SECONDS",
+                   help="how long a computer delegation visibly takes to move (default 0.8)")
+    h.add_argument("--grace", type=float, default=60.0, metavar="SECONDS",
+                   help="how long a dropped seat waits for its person before the facilitator "
+                        "is asked to choose (default 60)")
+    h.add_argument("--theme", choices=("dark", "light"), default="dark", help="colour theme")
+    h.add_argument("--force", action="store_true",
+                   help="with --resume: go on even if the scenario file changed since")
+    h.add_argument("--scenario", dest="scenario_file", metavar="PATH",
+                   help="with --resume: the scenario file, when it is no longer where the "
+                        "log says")
+
     rs = sub.add_parser(
         "resume",
         help="continue a session from its log",
@@ -321,6 +385,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from exercise.simulate.command import simulate_command
 
             return simulate_command(args)
+        if command == "host":
+            from exercise.hosting import host_command
+
+            return host_command(args)
         if command in ("resume", "replay", "report"):
             from exercise import session_commands
 

@@ -20,7 +20,8 @@ starting at once
 at once would stall every seat's keys). Connections over the start cap wait their turn.
 
 Subscribers hear of each change: ``joined(session)`` when a connection takes its
-viewer's seat, and ``left(session, reason)`` when it stops holding it. On a takeover the
+viewer's seat, ``left(session, reason)`` when it stops holding it, and
+``touched(session)`` on each key, paste or click its person makes. On a takeover the
 old session's ``left`` comes first, so "who holds this seat" is never two connections.
 """
 
@@ -44,6 +45,7 @@ AppFactory = Callable[[str, "SeatSession"], "App[Any]"]
 """Makes the app of one connection: ``app_factory(viewer, session)``."""
 Joined = Callable[["SeatSession"], None]
 Left = Callable[["SeatSession", str], None]
+Touched = Callable[["SeatSession"], None]
 
 TAKEN_OVER = ("This seat was opened on another screen, so this one has closed. "
               "If that was not you, tell your facilitator.")
@@ -95,6 +97,7 @@ class SeatSession:
 
     def _touched(self) -> None:
         self.last_input_at = datetime.now(UTC)
+        self._seats._tell(self._seats._touched, self)
 
     @property
     def closed(self) -> bool:
@@ -211,9 +214,11 @@ class Seats:
 
     def __init__(self, app_factory: AppFactory, *, max_sessions: int = 64,
                  max_starting: int = 4, joined: Joined | None = None,
-                 left: Left | None = None) -> None:
-        """Make each connection's app with ``app_factory``; tell ``joined``/``left``."""
+                 left: Left | None = None, touched: Touched | None = None) -> None:
+        """Make each connection's app with ``app_factory``; tell ``joined``/``left``, and
+        ``touched`` on each key, paste or click a person makes."""
         self._factory = app_factory
+        self._touched = touched
         self._max_sessions = max_sessions
         self._starting = asyncio.Semaphore(max_starting)
         self._joined = joined

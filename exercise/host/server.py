@@ -23,7 +23,7 @@ from exercise.files import describe_os_error
 from exercise.host.codes import FailureLimiter, JoinCodes
 
 if TYPE_CHECKING:  # the seats bring Textual; importing this module must stay light
-    from exercise.host.seats import AppFactory, Joined, Left
+    from exercise.host.seats import AppFactory, Joined, Left, Touched
 
 DEFAULT_SSH_PORT = 2222
 DEFAULT_WEB_PORT = 8000
@@ -48,7 +48,7 @@ class Host:
                  codes_file: Path | None = None, title: str = "exercise",
                  max_sessions: int = 64, max_starting: int = 4,
                  limiter: FailureLimiter | None = None, joined: Joined | None = None,
-                 left: Left | None = None) -> None:
+                 left: Left | None = None, touched: Touched | None = None) -> None:
         """Set the host up (nothing listens until :meth:`start`).
 
         Args:
@@ -65,6 +65,7 @@ class Host:
             limiter: counts wrong codes per address (default: 5 a minute, then 2 minutes).
             joined: told ``joined(session)`` when a connection takes its seat.
             left: told ``left(session, reason)`` when it stops holding it.
+            touched: told ``touched(session)`` on each key, paste or click of a person.
         """
         from exercise.host.seats import Seats
 

@@ -18,10 +18,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-import asyncssh
+from cryptography.utils import CryptographyDeprecationWarning
+
+# asyncssh still names DSA keys when it is imported, and cryptography warns on stderr:
+# the facilitator's terminal. We neither make nor accept DSA keys.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+    import asyncssh
 
 from exercise.files import FileProblem, write_output
 from exercise.host.codes import FailureLimiter, JoinCodes

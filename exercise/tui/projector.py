@@ -1,0 +1,161 @@
+"""The projector: the public table for the whole room, with a big clock. Never a secret.
+
+It shows the public view (:data:`exercise.view.PUBLIC`) and nothing else: the elements,
+the delegations (who has voted, never how, until the reveal), the tracks, the latest
+news, the last round's result and the feed, with the discussion timer in digits big
+enough to read from the back of the room, and the address students join at (never a
+code). Nobody needs to touch it: it follows the room.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Header
+
+from exercise.engine import Phase
+from exercise.recap import round_line
+from exercise.room import Change
+from exercise.station import Station
+from exercise.tui.dialogs import card_markdown
+from exercise.tui.literal import Part, plain, styled
+from exercise.tui.literal_markdown import LiteralMarkdown
+from exercise.tui.messages import ExerciseOver
+from exercise.tui.widgets import ElementsTable, Feed, PartiesPanel, ShowsContent, TracksPanel
+from exercise.view import View
+
+PHASE_WORDS = {
+    Phase.BRIEFING: "Briefing",
+    Phase.PROPOSAL: "Proposal",
+    Phase.DISCUSSION: "Discussion",
+    Phase.VOTING: "Voting: ballots are secret until all are in",
+    Phase.RESOLUTION: "Resolution",
+    Phase.RATIFICATION: "Ratification",
+    Phase.ENDED: "Ended",
+}
+
+
+def clock_digits(view: View, now: float) -> str:
+    """The timer for the big clock: mm:ss, 00:00 once over, --:-- without one."""
+    left = view.timer.left(now)
+    if left is None:
+        return "--:--"
+    minutes, seconds = divmod(max(0, int(left + 0.999)), 60)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def state_content(view: View, now: float, join: str) -> Content:
+    """Round, phase, who proposes, who has voted, and where to join."""
+    parts: list[Part] = [(f"Round {view.round} of {view.rounds}\n", "bold"),
+                         (PHASE_WORDS.get(view.phase, str(view.phase)) + "\n", "bold")]
+    if view.proposer and view.phase is Phase.PROPOSAL:
+        parts.append(f"▶ {view.name(view.proposer)} proposes\n")
+    if view.phase is Phase.VOTING:
+        voters = [p for p in view.parties if p.voted is not None]
+        parts.append(f"Ballots in: {sum(1 for p in voters if p.voted)} of {len(voters)}\n")
+    if view.timer.left(now) is not None and (view.timer.left(now) or 0) <= 0:
+        parts.append(("TIME UP\n", "bold reverse"))
+    if view.paused:
+        parts.append(("PAUSED by the facilitator\n", "bold reverse"))
+    if view.thinking:
+        parts.append((f"{view.name(view.thinking)} is deciding…\n", "italic"))
+    if join:
+        parts.append(("\nJoin: ", "bold"))
+        parts.append(join)
+    return styled(*parts)
+
+
+class ProjectorScreen(Screen[None]):
+    """The table as the whole room sees it."""
+
+    CSS_PATH = "exercise.tcss"
+
+    BINDINGS = [Binding("q", "app.quit", "Leave", id="quit")]
+
+    def __init__(self, station: Station, *, join: str = "",
+                 clock: Callable[[], float] = time.monotonic, live_clock: bool = True):
+        """The projector of ``station`` (the public view); ``join``: how students join."""
+        super().__init__()
+        self.station = station
+        self.join = join
+        self.clock = clock
+        self.live_clock = live_clock
+        self.view = station.view()
+        self._card = 0
+        self._round = -1
+        self._unsubscribe: Callable[[], None] | None = None
+        self._due = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="projector-top"):
+            yield Digits("--:--", id="clock")
+            yield ShowsContent("", id="projector-state")
+        with Horizontal(id="table-body"):
+            with Vertical(id="left"):
+                yield ElementsTable(id="elements")
+                yield LiteralMarkdown("", id="news")
+                yield Feed(id="feed")
+            with Vertical(id="right"):
+                yield PartiesPanel(id="parties")
+                yield TracksPanel(id="tracks")
+                yield LiteralMarkdown("", id="recap")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = plain(self.view.title)
+        self._unsubscribe = self.station.room.subscribe(self.room_changed)
+        if self.live_clock:
+            self.set_interval(1.0, self.tick)
+        self.render_view()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def on_resize(self) -> None:
+        self.render_view()
+
+    def room_changed(self, change: Change) -> None:
+        """Redraw once the current message is done."""
+        if not self._due:
+            self._due = True
+            self.call_later(self.render_view)
+
+    def tick(self) -> None:
+        """Once a second: the clock."""
+        self.query_one("#clock", Digits).update(clock_digits(self.view, self.clock()))
+
+    def render_view(self) -> None:
+        """Redraw from the public view."""
+        self._due = False
+        if not self.is_mounted:
+            return
+        view = self.view = self.station.view()
+        if view.over:
+            self.post_message(ExerciseOver())
+            return
+        now = self.clock()
+        self.query_one("#clock", Digits).update(clock_digits(view, now))
+        self.query_one("#projector-state", ShowsContent).show_content(
+            state_content(view, now, self.join))
+        self.query_one(ElementsTable).show(view, self.size.width >= 120)
+        self.query_one(PartiesPanel).show(view)
+        tracks = self.query_one(TracksPanel)
+        tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
+        self.query_one(Feed).show(view)
+        if view.cards and view.cards[-1].number != self._card:
+            self._card = view.cards[-1].number
+            self.query_one("#news", LiteralMarkdown).update(
+                "**Latest news**\n\n" + card_markdown(view.cards[-1]))
+        if view.history and view.history[-1].round != self._round:
+            last = view.history[-1]
+            self._round = last.round
+            self.query_one("#recap", LiteralMarkdown).update(
+                f"**Round {last.round}**: {round_line(view, last)}")
