@@ -93,7 +93,7 @@ def join_lines(bind: str, web_port: int | None, ssh_port: int | None) -> list[st
         if web_port is not None:
             lines.append(f"browser: http://{_url_host(address)}:{web_port}/")
         if ssh_port is not None:
-            lines.append(f"terminal: ssh -p {ssh_port} delegation@{address}")
+            lines.append(f"terminal: ssh -p {ssh_port} student@{address}")
     if bind.startswith("127.") or bind == "localhost":
         lines.append("(this computer only: --bind 0.0.0.0 opens it to the room's network)")
     return lines

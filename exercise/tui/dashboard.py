@@ -82,20 +82,21 @@ def ago(seconds: float | None) -> str:
 
 
 def seat_cells(seat: SeatState, now: float) -> tuple[str, ...]:
-    """A delegation's row: name, who plays it, its screen, its last input, its ballot."""
-    played = "person" if seat.player == "person" else f"computer ({seat.persona})"
+    """A delegation's row: name, who plays it, its screen, how long since its last key,
+    its ballot."""
+    played = "person" if seat.player == "person" else f"cpu: {seat.persona}"
+    name = seat.name if len(seat.name) <= 20 else seat.name[:19] + "…"
     if seat.needs_choice:
-        screen = f"DROPPED {ago(now - (seat.vacant_since or now))} ago: w wait · " \
-                 "space pause · c computer"
+        screen = f"DROPPED {ago(now - (seat.vacant_since or now))}: act"
     elif seat.vacant_since is not None:
-        screen = f"dropped {ago(now - seat.vacant_since)} ago (grace period)"
+        screen = f"dropped {ago(now - seat.vacant_since)}: waits"
     elif seat.connected_since is not None:
         screen = f"connected {ago(now - seat.connected_since)}"
     else:
         screen = "not connected" if seat.player == "person" else "—"
-    last = ago(now - seat.last_input) + " ago" if seat.last_input is not None else ""
+    last = ago(now - seat.last_input) if seat.last_input is not None else ""
     ballot = "" if seat.ballot_in is None else ("✔ in" if seat.ballot_in else "… not yet")
-    return (seat.name, played, screen, last, ballot)
+    return (name, played, screen, last, ballot)
 
 
 class PersonaPick(ModalScreen[str | None]):
@@ -176,8 +177,9 @@ class DashboardScreen(HelpfulScreen):
     def on_mount(self) -> None:
         self.title = plain(f"Facilitator — {self.view.title}")
         table = self.query_one("#seats", DataTable)
-        for column in ("Delegation", "Played by", "Screen", "Last input", "Ballot"):
-            table.add_column(column, key=column)
+        for column, width in (("Delegation", 20), ("Played by", 16), ("Screen", 21),
+                              ("Last key", 8), ("Ballot", 9)):
+            table.add_column(column, key=column, width=width)
         table.focus()
         self._unsubscribe = self.station.room.subscribe(self.room_changed)
         if self.live_clock:
@@ -194,6 +196,9 @@ class DashboardScreen(HelpfulScreen):
             self._unsubscribe()
 
     def on_resize(self) -> None:
+        # Below 100 columns the seats need the whole width: the tracks and the join
+        # addresses step aside (k shows the addresses with a code).
+        self.set_class(self.size.width < 100, "-narrow")
         self.render_view()
 
     # --- rendering ---------------------------------------------------------------------
@@ -229,7 +234,7 @@ class DashboardScreen(HelpfulScreen):
         self.show_seats(view, now)
         self.show_alerts(view, now)
         if full:
-            self.query_one(ElementsTable).show(view, self.size.width >= 140)
+            self.query_one(ElementsTable).show(view)
             tracks = self.query_one(TracksPanel)
             tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
             self.query_one(Feed).show(view)

@@ -145,7 +145,7 @@ class ProjectorScreen(Screen[None]):
         self.query_one("#clock", Digits).update(clock_digits(view, now))
         self.query_one("#projector-state", ShowsContent).show_content(
             state_content(view, now, self.join))
-        self.query_one(ElementsTable).show(view, self.size.width >= 120)
+        self.query_one(ElementsTable).show(view)
         self.query_one(PartiesPanel).show(view)
         tracks = self.query_one(TracksPanel)
         tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))

@@ -52,6 +52,10 @@ class ShowsContent(Static):
             self.update(content)
 
 
+WIDE_TABLE = 110
+"""Columns a table needs before it shows consent, stances and links beside the titles."""
+
+
 class ElementsTable(DataTable[Text]):
     """The plan elements on the table: status, consent, public stances, links, rejections."""
 
@@ -65,9 +69,14 @@ class ElementsTable(DataTable[Text]):
         self._keys: tuple[str, ...] = ()
         self._cells: dict[str, tuple[tuple[str, str], ...]] = {}
 
-    def show(self, view: View, wide: bool) -> None:
-        """Render every element the viewer may see (hidden ones are not in the view)."""
+    def show(self, view: View, wide: bool | None = None) -> None:
+        """Render every element the viewer may see (hidden ones are not in the view).
+
+        ``wide``: every column (consent, stances, links); None: when the table itself is
+        wide enough for them."""
         rows = view.elements
+        if wide is None:
+            wide = self.size.width >= WIDE_TABLE
         own = any(row.value is not None for row in rows)
         # Narrow terminals show status, title and your value; the strip below the table
         # shows the highlighted element's consent and stances. Wide ones show them all.
