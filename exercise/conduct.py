@@ -32,12 +32,12 @@ from exercise.engine import (
 from exercise.engine.moves import describe
 from exercise.narration import Narrator
 from exercise.scenario.model import Scenario
+from exercise.viewers import PUBLIC
 
 if TYPE_CHECKING:
     from exercise.sessions.log import SessionLog
     from exercise.sessions.reader import LoggedMove
 
-PUBLIC = "public"
 
 # Feed lines that are not plain events: news, a new round, and what came of a vote.
 LINE_KINDS = {

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-FACILITATOR = "facilitator"
+from exercise.viewers import FACILITATOR
+
 PACKAGE = "package"
 
 

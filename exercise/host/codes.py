@@ -26,15 +26,12 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from exercise.files import FileProblem, read_input, write_output
+from exercise.viewers import FACILITATOR, PUBLIC
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 """The 31 symbols of a code: digits 2-9 and the letters without I, L and O."""
 LENGTH = 6
 
-FACILITATOR = "facilitator"
-"""The viewer who runs the exercise (sees everything, may act for the room)."""
-PUBLIC = "public"
-"""The projector's viewer: the table as the whole room may see it."""
 ROOM_KEY = "room"
 """The name :data:`PUBLIC`'s code has in a codes file."""
 
@@ -267,3 +264,7 @@ class FailureLimiter:
             del self._recent[address]
         for address in [a for a, until in self._blocked_until.items() if until <= now]:
             del self._blocked_until[address]
+
+
+__all__ = ["ALPHABET", "FACILITATOR", "LENGTH", "PUBLIC", "ROOM_KEY", "CodeFileProblem",
+           "FailureLimiter", "JoinCodes", "is_code", "new_code", "normalize"]
