@@ -230,14 +230,16 @@ class DashboardScreen(HelpfulScreen):
             "o: open voting" if view.phase is Phase.DISCUSSION else
             f"waiting for {', '.join(view.name(p) for p in view.awaiting)}"
             if view.awaiting else "")
-        self.query_one(StatusLine).show(view, view.timer.text(now), waiting)
+        status = self.query_one(StatusLine)
+        status.timer = view.timer.text(now)
+        status.waiting = waiting
+        status.view = view
         self.show_seats(view, now)
         self.show_alerts(view, now)
         if full:
-            self.query_one(ElementsTable).show(view)
-            tracks = self.query_one(TracksPanel)
-            tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
-            self.query_one(Feed).show(view)
+            self.query_one(ElementsTable).view = view
+            self.query_one(TracksPanel).view = view
+            self.query_one(Feed).view = view
         self.refresh_bindings()
 
     def show_seats(self, view: View, now: float) -> None:

@@ -145,11 +145,10 @@ class ProjectorScreen(Screen[None]):
         self.query_one("#clock", Digits).update(clock_digits(view, now))
         self.query_one("#projector-state", ShowsContent).show_content(
             state_content(view, now, self.join))
-        self.query_one(ElementsTable).show(view)
-        self.query_one(PartiesPanel).show(view)
-        tracks = self.query_one(TracksPanel)
-        tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
-        self.query_one(Feed).show(view)
+        self.query_one(ElementsTable).view = view
+        self.query_one(PartiesPanel).view = view
+        self.query_one(TracksPanel).view = view
+        self.query_one(Feed).view = view
         if view.cards and view.cards[-1].number != self._card:
             self._card = view.cards[-1].number
             self.query_one("#news", LiteralMarkdown).update(

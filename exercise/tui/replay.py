@@ -80,12 +80,16 @@ class ReplayScreen(HelpfulScreen):
         self.query_one("#replay-position", Static).update(literal(
             f"Replay of {self.record.path.name} · {what} · ←/→ moves, [ ] rounds, home/end"))
         view = Room(self.conductor).view(FACILITATOR)  # everything, as the record holds it
-        self.query_one(StatusLine).show(view, "", "")
-        self.query_one(ElementsTable).show(view, self.size.width >= 120)
-        self.query_one(PartiesPanel).show(view)
-        tracks = self.query_one(TracksPanel)
-        tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
-        self.query_one(Feed).show(view, afresh=afresh)
+        self.query_one(StatusLine).view = view
+        elements = self.query_one(ElementsTable)
+        elements.wide = self.size.width >= 120
+        elements.view = view
+        self.query_one(PartiesPanel).view = view
+        self.query_one(TracksPanel).view = view
+        feed = self.query_one(Feed)
+        if afresh:
+            feed.epoch += 1
+        feed.view = view
 
     def action_step(self, delta: int) -> None:
         """One move forwards or back."""

@@ -211,25 +211,26 @@ class TableScreen(HelpfulScreen):
                                          else self.station.view(seat)).legal
                                   for seat in self.station.people}
         view = self.view
-        wide = self.size.width >= 120
-        self.query_one(StatusLine).show(view, self.timer_text(),
-                                        waiting_text(self.station, self.turns, view),
-                                        shared=self.station.shared)
+        status = self.query_one(StatusLine)
+        status.shared = self.station.shared
+        status.timer = self.timer_text()
+        status.waiting = waiting_text(self.station, self.turns, view)
+        status.view = view
         elements = self.query_one(ElementsTable)
-        elements.show(view, wide)
-        self.query_one(ElementStrip).show(view, elements.selected_element)
-        self.query_one(PartiesPanel).show(view)
-        tracks = self.query_one(TracksPanel)
-        tracks.show(view, width=max(10, tracks.size.width - 1 if tracks.size.width else 24))
-        self.query_one(Feed).show(view)
+        elements.wide = self.size.width >= 120
+        elements.view = view
+        strip = self.query_one(ElementStrip)
+        strip.element = elements.selected_element
+        strip.view = view
+        self.query_one(PartiesPanel).view = view
+        self.query_one(TracksPanel).view = view
+        self.query_one(Feed).view = view
         self.refresh_bindings()
 
     def tick(self) -> None:
         """Once a second: the timer."""
         if self.view.timer.deadline is not None:
-            self.query_one(StatusLine).show(self.view, self.timer_text(),
-                                            waiting_text(self.station, self.turns, self.view),
-                                            shared=self.station.shared)
+            self.query_one(StatusLine).timer = self.timer_text()
 
     def time_up(self) -> None:
         """The discussion's time is up: say so (it never decides)."""
@@ -388,8 +389,7 @@ class TableScreen(HelpfulScreen):
     @on(DataTable.RowHighlighted, "#elements")
     def describe_highlighted(self) -> None:
         """The strip under the table follows the cursor."""
-        self.query_one(ElementStrip).show(self.view,
-                                          self.query_one(ElementsTable).selected_element)
+        self.query_one(ElementStrip).element = self.query_one(ElementsTable).selected_element
 
     @on(DataTable.RowSelected, "#elements")
     def details_on_enter(self) -> None:

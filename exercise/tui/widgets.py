@@ -1,17 +1,19 @@
 """Widgets of the negotiation table: elements, parties, tracks, the feed and the status line.
 
-Each widget is given a :class:`~exercise.view.View` (attributes down) by its screen
-through one ``show`` method, and renders that and nothing else: what the view does not
-hold cannot be shown, so no widget decides who may see what. None reaches into a
-sibling. Updates are small: a widget redraws only what changed since the last view it
-was shown (many seats' screens share one host's core). Meaning is never carried by
-colour alone: statuses have symbols and words, votes have words, bars have numbers.
+Attributes down: each widget has a reactive ``view`` that its screen sets to a
+:class:`~exercise.view.View` (a frozen snapshot, so an unchanged view is not drawn
+again), and renders that and nothing else: what the view does not hold cannot be
+shown, so no widget decides who may see what. None reaches into a sibling. Updates are
+small: a widget redraws only what changed since the last view (many seats' screens
+share one host's core). Meaning is never carried by colour alone: statuses have symbols
+and words, votes have words, bars have numbers.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import DataTable, RichLog, Static
 
 from exercise.engine import Ballot, Phase, Status
@@ -63,20 +65,33 @@ class ElementsTable(DataTable[Text]):
     ElementsTable { height: 1fr; }
     """
 
+    view: reactive[View | None] = reactive(None, init=False)
+    """What to show: the viewer's view."""
+    wide: reactive[bool | None] = reactive(None, init=False)
+    """Every column (consent, stances, links); None: when the table is wide enough."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._shape: tuple[tuple[str, int], ...] = ()
         self._keys: tuple[str, ...] = ()
         self._cells: dict[str, tuple[tuple[str, str], ...]] = {}
 
-    def show(self, view: View, wide: bool | None = None) -> None:
-        """Render every element the viewer may see (hidden ones are not in the view).
+    def watch_view(self) -> None:
+        self.draw()
 
-        ``wide``: every column (consent, stances, links); None: when the table itself is
-        wide enough for them."""
+    def watch_wide(self) -> None:
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        """Render every element the viewer may see (hidden ones are not in the view)."""
+        view = self.view
+        if view is None:
+            return
         rows = view.elements
-        if wide is None:
-            wide = self.size.width >= WIDE_TABLE
+        wide = self.size.width >= WIDE_TABLE if self.wide is None else self.wide
         own = any(row.value is not None for row in rows)
         # Narrow terminals show status, title and your value; the strip below the table
         # shows the highlighted element's consent and stances. Wide ones show them all.
@@ -157,10 +172,21 @@ class ElementsTable(DataTable[Text]):
 class ElementStrip(ShowsContent):
     """One line about the highlighted element: who can veto it, who stands where, links."""
 
-    def show(self, view: View, element_id: str | None) -> None:
+    view: reactive[View | None] = reactive(None, init=False)
+    element: reactive[str | None] = reactive(None, init=False)
+    """The highlighted element's id."""
+
+    def watch_view(self) -> None:
+        self.draw()
+
+    def watch_element(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
         """Describe the element (or nothing)."""
-        row = view.element(element_id) if element_id else None
-        if row is None:
+        view, element_id = self.view, self.element
+        row = view.element(element_id) if view is not None and element_id else None
+        if view is None or row is None:
             self.show_content(Content(""))
             return
         parts: list[Part] = [(row.title, "bold")]
@@ -207,9 +233,12 @@ class PartiesPanel(ShowsContent):
     """The delegations: role, who plays them, and this round's votes (secret until every
     ballot is in)."""
 
-    def show(self, view: View) -> None:
+    view: reactive[View | None] = reactive(None, init=False)
+
+    def watch_view(self, view: View | None) -> None:
         """Render the parties as the viewer may see them."""
-        self.show_content(parties_content(view))
+        if view is not None:
+            self.show_content(parties_content(view))
 
 
 def track_bar(value: float, low: float, high: float, collapse: float | None, width: int) -> str:
@@ -241,9 +270,19 @@ def tracks_content(tracks: tuple[TrackRow, ...], width: int) -> Content:
 class TracksPanel(ShowsContent):
     """Shared meters as bars, each with its number and its collapse line."""
 
-    def show(self, view: View, width: int = 16) -> None:
-        """Render every track."""
-        self.show_content(tracks_content(view.tracks, width))
+    view: reactive[View | None] = reactive(None, init=False)
+
+    def watch_view(self) -> None:
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        """Render every track, its bar as wide as the panel."""
+        if self.view is not None:
+            width = max(10, self.size.width - 1) if self.size.width else 24
+            self.show_content(tracks_content(self.view.tracks, width))
 
 
 FEED_STYLES = {"inject": "bold", "round": "bold underline", "reason": "italic",
@@ -257,19 +296,28 @@ class Feed(RichLog):
     Feed { height: 1fr; }
     """
 
+    view: reactive[View | None] = reactive(None, init=False)
+    epoch: reactive[int] = reactive(0, init=False)
+    """Changed by the screen when the exercise shown was replaced (a replay going back):
+    every line is written afresh with the next view."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(wrap=True, markup=False, min_width=20, **kwargs)  # type: ignore[arg-type]
         self._shown = 0
         self._viewer = ""
+        self._epoch = 0
 
-    def show(self, view: View, *, afresh: bool = False) -> None:
-        """Write the viewer's lines that are not on screen yet (``afresh``: every line, the
-        exercise having been replaced, as in a replay)."""
+    def watch_view(self, view: View | None) -> None:
+        """Write the viewer's lines that are not on screen yet."""
+        if view is None:
+            return
         lines = view.feed
-        if view.viewer != self._viewer or afresh or len(lines) < self._shown:
+        if view.viewer != self._viewer or self.epoch != self._epoch or \
+                len(lines) < self._shown:
             self.clear()
             self._shown = 0
             self._viewer = view.viewer
+            self._epoch = self.epoch
         for item in lines[self._shown:]:
             said = "(private" in item.text[:16]  # the line says so itself
             prefix = ""
@@ -308,6 +356,25 @@ def status_content(view: View, timer: str, waiting: str, *, shared: bool) -> Con
 class StatusLine(ShowsContent):
     """Round, phase, proposer, timer, and what the table is waiting for."""
 
-    def show(self, view: View, timer: str, waiting: str, *, shared: bool = False) -> None:
+    view: reactive[View | None] = reactive(None, init=False)
+    timer: reactive[str] = reactive("", init=False)
+    """The timer's text, as the screen's clock reads it."""
+    waiting: reactive[str] = reactive("", init=False)
+    """What the table waits for, from the screen's side."""
+    shared: reactive[bool] = reactive(False, init=False)
+    """Several people share this screen."""
+
+    def watch_view(self) -> None:
+        self.draw()
+
+    def watch_timer(self) -> None:
+        self.draw()
+
+    def watch_waiting(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
         """Render the status line."""
-        self.show_content(status_content(view, timer, waiting, shared=shared))
+        if self.view is not None:
+            self.show_content(status_content(self.view, self.timer, self.waiting,
+                                             shared=self.shared))
