@@ -250,6 +250,8 @@ class Room:
             events = self.conductor.push(move, by)
         if isinstance(move, SeatChanged) and self.thinking == move.party:
             self._cancel_pending()
+        if isinstance(move, SeatChanged) and move.player is Player.COMPUTER:
+            self._vacancy_filled(move.party)
         self._after_move()
         return events
 
@@ -334,6 +336,19 @@ class Room:
 
             presence.grace = self._scheduler.call_later(self.grace, over)
         self._changed("presence")
+
+    def _vacancy_filled(self, party: str) -> None:
+        """The computer took a seat: no one is waited for there any more."""
+        presence = self.presence.get(party)
+        if presence is None:
+            return
+        if presence.grace is not None:
+            presence.grace.cancel()
+            presence.grace = None
+        if presence.connected_since is None:
+            del self.presence[party]
+        else:
+            presence.vacant_since, presence.needs_choice = None, False
 
     def keep_waiting(self, viewer: str, party: str) -> None:
         """The facilitator chose to wait for a dropped seat's person."""
