@@ -209,13 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
         "host",
         help="host a class: each delegation joins from its own laptop or browser",
         description=(
-            "Host one exercise for a class on this computer. The facilitator's dashboard "
-            "runs in this terminal; every delegation joins from its own laptop, in a browser "
-            "(http://ADDRESS:WEB-PORT/) or with ssh (ssh -p SSH-PORT delegation@ADDRESS), by "
-            "typing its seat's join code; the projector joins with the room's code and shows "
-            "the public table. Seats named with --seat are people's from the start; the "
-            "computer holds every other seat until a student joins it. The exercise starts "
-            "paused: press space on the dashboard when the class is ready."
+            "Host one exercise for a class on this computer. The facilitator's dashboard\n"
+            "runs in this terminal; every delegation joins from its own laptop, in a\n"
+            "browser (http://ADDRESS:WEB-PORT/) or with ssh (ssh -p SSH-PORT\n"
+            "student@ADDRESS), by typing its seat's join code; the projector joins with\n"
+            "the room's code and shows the public table. Seats named with --seat are\n"
+            "people's from the start; the computer holds every other seat until a\n"
+            "student joins it. The exercise starts paused: press space on the dashboard\n"
+            "when the class is ready."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
