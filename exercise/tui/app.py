@@ -147,12 +147,6 @@ class ExerciseApp(ExerciseBase):
 
     # --- moving between screens ----------------------------------------------------------
 
-    def _show(self, screen: Screen[None]) -> None:
-        """Make ``screen`` the one screen on the stack above the base one."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(screen)
-
     @on(BackToPicker)
     def show_picker(self) -> None:
         """The scenario picker (it reads the bundled scenarios itself)."""

@@ -38,6 +38,12 @@ class ExerciseBase(App[None]):
         kwargs["markup"] = False
         super().notify(message, title=title, **kwargs)
 
+    def _show(self, screen: Screen[None]) -> None:
+        """Make ``screen`` the one screen on the stack above the base one."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's title, literal and without control characters (it may be a
         scenario's title)."""

@@ -28,20 +28,14 @@ from textual.widgets.option_list import Option
 
 from exercise.bots import PERSONAS
 from exercise.engine import (
-    CallRatification,
     CallVote,
-    EndExercise,
-    FireInject,
-    IllegalMoveError,
-    Move,
     Phase,
     Player,
 )
 from exercise.room import Change
-from exercise.sessions.log import LogWriteError
 from exercise.station import FACILITATOR, PUBLIC, Station
 from exercise.tui.dialogs import ConfirmDialog, InfoDialog
-from exercise.tui.facilitator import ConsoleAction, FacilitatorConsole, TimerControls
+from exercise.tui.facilitator import RoomRunner
 from exercise.tui.help import HelpfulScreen
 from exercise.tui.literal import md_escape, plain, rich_text, styled
 from exercise.tui.messages import ExerciseOver
@@ -300,18 +294,10 @@ class DashboardScreen(HelpfulScreen):
 
     # --- acting ------------------------------------------------------------------------
 
-    def act(self, move: Move) -> None:
-        """A move of the facilitator's; a refusal is a notice."""
-        self.run_room(lambda who: self.station.act(who, move))
-
-    def run_room(self, call: Callable[[str], object]) -> None:
-        """A room action as the facilitator; a refusal is a notice, a failed log stops."""
-        try:
-            call(FACILITATOR)
-        except IllegalMoveError as exc:
-            self.notify(str(exc), title="Not allowed", severity="error", timeout=8)
-        except LogWriteError:
-            pass  # the room has stopped and says so
+    @property
+    def runner(self) -> RoomRunner:
+        """The facilitator, acting on the room from this screen."""
+        return RoomRunner(self, self.station.room, FACILITATOR, self.clock)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the actions that make sense now."""
@@ -337,20 +323,20 @@ class DashboardScreen(HelpfulScreen):
     def action_go(self) -> None:
         """Start the exercise, or pause it (everyone waits, the timer stands), or go on."""
         paused = self.view.paused
-        self.run_room(lambda who: self.station.room.pause(who, not paused))
+        self.runner.do(lambda who: self.station.room.pause(who, not paused))
         self.notify("The exercise goes on." if paused else
                     "The exercise is paused: nobody can move and the timer stands.",
                     title="Facilitator", timeout=4)
 
     def action_open_voting(self) -> None:
         """Close the discussion and open voting."""
-        self.act(CallVote())
+        self.runner.move(CallVote())
 
     def action_keep_waiting(self) -> None:
         """Keep waiting for the highlighted seat's person."""
         party = self.highlighted()
         if party is not None:
-            self.run_room(lambda who: self.station.room.keep_waiting(who, party))
+            self.runner.do(lambda who: self.station.room.keep_waiting(who, party))
 
     @work(exclusive=True, group="flow")
     async def action_to_computer(self) -> None:
@@ -360,7 +346,7 @@ class DashboardScreen(HelpfulScreen):
             return
         persona = await self.app.push_screen_wait(PersonaPick(seat.name, seat.persona))
         if persona:
-            self.run_room(lambda who: self.station.room.change_seat(
+            self.runner.do(lambda who: self.station.room.change_seat(
                 seat.party, Player.COMPUTER, persona, viewer=who))
 
     @work(exclusive=True, group="flow")
@@ -372,7 +358,7 @@ class DashboardScreen(HelpfulScreen):
         if await self.app.push_screen_wait(ConfirmDialog(
                 f"Give {seat.name} to a person? The exercise will wait for them to join "
                 "with the seat's code (a student joining takes the seat anyway).")):
-            self.run_room(lambda who: self.station.room.change_seat(
+            self.runner.do(lambda who: self.station.room.change_seat(
                 seat.party, Player.PERSON, viewer=who))
 
     def action_show_code(self) -> None:
@@ -410,31 +396,7 @@ class DashboardScreen(HelpfulScreen):
     @work(exclusive=True, group="flow")
     async def action_console(self) -> None:
         """The deck, the timer, ratification, the end, notes: the console at one keyboard."""
-        room = self.station.room
-        controls = TimerControls(
-            describe=lambda: "Discussion timer: "
-                             f"{room.view(FACILITATOR).timer.text(self.clock()) or 'not running'}",
-            toggle=lambda: self.run_room(room.toggle_timer),
-            extend=lambda seconds: self.run_room(lambda who: room.extend_timer(who, seconds)),
-        )
-        action: ConsoleAction | None = await self.app.push_screen_wait(
-            FacilitatorConsole(room.view(FACILITATOR), controls))
-        if action is None:
-            return
-        if action.kind == "note" and action.text:
-            text = action.text
-            self.run_room(lambda who: room.note(who, text))
-            self.notify("Observation recorded.", title="Facilitator", timeout=3)
-        elif action.kind == "fire" and action.inject:
-            self.act(FireInject(action.inject))
-        elif action.kind == "ratify":
-            if await self.app.push_screen_wait(ConfirmDialog(
-                    "Call ratification now? The talks stop and each delegation decides "
-                    "whether to sign.")):
-                self.act(CallRatification())
-        elif action.kind == "end" and await self.app.push_screen_wait(
-                ConfirmDialog("End the exercise now, without ratification?")):
-            self.act(EndExercise())
+        await self.runner.console()
 
     def action_stop_hosting(self) -> None:
         """Stop hosting (every screen is told), after asking."""

@@ -11,15 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from exercise.engine import (
+    CallRatification,
+    EndExercise,
+    FireInject,
+    IllegalMoveError,
+    Move,
+)
+from exercise.room import Room
+from exercise.sessions.log import LogWriteError
+from exercise.tui.dialogs import ConfirmDialog
 from exercise.tui.literal import literal, md_escape, styled
 from exercise.tui.literal_markdown import LiteralMarkdown
 from exercise.view import View
@@ -209,3 +220,65 @@ class NoteDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without saving."""
         self.dismiss(None)
+
+
+class RoomRunner:
+    """Whoever runs the room at a screen (the facilitator, or a solo player), acting on it:
+    the room's moves, its timer and notes, and the console, written once for the table and
+    the hosted dashboard. A refusal is a notice on ``screen``; a log that fails has
+    stopped the room, which says so itself."""
+
+    def __init__(self, screen: Screen[Any], room: Room, runner: str,
+                 clock: Callable[[], float]):
+        self.screen = screen
+        self.room = room
+        self.runner = runner
+        self.clock = clock
+
+    def do(self, call: Callable[[str], object]) -> bool:
+        """Call ``call(runner)`` on the room; whether the room took it."""
+        try:
+            call(self.runner)
+        except IllegalMoveError as exc:
+            self.screen.notify(str(exc), title="Not allowed", severity="error", timeout=8)
+            return False
+        except LogWriteError:
+            return False
+        return True
+
+    def quietly(self, call: Callable[[str], object]) -> None:
+        """:meth:`do`, for a control that wants no answer (the console's timer keys)."""
+        self.do(call)
+
+    def move(self, move: Move) -> bool:
+        """Make one of the runner's moves."""
+        return self.do(lambda who: self.room.act(who, move))
+
+    async def console(self) -> None:
+        """Open the console on the runner's view, then carry out what was chosen (asking
+        before ratification and the end). Call it from a worker."""
+        room, runner, app = self.room, self.runner, self.screen.app
+        controls = TimerControls(
+            describe=lambda: "Discussion timer: "
+                             f"{room.view(runner).timer.text(self.clock()) or 'not running'}",
+            toggle=lambda: self.quietly(room.toggle_timer),
+            extend=lambda seconds: self.quietly(lambda who: room.extend_timer(who, seconds)),
+        )
+        action: ConsoleAction | None = await app.push_screen_wait(
+            FacilitatorConsole(room.view(runner), controls))
+        if action is None:
+            return
+        if action.kind == "note" and action.text:
+            text = action.text
+            if self.do(lambda who: room.note(who, text)):
+                self.screen.notify("Observation recorded.", title="Facilitator", timeout=3)
+        elif action.kind == "fire" and action.inject:
+            self.move(FireInject(action.inject))
+        elif action.kind == "ratify":
+            if await app.push_screen_wait(ConfirmDialog(
+                    "Call ratification now? The talks stop and each delegation decides "
+                    "whether to sign.")):
+                self.move(CallRatification())
+        elif action.kind == "end" and await app.push_screen_wait(
+                ConfirmDialog("End the exercise now, without ratification?")):
+            self.move(EndExercise())

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual import on
-from textual.screen import Screen
 
 from exercise.room import Change
 from exercise.station import FACILITATOR, PUBLIC, Station, Turns
@@ -94,11 +93,6 @@ class RoomApp(ExerciseBase):
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
-
-    def _show(self, screen: Screen[None]) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(screen)
 
     @on(BeginTable)
     def begin_table(self) -> None:

@@ -22,17 +22,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header
 
 from exercise.engine import (
-    CallRatification,
     CallVote,
-    EndExercise,
-    FireInject,
     IllegalMoveError,
     Move,
     Phase,
 )
 from exercise.room import Change
 from exercise.sessions.log import LogWriteError
-from exercise.station import FACILITATOR, Moment, MomentKind, Station, Turns
+from exercise.station import Moment, MomentKind, Station, Turns
 from exercise.tui.dialogs import (
     ConfirmDialog,
     InfoDialog,
@@ -42,7 +39,7 @@ from exercise.tui.dialogs import (
     card_dialog,
     element_markdown,
 )
-from exercise.tui.facilitator import ConsoleAction, FacilitatorConsole, TimerControls
+from exercise.tui.facilitator import RoomRunner
 from exercise.tui.handover import hand_over
 from exercise.tui.help import HelpfulScreen
 from exercise.tui.literal import plain
@@ -323,17 +320,11 @@ class TableScreen(HelpfulScreen):
             return False
         return True
 
-    def run_room(self, call: Callable[[str], object]) -> None:
-        """A room action of the facilitator's (or a solo player's): the timer, a note."""
+    def runner(self) -> RoomRunner | None:
+        """Whoever runs the room at this screen, acting on it (None at a seat's screen)."""
         runner = self.station.runner
-        if runner is None:
-            return
-        try:
-            call(runner)
-        except IllegalMoveError as exc:
-            self.notify(str(exc), title="Not allowed", severity="error", timeout=8)
-        except LogWriteError:
-            pass
+        return None if runner is None else RoomRunner(self, self.station.room, runner,
+                                                      self.clock)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -377,8 +368,9 @@ class TableScreen(HelpfulScreen):
 
     def action_open_voting(self) -> None:
         """Close the discussion and open voting."""
-        if self.check_action("open_voting", ()) and self.station.runner:
-            self.act(self.station.runner, CallVote())
+        runner = self.runner()
+        if self.check_action("open_voting", ()) and runner is not None:
+            runner.move(CallVote())
 
     def action_details(self) -> None:
         """Show the highlighted element in full, with its source."""
@@ -402,41 +394,14 @@ class TableScreen(HelpfulScreen):
             self.request(self.console)
 
     async def console(self) -> None:
-        """The console, for whoever runs the room here, and what they chose."""
-        runner = self.station.runner
-        if runner is None:
+        """The console, for whoever runs the room here (after a hand-over at a shared
+        screen), and what they chose."""
+        runner = self.runner()
+        if runner is None or not await hand_over(
+                self.app, self.station, self.turns, runner.runner,
+                "The facilitator's console is next: it shows private news."):
             return
-        if not await hand_over(self.app, self.station, self.turns, runner,
-                               "The facilitator's console is next: it shows private news."):
-            return
-        room = self.station.room
-        controls = TimerControls(
-            describe=lambda: "Discussion timer: "
-                             f"{room.view(runner).timer.text(self.clock()) or 'not running'}",
-            toggle=lambda: self.run_room(room.toggle_timer),
-            extend=lambda seconds: self.run_room(lambda who: room.extend_timer(who, seconds)),
-        )
-        action = await self.app.push_screen_wait(FacilitatorConsole(room.view(runner), controls))
-        await self.console_done(runner, action)
-
-    async def console_done(self, runner: str, action: ConsoleAction | None) -> None:
-        """Carry out what the facilitator chose."""
-        if action is None:
-            return
-        if action.kind == "note" and action.text:
-            text = action.text
-            self.run_room(lambda who: self.station.room.note(who, text))
-            self.notify("Observation recorded.", title="Facilitator", timeout=3)
-        elif action.kind == "fire" and action.inject:
-            self.act(runner, FireInject(action.inject))
-        elif action.kind == "ratify":
-            if await self.app.push_screen_wait(ConfirmDialog(
-                    "Call ratification now? The talks stop and each delegation decides "
-                    "whether to sign.")):
-                self.act(runner, CallRatification())
-        elif action.kind == "end" and await self.app.push_screen_wait(
-                ConfirmDialog("End the exercise now, without ratification?")):
-            self.act(runner, EndExercise())
+        await runner.console()
 
     def action_my_seat(self) -> None:
         """At a shared screen: one seat reads its own private view, after a hand-over."""
@@ -462,5 +427,3 @@ class TableScreen(HelpfulScreen):
         self.app.push_screen(ConfirmDialog(self.quit_question),
                              lambda yes: self.app.exit() if yes else None)
 
-
-__all__ = ["FACILITATOR", "TableScreen", "waiting_text"]
