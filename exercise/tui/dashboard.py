@@ -32,11 +32,10 @@ from exercise.engine import (
     Phase,
     Player,
 )
-from exercise.room import Change
 from exercise.station import FACILITATOR, PUBLIC, Station
 from exercise.tui.dialogs import ConfirmDialog, InfoDialog
 from exercise.tui.facilitator import RoomRunner
-from exercise.tui.help import HelpfulScreen
+from exercise.tui.following import RoomScreen
 from exercise.tui.literal import md_escape, plain, rich_text, styled
 from exercise.tui.messages import ExerciseOver
 from exercise.tui.widgets import ElementsTable, Feed, ShowsContent, StatusLine, TracksPanel
@@ -121,7 +120,7 @@ class PersonaPick(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class DashboardScreen(HelpfulScreen):
+class DashboardScreen(RoomScreen):
     """The facilitator's console in hosted play."""
 
     CSS_PATH = "exercise.tcss"
@@ -143,14 +142,9 @@ class DashboardScreen(HelpfulScreen):
     def __init__(self, station: Station, controls: HostControls | None, *,
                  clock: Callable[[], float] = time.monotonic, live_clock: bool = True):
         """The dashboard of the facilitator's ``station``; ``controls``: the host's codes."""
-        super().__init__()
-        self.station = station
+        super().__init__(station, clock=clock, live_clock=live_clock)
         self.controls = controls
-        self.clock = clock
-        self.live_clock = live_clock
         self.view = station.view(FACILITATOR)
-        self._unsubscribe: Callable[[], None] | None = None
-        self._due = False
         self._rows: dict[str, tuple[str, ...]] = {}
         self._alerted: set[str] = set()
 
@@ -168,26 +162,18 @@ class DashboardScreen(HelpfulScreen):
                 yield ShowsContent("", id="join")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
         self.title = plain(f"Facilitator — {self.view.title}")
         table = self.query_one("#seats", DataTable)
         for column, width in (("Delegation", 20), ("Played by", 16), ("Screen", 21),
                               ("Last key", 8), ("Ballot", 9)):
             table.add_column(column, key=column, width=width)
         table.focus()
-        self._unsubscribe = self.station.room.subscribe(self.room_changed)
-        if self.live_clock:
-            self.set_interval(1.0, self.tick)
         if self.controls is not None:
             self.query_one("#join", ShowsContent).show_content(styled(
                 ("Students join at\n", "bold"), "\n".join(self.controls.join_lines()),
                 ("\n\nk shows the highlighted seat's code (on this screen only); "
                  "n gives it a new one.", "italic")))
-        self.render_view()
-
-    def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
 
     def on_resize(self) -> None:
         # Below 100 columns the seats need the whole width: the tracks and the join
@@ -197,13 +183,9 @@ class DashboardScreen(HelpfulScreen):
 
     # --- rendering ---------------------------------------------------------------------
 
-    def room_changed(self, change: Change) -> None:
-        """Redraw once the current message is done (and tell the facilitator news)."""
-        if change.kind == "time_up":
-            self.call_later(self.app.bell)
-        if not self._due:
-            self._due = True
-            self.call_later(self.render_view)
+    def time_up(self) -> None:
+        """The discussion's time is up: a bell for the facilitator."""
+        self.app.bell()
 
     def tick(self) -> None:
         """Once a second: the timer, and the seats' times and last keys."""
@@ -212,7 +194,6 @@ class DashboardScreen(HelpfulScreen):
     def render_view(self, *, full: bool = True) -> None:
         """Redraw from the facilitator's view (``full``: the table and feed too, not only
         the status, the seats and the alerts)."""
-        self._due = False
         if not self.is_mounted:
             return
         view = self.view = self.station.view(FACILITATOR)

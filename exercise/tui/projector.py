@@ -16,14 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, Header
 
 from exercise.engine import Phase
 from exercise.recap import round_line
-from exercise.room import Change
 from exercise.station import Station
 from exercise.tui.dialogs import card_markdown
+from exercise.tui.following import RoomScreen
 from exercise.tui.literal import Part, plain, styled
 from exercise.tui.literal_markdown import LiteralMarkdown
 from exercise.tui.messages import ExerciseOver
@@ -71,7 +70,7 @@ def state_content(view: View, now: float, join: str) -> Content:
     return styled(*parts)
 
 
-class ProjectorScreen(Screen[None]):
+class ProjectorScreen(RoomScreen):
     """The table as the whole room sees it."""
 
     CSS_PATH = "exercise.tcss"
@@ -81,16 +80,11 @@ class ProjectorScreen(Screen[None]):
     def __init__(self, station: Station, *, join: str = "",
                  clock: Callable[[], float] = time.monotonic, live_clock: bool = True):
         """The projector of ``station`` (the public view); ``join``: how students join."""
-        super().__init__()
-        self.station = station
+        super().__init__(station, clock=clock, live_clock=live_clock)
         self.join = join
-        self.clock = clock
-        self.live_clock = live_clock
         self.view = station.view()
         self._card = 0
         self._round = -1
-        self._unsubscribe: Callable[[], None] | None = None
-        self._due = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,25 +102,11 @@ class ProjectorScreen(Screen[None]):
                 yield LiteralMarkdown("", id="recap")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
         self.title = plain(self.view.title)
-        self._unsubscribe = self.station.room.subscribe(self.room_changed)
-        if self.live_clock:
-            self.set_interval(1.0, self.tick)
-        self.render_view()
-
-    def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
 
     def on_resize(self) -> None:
         self.render_view()
-
-    def room_changed(self, change: Change) -> None:
-        """Redraw once the current message is done."""
-        if not self._due:
-            self._due = True
-            self.call_later(self.render_view)
 
     def tick(self) -> None:
         """Once a second: the clock."""
@@ -134,7 +114,6 @@ class ProjectorScreen(Screen[None]):
 
     def render_view(self) -> None:
         """Redraw from the public view."""
-        self._due = False
         if not self.is_mounted:
             return
         view = self.view = self.station.view()

@@ -27,7 +27,6 @@ from exercise.engine import (
     Move,
     Phase,
 )
-from exercise.room import Change
 from exercise.sessions.log import LogWriteError
 from exercise.station import Moment, MomentKind, Station, Turns
 from exercise.tui.dialogs import (
@@ -40,8 +39,8 @@ from exercise.tui.dialogs import (
     element_markdown,
 )
 from exercise.tui.facilitator import RoomRunner
+from exercise.tui.following import RoomScreen
 from exercise.tui.handover import hand_over
-from exercise.tui.help import HelpfulScreen
 from exercise.tui.literal import plain
 from exercise.tui.messages import ExerciseOver
 from exercise.tui.screens import briefing_markdown, seat_markdown
@@ -89,7 +88,7 @@ def waiting_text(station: Station, turns: Turns, view: View) -> str:
     return f"waiting for {', '.join(others)}" if others else ""
 
 
-class TableScreen(HelpfulScreen):
+class TableScreen(RoomScreen):
     """Where the exercise is played, as one station sees it."""
 
     CSS_PATH = "exercise.tcss"  # app-wide once loaded: the dialogs use it too
@@ -121,18 +120,13 @@ class TableScreen(HelpfulScreen):
                 (a resumed session, a seat joined late).
             quit_question: what ``q`` asks before leaving.
         """
-        super().__init__()
-        self.station = station
+        super().__init__(station, clock=clock, live_clock=live_clock)
         self.turns = turns
-        self.clock = clock
-        self.live_clock = live_clock
         self.quit_question = quit_question
         self.view = station.view()
         self.requests: deque[Request] = deque()
         self._wake = asyncio.Event()
         self._active = asyncio.Event()
-        self._unsubscribe: Callable[[], None] | None = None
-        self._render_due = False
         self._people_legal: dict[str, Legal] = {}
         if story and turns.catch_up():
             self.requests.append(self.show_story)
@@ -152,19 +146,11 @@ class TableScreen(HelpfulScreen):
                 yield TracksPanel(id="tracks")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
         self.title = plain(self.view.title)
         self.query_one(ElementsTable).focus()
-        if self.live_clock:
-            self.set_interval(1.0, self.tick)
-        self._unsubscribe = self.station.room.subscribe(self.room_changed)
-        self.render_view()
         self._active.set()
         self.run_worker(self.flow(), group="flow", exclusive=True)
-
-    def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
 
     def on_resize(self) -> None:
         self.render_view(fresh=False)
@@ -179,19 +165,8 @@ class TableScreen(HelpfulScreen):
 
     # --- rendering ---------------------------------------------------------------------
 
-    def room_changed(self, change: Change) -> None:
-        """The room changed: redraw once the current message is done, and wake the flow.
-
-        Called by the room, possibly in the middle of a move made from this screen."""
-        if change.kind == "time_up":
-            self.call_later(self.time_up)
-        if not self._render_due:
-            self._render_due = True
-            self.call_later(self._changed)
-
-    def _changed(self) -> None:
-        self._render_due = False
-        self.render_view()
+    def changed(self) -> None:
+        """The room changed: the flow looks again at what is due."""
         self._wake.set()
 
     def timer_text(self) -> str:

@@ -1,0 +1,76 @@
+"""A screen that follows a room: subscribed while it is up, redrawn once per burst of
+changes, with a once-a-second tick for clocks.
+
+The room tells its subscribers after every change, sometimes in the middle of a move
+made from this very screen; the screen only notes that a redraw is due and draws when
+the current message is done, so a burst of changes (a vote that resolves a round and
+starts the next) is one redraw, not many. Many seats' screens share one host's core.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from exercise.room import Change
+from exercise.station import Station
+from exercise.tui.help import HelpfulScreen
+
+
+class RoomScreen(HelpfulScreen):
+    """A screen drawn from a station's view of a room, for as long as it is mounted.
+
+    Subclasses draw in :meth:`render_view`, may set up in :meth:`setup`, and hear of each
+    redraw in :meth:`changed`, of the clock in :meth:`tick` and of the end of a
+    discussion's time in :meth:`time_up`.
+    """
+
+    def __init__(self, station: Station, *, clock: Callable[[], float] = time.monotonic,
+                 live_clock: bool = True):
+        super().__init__()
+        self.station = station
+        self.clock = clock
+        self.live_clock = live_clock
+        self._unsubscribe: Callable[[], None] | None = None
+        self._due = False
+
+    def on_mount(self) -> None:
+        self.setup()
+        self._unsubscribe = self.station.room.subscribe(self.room_changed)
+        if self.live_clock:
+            self.set_interval(1.0, self.tick)
+        self.render_view()
+        self.changed()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def room_changed(self, change: Change) -> None:
+        """The room changed: redraw once the current message is done."""
+        if change.kind == "time_up":
+            self.call_later(self.time_up)
+        if not self._due:
+            self._due = True
+            self.call_later(self._redraw)
+
+    def _redraw(self) -> None:
+        self._due = False
+        self.render_view()
+        self.changed()
+
+    def setup(self) -> None:
+        """Before the first draw (focus, titles, columns)."""
+
+    def render_view(self) -> None:
+        """Draw the station's view."""
+
+    def changed(self) -> None:
+        """After each redraw caused by the room (and after the first)."""
+
+    def tick(self) -> None:
+        """Once a second, when the clock is live."""
+
+    def time_up(self) -> None:
+        """The discussion's time is up."""
