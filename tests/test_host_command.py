@@ -175,3 +175,17 @@ def test_a_lab_server_hosts_without_a_console_and_resumes_with_the_same_codes(tm
     finally:
         status, err = stop_host(child)
     assert status == 0, err
+
+
+def test_the_join_lines_name_the_address_and_say_when_it_is_this_computer_only():
+    """Bound to 127.0.0.1 the lines say so and how to open it; bound to every interface
+    they name this computer's addresses on the network, never 0.0.0.0."""
+    from exercise.hosting import join_lines
+
+    local = join_lines("127.0.0.1", 8000, 2222)
+    assert local[:2] == ["browser: http://127.0.0.1:8000/",
+                         "terminal: ssh -p 2222 student@127.0.0.1"]
+    assert "--bind 0.0.0.0" in local[-1]
+    room = join_lines("0.0.0.0", 8000, None)
+    assert room and all(line.startswith("browser: http://") for line in room)
+    assert not any("0.0.0.0" in line for line in room)
