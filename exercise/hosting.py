@@ -353,12 +353,12 @@ async def _serve(args: Any, conductor: Conductor, scenario_path: Path,
     status = EXIT_OK
     try:
         if args.no_console:
-            say(f"  facilitator's code: {codes.code_for(FACILITATOR)} (join with it to run the "
-                f"room); projector's code: {codes.code_for(PUBLIC)}")
-            say("Ctrl+C stops hosting.")
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.add_signal_handler(sig, stop.set)
+            say(f"  facilitator's code: {codes.code_for(FACILITATOR)} (join with it to run the "
+                f"room); projector's code: {codes.code_for(PUBLIC)}")
+            say("Ctrl+C stops hosting.")
             await stop.wait()
         else:
             share_process_streams()

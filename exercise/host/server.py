@@ -72,7 +72,8 @@ class Host:
         self.codes = codes
         self.bind = bind
         self.seats = Seats(app_factory, max_sessions=max_sessions,
-                           max_starting=max_starting, joined=joined, left=left)
+                           max_starting=max_starting, joined=joined, left=left,
+                           touched=touched)
         self.limiter = limiter or FailureLimiter()
         self.title = title
         self._wanted_ssh = ssh_port

@@ -215,7 +215,7 @@ class DashboardScreen(RoomScreen):
             self.query_one(ElementsTable).view = view
             self.query_one(TracksPanel).view = view
             self.query_one(Feed).view = view
-        self.refresh_bindings()
+        self.offer_keys()
 
     def show_seats(self, view: View, now: float) -> None:
         """One row per delegation, then the projector and this console."""

@@ -31,7 +31,7 @@ from textual.widgets.selection_list import Selection
 
 from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Table, Vote
 from exercise.tui.literal import line, literal, md_escape, styled
-from exercise.tui.literal_markdown import LiteralMarkdown
+from exercise.tui.literal_markdown import LiteralCard, LiteralMarkdown
 from exercise.tui.widgets import VOTE_WORDS
 from exercise.view import Card, SourceView, View
 
@@ -349,10 +349,24 @@ class InfoDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
+class NewsCard(InfoDialog):
+    """An inject card, framed as news, drawn as one widget (see
+    :class:`~exercise.tui.literal_markdown.LiteralCard`)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog wide"):
+            yield Label(line(self.card_title), classes="dialog-title")
+            with VerticalScroll():
+                yield LiteralCard(self.markdown, classes="card-text")
+            with Horizontal(classes="buttons"):
+                yield Button("Close (enter)", id="do-close",
+                             action="screen.close", variant="primary", compact=True)
+
+
 def card_dialog(card: Card) -> InfoDialog:
     """An inject card, framed as news."""
-    return InfoDialog(card_markdown(card), title="Private news" if card.private_for else "News",
-                      classes="inject-card")
+    return NewsCard(card_markdown(card), title="Private news" if card.private_for else "News",
+                    classes="inject-card")
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -4,13 +4,19 @@ changes, with a once-a-second tick for clocks.
 The room tells its subscribers after every change, sometimes in the middle of a move
 made from this very screen; the screen only notes that a redraw is due and draws when
 the current message is done, so a burst of changes (a vote that resolves a round and
-starts the next) is one redraw, not many. Many seats' screens share one host's core.
+starts the next) is one redraw, not many. A screen under a dialog (a news card, a
+ballot) is not drawn at all until it is on top again: Textual repaints a dimmed screen
+under a modal in full at every change, which on a host serving many seats from one core
+is the costliest thing it can do. The footer's keys are refreshed only when what they
+offer changes.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+
+from textual.binding import Binding
 
 from exercise.room import Change
 from exercise.station import Station
@@ -33,14 +39,30 @@ class RoomScreen(HelpfulScreen):
         self.live_clock = live_clock
         self._unsubscribe: Callable[[], None] | None = None
         self._due = False
+        self._stale = False
+        self._offered: tuple[bool | None, ...] = ()
 
     def on_mount(self) -> None:
         self.setup()
         self._unsubscribe = self.station.room.subscribe(self.room_changed)
         if self.live_clock:
-            self.set_interval(1.0, self.tick)
+            self.set_interval(1.0, self._tick)
         self.render_view()
         self.changed()
+
+    def on_screen_resume(self) -> None:
+        """On top again: draw what changed meanwhile."""
+        if self._stale:
+            self._stale = False
+            self.render_view()
+        self.resumed()
+
+    def on_screen_suspend(self) -> None:
+        self.suspended()
+
+    def _tick(self) -> None:
+        if self.is_active:
+            self.tick()
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -57,8 +79,22 @@ class RoomScreen(HelpfulScreen):
 
     def _redraw(self) -> None:
         self._due = False
-        self.render_view()
+        if self.is_active:
+            self.render_view()
+        else:
+            self._stale = True
         self.changed()
+
+    def offer_keys(self) -> None:
+        """Refresh the footer (and the palette) when the keys on offer have changed."""
+        offered = tuple(self.check_action(str(binding.action), ())
+                        for binding in self._bindings_shown())
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
+
+    def _bindings_shown(self) -> list[Binding]:
+        return [b for b in self.BINDINGS if isinstance(b, Binding)]
 
     def setup(self) -> None:
         """Before the first draw (focus, titles, columns)."""
@@ -74,3 +110,9 @@ class RoomScreen(HelpfulScreen):
 
     def time_up(self) -> None:
         """The discussion's time is up."""
+
+    def resumed(self) -> None:
+        """The screen is on top again (after a dialog)."""
+
+    def suspended(self) -> None:
+        """A screen was pushed over this one."""

@@ -20,8 +20,9 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from rich.markdown import Markdown as RichMarkdown
 from textual.await_complete import AwaitComplete
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from exercise.text import escape_controls
 
@@ -77,3 +78,26 @@ class LiteralMarkdown(Markdown):
     def append(self, markdown: str) -> AwaitComplete:
         """Add to the document, its control characters escaped first."""
         return super().append(escape_controls(markdown))
+
+
+class LiteralCard(Static):
+    """A short Markdown text drawn as one widget (a news card): the same literal parser,
+    rendered by Rich instead of a tree of Textual widgets. On a host serving many seats,
+    every seat's news card opens at once at a new round; one widget per card, instead of
+    one per paragraph, keeps that quick."""
+
+    def __init__(self, markdown: str = "", *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        """Show ``markdown`` (assembled by the program, its fields as written)."""
+        super().__init__(self.rendered(markdown), id=id, classes=classes)
+
+    @staticmethod
+    def rendered(markdown: str) -> RichMarkdown:
+        """``markdown`` parsed by the literal parser, for Rich to draw."""
+        rendered = RichMarkdown(escape_controls(markdown), hyperlinks=False)
+        rendered.parsed = literal_parser().parse(rendered.markup)  # no link, no HTML
+        return rendered
+
+    def show_markdown(self, markdown: str) -> None:
+        """Show another text."""
+        self.update(self.rendered(markdown))

@@ -24,7 +24,7 @@ from exercise.station import Station
 from exercise.tui.dialogs import card_markdown
 from exercise.tui.following import RoomScreen
 from exercise.tui.literal import Part, plain, styled
-from exercise.tui.literal_markdown import LiteralMarkdown
+from exercise.tui.literal_markdown import LiteralCard
 from exercise.tui.messages import ExerciseOver
 from exercise.tui.widgets import ElementsTable, Feed, PartiesPanel, ShowsContent, TracksPanel
 from exercise.view import View
@@ -94,12 +94,12 @@ class ProjectorScreen(RoomScreen):
         with Horizontal(id="table-body"):
             with Vertical(id="left"):
                 yield ElementsTable(id="elements")
-                yield LiteralMarkdown("", id="news")
+                yield LiteralCard(id="news")
                 yield Feed(id="feed")
             with Vertical(id="right"):
                 yield PartiesPanel(id="parties")
                 yield TracksPanel(id="tracks")
-                yield LiteralMarkdown("", id="recap")
+                yield LiteralCard(id="recap")
         yield Footer()
 
     def setup(self) -> None:
@@ -127,13 +127,16 @@ class ProjectorScreen(RoomScreen):
         self.query_one(ElementsTable).view = view
         self.query_one(PartiesPanel).view = view
         self.query_one(TracksPanel).view = view
-        self.query_one(Feed).view = view
+        feed = self.query_one(Feed)
         if view.cards and view.cards[-1].number != self._card:
+            # The news box grows above the feed: the feed's newest line must stay in view.
             self._card = view.cards[-1].number
-            self.query_one("#news", LiteralMarkdown).update(
+            self.query_one("#news", LiteralCard).show_markdown(
                 "**Latest news**\n\n" + card_markdown(view.cards[-1]))
+            self.call_after_refresh(feed.scroll_end, animate=False)
         if view.history and view.history[-1].round != self._round:
             last = view.history[-1]
             self._round = last.round
-            self.query_one("#recap", LiteralMarkdown).update(
+            self.query_one("#recap", LiteralCard).show_markdown(
                 f"**Round {last.round}**: {round_line(view, last)}")
+        feed.view = view

@@ -39,6 +39,15 @@ LEAVE = "Leave this screen? You can come back with the same code."
 class RoomApp(ExerciseBase):
     """The screen of one viewer of a hosted room."""
 
+    # A dialog here hides the table behind it instead of dimming it: a dimmed table is
+    # repainted in full under the dialog at every change, and at a new round every seat's
+    # news card opens at once, on the host's one core.
+    CSS = """
+    ModalScreen {
+        background: $background;
+    }
+    """
+
     def __init__(self, station: Station, *, controls: HostControls | None = None,
                  join: str = "", clock: Callable[[], float] = time.monotonic,
                  live_clock: bool = True, log_file: Path | None = None,

@@ -155,12 +155,11 @@ class TableScreen(RoomScreen):
     def on_resize(self) -> None:
         self.render_view(fresh=False)
 
-    def on_screen_resume(self) -> None:
-        """Back on the table after a dialog: redraw, and let the flow go on."""
-        self.render_view()
+    def resumed(self) -> None:
+        """Back on the table after a dialog: let the flow go on."""
         self._active.set()
 
-    def on_screen_suspend(self) -> None:
+    def suspended(self) -> None:
         self._active.clear()
 
     # --- rendering ---------------------------------------------------------------------
@@ -197,7 +196,7 @@ class TableScreen(RoomScreen):
         self.query_one(PartiesPanel).view = view
         self.query_one(TracksPanel).view = view
         self.query_one(Feed).view = view
-        self.refresh_bindings()
+        self.offer_keys()
 
     def tick(self) -> None:
         """Once a second: the timer."""
