@@ -26,8 +26,8 @@ the app repaints the whole screen, so the client skips to the present.
 Textual parts this relies on that are not public API (tests/host/test_private_parts.py
 guards them): ``textual._xterm_parser.XTermParser`` (``feed``, ``tick``), the module
 attributes ``textual.app.redirect_stdout``/``redirect_stderr``, ``App._exception`` (read
-by :mod:`exercise.host.seats`), ``App._devtools_redirector`` and Rich's
-``Console._color_system``.
+by :mod:`exercise.host.seats`), ``App._devtools_redirector``, Rich's
+``Console._color_system`` and the cache on ``XTermParser._parse_extended_key``.
 """
 
 from __future__ import annotations
@@ -230,6 +230,9 @@ class SeatTerminal:
             self._modes_on = False
             self._send(_MODES_OFF.encode())
         self._driver = None
+        # Textual caches parsed key sequences in an lru_cache on the parser's method, keyed
+        # by the parser itself: without this, every closed seat's app stays in memory.
+        XTermParser._parse_extended_key.cache_clear()
 
     def write_line(self, line: str) -> None:
         """Write ``line`` on the client's own screen (after :meth:`restore`)."""

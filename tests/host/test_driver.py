@@ -162,3 +162,20 @@ def test_devtools_and_debug_are_off_for_a_seat_app(monkeypatch: pytest.MonkeyPat
     prepare_seat_app(app, SeatTerminal(FakeLink()))
     assert not {"devtools", "debug"} & app.features
     assert app.devtools is None
+
+
+async def test_a_closed_seats_app_is_freed():
+    """Once a seat's connection has ended, nothing keeps its app alive (Textual's cache of
+    parsed keys held every parser that had read a key, and each parser its app)."""
+    import gc
+    import weakref
+
+    async with seat() as (app, terminal, link):
+        await until(lambda: "Seat: ukraine" in link.screen(), "the first screen")
+        terminal.feed("a")
+        await until(lambda: "Last key: a" in link.screen(), "the key")
+        gone = weakref.ref(app)
+    terminal.restore()
+    del app, terminal
+    gc.collect()
+    assert gone() is None

@@ -52,3 +52,9 @@ def test_the_driver_implements_every_abstract_method():
     """Textual's `Driver` has not grown an abstract method the seat driver lacks."""
     assert not SeatDriver.__abstractmethods__
     assert Driver.__abstractmethods__ <= set(vars(SeatDriver))
+
+
+def test_the_parsers_key_cache_can_be_cleared():
+    """`XTermParser._parse_extended_key` is still an lru_cache (keyed by the parser, so a
+    closed seat's parser stays in it until the cache is cleared)."""
+    assert callable(XTermParser._parse_extended_key.cache_clear)
