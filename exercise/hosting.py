@@ -310,7 +310,7 @@ async def _serve(args: Any, conductor: Conductor, scenario_path: Path,
     """Host until the facilitator stops (or a signal does); the exit status."""
     from exercise.conduct import FACILITATOR, PUBLIC
     from exercise.host.driver import share_process_streams
-    from exercise.host.server import Host, HostProblem
+    from exercise.host.server import Host, HostProblem, tune_collector
     from exercise.host.ssh import HostKeyProblem
     from exercise.sessions.log import data_dir
     from exercise.station import Station
@@ -342,6 +342,7 @@ async def _serve(args: Any, conductor: Conductor, scenario_path: Path,
     room.subscribe(lambda change: stop.set() if change.kind == "stopped" and
                    args.no_console else None)
     room.start(loop)
+    tune_collector()
     say(f"Hosting {one_line(conductor.scenario.title)}: paused until the facilitator starts "
         "it.")
     for line in lines:

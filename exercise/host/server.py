@@ -14,6 +14,7 @@ server off.
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +34,26 @@ CODE_CHANGED = "The facilitator gave this seat a new code; ask them for it to jo
 # resort" handler, which prints on stderr: the facilitator's screen. With a handler here
 # they print nothing unless the program configures logging (a file) itself.
 _QUIET_LOGGERS = ("exercise.host", "asyncssh", "aiohttp")
+
+
+COLLECTOR_THRESHOLDS = (20_000, 20, 50)
+"""Python's collector thresholds while hosting (its defaults are 700, 10, 10)."""
+
+
+def tune_collector() -> None:
+    """Garbage collection for a host drawing many seats on one core.
+
+    Each seat's app is a tree of thousands of objects, and Textual makes many short-lived
+    ones per frame. With Python's default thresholds, a full collection (every object of
+    every seat, 0.5 s with 8 seats and 1.5 s or more with 30) came every few seconds and
+    froze every screen at once. So: what exists once the host has started (the modules,
+    the scenario, the room) is frozen out of every later collection, since it lives as
+    long as the process; and the young generation is collected less often, so fewer
+    short-lived objects are promoted and full collections are rare
+    (benchmarks/bench_host.py measures both)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 
 class HostProblem(Exception):

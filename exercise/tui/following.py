@@ -39,7 +39,8 @@ class RoomScreen(HelpfulScreen):
         self.live_clock = live_clock
         self._unsubscribe: Callable[[], None] | None = None
         self._due = False
-        self._stale = False
+        self._stale = True  # drawn in full when it first comes on top
+        self._covered = False  # a screen is on top of this one
         self._offered: tuple[bool | None, ...] = ()
 
     def on_mount(self) -> None:
@@ -52,16 +53,18 @@ class RoomScreen(HelpfulScreen):
 
     def on_screen_resume(self) -> None:
         """On top again: draw what changed meanwhile."""
+        self._covered = False
         if self._stale:
             self._stale = False
             self.render_view()
         self.resumed()
 
     def on_screen_suspend(self) -> None:
+        self._covered = True
         self.suspended()
 
     def _tick(self) -> None:
-        if self.is_active:
+        if not self._covered:
             self.tick()
 
     def on_unmount(self) -> None:
@@ -79,10 +82,10 @@ class RoomScreen(HelpfulScreen):
 
     def _redraw(self) -> None:
         self._due = False
-        if self.is_active:
-            self.render_view()
-        else:
+        if self._covered:
             self._stale = True
+        else:
+            self.render_view()
         self.changed()
 
     def offer_keys(self) -> None:
