@@ -82,11 +82,17 @@ class RoomScreen(HelpfulScreen):
 
     def _redraw(self) -> None:
         self._due = False
-        if self._covered:
+        if self._covered or self.about_to_be_covered():
             self._stale = True
         else:
             self.render_view()
         self.changed()
+
+    def draw_if_stale(self) -> None:
+        """Draw now if a draw was put off and nothing covers the screen after all."""
+        if self._stale and not self._covered:
+            self._stale = False
+            self.render_view()
 
     def offer_keys(self) -> None:
         """Refresh the footer (and the palette) when the keys on offer have changed."""
@@ -101,6 +107,12 @@ class RoomScreen(HelpfulScreen):
 
     def setup(self) -> None:
         """Before the first draw (focus, titles, columns)."""
+
+    def about_to_be_covered(self) -> bool:
+        """Whether a screen is about to open over this one (a news card that has just
+        arrived): then the redraw waits until it is on top again, since drawing it under
+        the card would be wasted (at a new round, on every seat's screen at once)."""
+        return False
 
     def render_view(self) -> None:
         """Draw the station's view."""

@@ -198,6 +198,11 @@ class TableScreen(RoomScreen):
         self.query_one(Feed).view = view
         self.offer_keys()
 
+    def about_to_be_covered(self) -> bool:
+        """A news card for this screen's own viewer has arrived: the flow opens it next."""
+        seen = self.turns.seen.get(self.station.home, 0)
+        return any(card.number > seen for card in self.station.view().cards)
+
     def tick(self) -> None:
         """Once a second: the timer."""
         if self.view.timer.deadline is not None:
@@ -229,6 +234,7 @@ class TableScreen(RoomScreen):
                 continue
             moment = turns.next()
             if moment is None:
+                self.draw_if_stale()
                 turns.idle()
                 await self._wake.wait()
                 continue
