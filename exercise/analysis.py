@@ -73,6 +73,11 @@ class DealAnalysis:
         """The share of feasible packages every required party would sign."""
         return self.signable / self.feasible if self.feasible else 0.0
 
+    def to_data(self) -> dict[str, object]:
+        """JSON-ready (temporary: replaced by the analysis rewrite)."""
+        return {"required": list(self.required), "feasible": self.feasible,
+                "signable": self.signable}
+
 
 def _order(elements: Sequence[str], requires: Mapping[str, Sequence[str]]) -> list[str]:
     """Elements with every requirement before the elements that need it (a depth-first

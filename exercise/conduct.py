@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from exercise.bots import PERSONAS, ComputerPlayer, Decision
 from exercise.bots.personas import DEFAULT_PERSONA, persona_for
+from exercise.chronicle import Entry, Moved, Noted, Reacted, Started
 from exercise.engine import (
     FACILITATOR,
     Event,
@@ -32,6 +33,7 @@ from exercise.engine import (
 from exercise.engine.moves import describe
 from exercise.narration import Narrator
 from exercise.scenario.model import Scenario
+from exercise.sessions import log as session_log
 from exercise.viewers import PUBLIC
 
 if TYPE_CHECKING:
@@ -106,8 +108,12 @@ class Conductor:
     feed: list[FeedLine] = field(init=False, default_factory=list)
     notes: list[dict[str, object]] = field(init=False, default_factory=list)
     log: SessionLog | None = field(init=False, default=None)
+    chronicle: list[Entry] = field(init=False, default_factory=list)  # what happened, in order
+    initial_seats: dict[str, SeatPlan] = field(init=False, default_factory=dict)
+    started: str = field(init=False, default="")  # when the session began (from its log)
     _held: list[FeedLine] = field(init=False, default_factory=list)
     _seen: int = field(init=False, default=0)
+    _moves: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self.game = Game(self.scenario, self.seed)
@@ -121,6 +127,9 @@ class Conductor:
             for pid, plan in self.seats.items()
             if not plan.human and pid in voters
         }
+        self.initial_seats = dict(self.seats)
+        self.started = session_log.now()  # until a log says when the session began
+        self.chronicle.append(Started(tuple(self.game.events)))
         self._absorb()
 
     # --- seats ------------------------------------------------------------------------------
@@ -166,11 +175,20 @@ class Conductor:
         """
         by = by or (FACILITATOR if move.actor == FACILITATOR else "human")
         self.check_persona(move)
+        made_in = self.game.round
         events = self.game.push(move)
         if self.log is not None:
             self.log.move(move, by, events)
+        self._record(move, by, made_in, events)
         self._absorb()
         return events
+
+    def _record(self, move: Move, by: str, made_in: int, events: list[Event],
+                reason: str | None = None, party: str | None = None) -> None:
+        """Put a move that was made into the chronicle."""
+        actor = party or (None if move.actor == FACILITATOR else move.actor)
+        self._moves += 1
+        self.chronicle.append(Moved(self._moves, made_in, by, actor, move, reason, tuple(events)))
 
     @staticmethod
     def check_persona(move: Move) -> None:
@@ -191,9 +209,11 @@ class Conductor:
         decision = self.players[step.party].decide(self.game)
         assert decision is not None
         self._note_reason(decision.move, decision.reason)
+        made_in = self.game.round
         events = self.game.push(decision.move)
         if self.log is not None:
             self.log.move(decision.move, "computer", events, decision.reason, step.party)
+        self._record(decision.move, "computer", made_in, events, decision.reason, step.party)
         self._absorb()
         return decision
 
@@ -216,14 +236,22 @@ class Conductor:
                 self.feed.append(FeedLine(line, kind="reason", round=self.game.round))
                 if self.log is not None:
                     self.log.reaction(party, line, self.game.round)
+                self.chronicle.append(Reacted(self.game.round, party, line))
         return lines
 
     def note(self, text: str) -> None:
         """A facilitator's observation, into the log (and the after-action report)."""
         if self.log is not None:
             self.log.note(text, self.game.round, str(self.game.phase))
-        self.notes.append({"text": text, "round": self.game.round,
-                           "phase": str(self.game.phase)})
+        self.replay_note(text, self.game.round, str(self.game.phase))
+
+    def replay_note(self, text: str, round_number: int, phase: str, time: str = "") -> None:
+        """A facilitator's observation, logged already (or just now)."""
+        note: dict[str, object] = {"text": text, "round": round_number, "phase": phase}
+        if time:
+            note["t"] = time
+        self.notes.append(note)
+        self.chronicle.append(Noted(round_number, phase, text))
 
     def timer_changed(self, action: str, seconds_left: float | None) -> None:
         """The discussion timer started, paused, resumed or was extended."""
@@ -235,13 +263,16 @@ class Conductor:
         if logged.by == "computer" and logged.reason:
             self._note_reason(logged.move, logged.reason)
         self.check_persona(logged.move)
+        made_in = self.game.round
         events = self.game.push(logged.move)
+        self._record(logged.move, logged.by, made_in, events, logged.reason, logged.party)
         self._absorb()
         return events
 
-    def replay_reaction(self, text: str) -> None:
+    def replay_reaction(self, text: str, party: str = "") -> None:
         """A logged reaction, back into the feed."""
         self.feed.append(FeedLine(text, kind="reason", round=self.game.round))
+        self.chronicle.append(Reacted(self.game.round, party, text))
 
     def _seat_changed(self, party: str, human: bool, persona: str | None) -> None:
         """A seat changed hands: the plan, and the computer player, follow."""

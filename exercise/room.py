@@ -44,6 +44,7 @@ from exercise.view import View, view
 
 if TYPE_CHECKING:
     from exercise.guide import Guide
+    from exercise.reports.document import Document
     from exercise.sessions.log import LogWriteError
 
 __all__ = ["FACILITATOR", "PUBLIC", "Change", "NotYoursError", "Room", "Stepped"]
@@ -150,6 +151,7 @@ class Room:
         self._scheduler: Scheduler | None = None
         self._pending: Handle | None = None  # the computer move being waited for
         self._alarm: Handle | None = None  # the timer's end
+        self._reports: dict[tuple[bool, int], Document] = {}
         self._discussed = -1  # the round whose discussion has begun (reactions, timer)
 
     # --- who and what --------------------------------------------------------------------
@@ -163,6 +165,23 @@ class Room:
     def view(self, viewer: str) -> View:
         """Everything ``viewer`` may see now (see :mod:`exercise.view`)."""
         return view(self, viewer)
+
+    def report_document(self, *, facilitator: bool) -> Document | None:
+        """The after-action report once the exercise is over (None before): everything
+        revealed, the facilitator's notes for the facilitator only. Built once per state."""
+        if not self.conductor.game.is_over:
+            return None
+        key = (facilitator, len(self.conductor.chronicle))
+        if key not in self._reports:
+            from exercise.reports.model import report_of
+            from exercise.sessions import log as session_log
+
+            conductor = self.conductor
+            log = conductor.log
+            self._reports[key] = report_of(
+                conductor, notes=facilitator, log_path=str(log.path) if log else None,
+                started=conductor.started, last=session_log.now()).document
+        return self._reports[key]
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback`` after each change; returns the call that unsubscribes it.

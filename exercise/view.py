@@ -31,6 +31,7 @@ from exercise.conduct import FACILITATOR, PUBLIC, FeedLine
 from exercise.engine import EventKind, Phase, Status
 from exercise.engine.session import OutcomeKind
 from exercise.narration import outcome_reason
+from exercise.reports.document import Document
 
 if TYPE_CHECKING:
     from exercise.room import Room
@@ -297,6 +298,7 @@ class DebriefView:
     reveal: tuple[RevealRow, ...]
     questions: tuple[str, ...]
     seed: int
+    document: Document | None = None  # the after-action report (notes: the facilitator's only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,7 +548,7 @@ def _revealed(room: Room, pid: str) -> RevealRow:
                      if votes else ())
 
 
-def _debrief(room: Room) -> DebriefView | None:
+def _debrief(room: Room, viewer: str) -> DebriefView | None:
     game = room.conductor.game
     outcome = game.outcome()
     if outcome is None:
@@ -563,6 +565,7 @@ def _debrief(room: Room) -> DebriefView | None:
         elements=elements,
         reveal=tuple(_revealed(room, p.id) for p in scenario.parties),
         questions=tuple(scenario.debrief.questions), seed=game.seed,
+        document=room.report_document(facilitator=viewer == FACILITATOR),
     )
 
 
@@ -595,6 +598,6 @@ def view(room: Room, viewer: str) -> View:
         score=s.scores[voter] if voter is not None else None,
         walk_away=s.walk_away[voter] if voter is not None else None,
         console=_console(room) if viewer == FACILITATOR else None,
-        debrief=_debrief(room), stopped=room.stopped, paused=room.paused,
+        debrief=_debrief(room, viewer), stopped=room.stopped, paused=room.paused,
     )
 

@@ -104,10 +104,12 @@ def test_an_unfinished_sessions_report_shows_only_the_public_table(unfinished, f
         assert "only what the public table showed" in done.stdout
         assert "Walk-away" not in done.stdout
     if fmt == "json":
-        assert all(row["value"] is None for row in json.loads(done.stdout))
+        data = json.loads(done.stdout)
+        assert all(row["value"] is None for row in data["votes"])
+        assert data["reveal"] is False and data["analysis"] is None and data["scores"] is None
     revealed = run_cli("report", str(unfinished["log"]), "--format", fmt, "--reveal")
     assert revealed.returncode == 0 and "has not ended" not in revealed.stderr
-    if fmt in ("md", "html"):
+    if fmt in ("md", "html", "json"):
         for secret in ("SECRET-BRIEF-UKRAINE", "SECRET-INJECT-TEXT", unfinished["pending"]):
             assert secret in revealed.stdout, (fmt, secret)
 

@@ -8,6 +8,8 @@ A rule that leaves a pass-through phase asks for the next trigger with
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from exercise.engine.chance import unit
 from exercise.engine.events import EventKind
 from exercise.engine.moves import PACKAGE, Ballot
@@ -104,6 +106,34 @@ def passes(book: Rulebook, ballots: dict[str, dict[str, Ballot]], target: str,
             return False
     maj = book.majority
     return accepts * maj.denominator >= maj.numerator * cast
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How a vote on one target went, by the resolution rule: for saying why it failed."""
+
+    accepts: int
+    cast: int  # accepts and rejects (abstentions are not counted)
+    needed: int  # the accepts a majority of ``cast`` needs
+    withheld: tuple[str, ...]  # consent parties that did not accept
+
+    @property
+    def passed(self) -> bool:
+        """Whether the target passed (the same test as :func:`passes`)."""
+        return self.cast > 0 and not self.withheld and self.accepts >= self.needed
+
+
+def count(book: Rulebook, ballots: dict[str, dict[str, Ballot]], target: str,
+          consent: tuple[str, ...]) -> Count:
+    """The tally of one target and who withheld consent (see :func:`passes`)."""
+    accepts = sum(1 for b in ballots.values() if b.get(target) is Ballot.ACCEPT)
+    rejects = sum(1 for b in ballots.values() if b.get(target) is Ballot.REJECT)
+    cast = accepts + rejects
+    maj = book.majority
+    needed = -(-maj.numerator * cast // maj.denominator)  # the least a with a/cast >= maj
+    withheld = tuple(p for p in consent if p in ballots
+                     and ballots[p].get(target) is not Ballot.ACCEPT)
+    return Count(accepts, cast, needed, withheld)
 
 
 def verdicts(book: Rulebook, tabled: tuple[str, ...],

@@ -1,49 +1,22 @@
-"""After-action reports from session logs: Markdown, HTML, CSV and JSON."""
+"""After-action reports: one document, written as Markdown, HTML or JSON; votes as CSV.
+
+The writers load on first use (the HTML writer brings in a Markdown parser), so the core
+modules that only need the document's types stay light.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from dataclasses import asdict
+from importlib import import_module
+from typing import Any
 
-from exercise.reports.html import render_html
-from exercise.reports.markdown import render_markdown
-from exercise.reports.model import Report, build_report
-from exercise.sessions.restore import Restored
+_FROM = {"FORMATS": "formats", "render": "formats", "render_report": "formats",
+         "report_data": "formats", "vote_rows": "formats", "build_report": "model",
+         "report_of": "model"}
 
-FORMATS = ("md", "html", "csv", "json")
-VOTE_COLUMNS = ("round", "proposer", "target", "target_title", "party", "party_name", "ballot",
-                "result", "value")
+__all__ = sorted(_FROM)
 
 
-def vote_rows(report: Report) -> list[dict[str, object]]:
-    """One row per party per vote, for grading."""
-    return [asdict(row) for row in report.votes]
-
-
-def render_report(restored: Restored, fmt: str, *, reveal: bool = True) -> str:
-    """The report of a rebuilt session in one format (see :func:`build_report` for
-    ``reveal``)."""
-    return render(build_report(restored, reveal=reveal), fmt)
-
-
-def render(report: Report, fmt: str) -> str:
-    """A built report in one format (build it once to write several)."""
-    if fmt == "md":
-        return render_markdown(report)
-    if fmt == "html":
-        return render_html(report)
-    rows = vote_rows(report)
-    if fmt == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=VOTE_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buffer.getvalue()
-    raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
-
-
-__all__ = ["FORMATS", "build_report", "render", "render_report", "vote_rows"]
+def __getattr__(name: str) -> Any:
+    if name in _FROM:
+        return getattr(import_module(f"exercise.reports.{_FROM[name]}"), name)
+    raise AttributeError(f"module 'exercise.reports' has no attribute {name!r}")

@@ -1,53 +1,67 @@
-"""The after-action report as data, built from a session log (shaped like an HSEEP AAR).
+"""The after-action report, built once from what happened (shaped like an HSEEP AAR).
 
-Every format (Markdown, HTML, CSV, JSON) renders this one model, so they never
-disagree about what happened.
+:func:`build_report` reads a conductor's chronicle (kept live, or rebuilt from a session
+log by replaying it on the engine, so a log edited under --force cannot make the report
+say what the engine did not do) and makes a :class:`Report`: the facts graders read
+(one row per party per vote, the deal analysis, scores) and the :class:`Document` every
+format writes. The timeline is the order things happened in: news where it fired,
+tablings, votes with the cause of each rejection, the facilitator's actions and seat
+changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exercise.analysis import DealAnalysis, analyse
-from exercise.engine import Event, Status, Vote
+from exercise.analysis import DealAnalysis, analyse, package_count
+from exercise.chronicle import Moved, Noted, Reacted, Started
+from exercise.engine import (
+    CallRatification,
+    EndExercise,
+    Event,
+    EventKind,
+    FireInject,
+    Status,
+    Vote,
+)
+from exercise.engine.moves import PACKAGE, Ballot
+from exercise.engine.rules import count
 from exercise.narration import outcome_reason
+from exercise.reports.document import (
+    Block,
+    Chart,
+    Document,
+    Heading,
+    Inline,
+    Item,
+    Items,
+    Paragraph,
+    Prose,
+    Quote,
+    Section,
+    Span,
+    Table,
+    spans,
+)
 from exercise.scenario.model import Scenario
-from exercise.sessions.restore import Restored
+
+if TYPE_CHECKING:
+    from exercise.conduct import Conductor, SeatPlan
+    from exercise.sessions.restore import Restored
+
+OUTCOMES = {"agreement": "Agreement", "no_agreement": "No agreement", "collapse": "Collapse",
+            "ended": "Ended by the facilitator", None: "Not finished"}
+STANCES = {"support": "supports", "oppose": "opposes", "neutral": "is neutral on"}
+PUBLIC_NOTE = spans(
+    "This session has not ended, so this report shows only what the public table showed: "
+    "no private briefs, values, scores, private injects or facilitator's notes. ",
+    Span("exercise report LOG --reveal", code=True), " includes them.")
 
 
-@dataclass
-class InjectEntry:
-    """An inject as it fired."""
-
-    id: str
-    title: str
-    text: str
-    audience: tuple[str, ...] | None
-    by: str
-    source: str | None
-
-
-@dataclass
-class RoundEntry:
-    """One round of the timeline."""
-
-    number: int
-    proposer: str
-    tabled: list[str] = field(default_factory=list)
-    passed: bool = False
-    ballots: dict[str, dict[str, str]] = field(default_factory=dict)
-    adopted: list[str] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)
-    injects: list[InjectEntry] = field(default_factory=list)
-    said: list[tuple[str, str]] = field(default_factory=list)  # (party, line), in order
-    notes: list[str] = field(default_factory=list)
-    tracks: dict[str, tuple[float, float]] = field(default_factory=dict)  # track: (old, new)
-    facilitator: list[str] = field(default_factory=list)
-
-
-@dataclass
+@dataclass(frozen=True)
 class VoteRow:
     """One party's vote on one target in one round: a row for grading."""
 
@@ -72,243 +86,577 @@ class SeatChange:
     persona: str | None
 
 
+@dataclass
+class Report:
+    """Everything the after-action report says: the facts, and the document."""
+
+    scenario: Scenario
+    log_path: str | None
+    started: str
+    last: str
+    seed: int
+    reveal: bool
+    outcome: str | None
+    outcome_round: int
+    outcome_reason: str
+    seats: dict[str, SeatPlan]  # who played each seat at the start
+    seat_changes: list[SeatChange]
+    statuses: dict[str, str]
+    adopted_in: dict[str, int]
+    rejections: dict[str, int]
+    track_series: dict[str, list[float]]  # the start, then after each round
+    scores: dict[str, float]  # empty unless revealed
+    walk_away: dict[str, float]
+    signed: dict[str, bool]
+    votes: list[VoteRow]
+    analysis: DealAnalysis | None  # at the values as the exercise ended; None unless revealed
+    analysis_at_start: DealAnalysis | None  # at the values as the scenario starts
+    document: Document = field(default_factory=lambda: Document("", None))
+
+    @property
+    def duration_minutes(self) -> float | None:
+        """From the first record to the last, in minutes."""
+        try:
+            delta = datetime.fromisoformat(self.last) - datetime.fromisoformat(self.started)
+        except (TypeError, ValueError):
+            return None
+        return round(delta.total_seconds() / 60, 1)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
 def _who(human: bool, persona: object) -> str:
     return "a person" if human else f"the computer ({persona})"
 
 
-@dataclass
-class Report:
-    """Everything the after-action report says."""
-
-    scenario: Scenario
-    log_path: str
-    started: str
-    last: str
-    duration_minutes: float | None
-    seed: int
-    seats: dict[str, dict[str, Any]]  # who played each seat at the start
-    outcome: str | None
-    outcome_reason: str
-    final_round: int
-    rounds: list[RoundEntry]
-    statuses: dict[str, str]
-    adopted_in: dict[str, int]
-    rejections: dict[str, int]
-    track_series: dict[str, list[float]]  # value at the start, then after each round
-    scores: dict[str, float]
-    walk_away: dict[str, float]
-    signed: dict[str, bool]
-    values: dict[str, dict[str, float]]
-    fired: list[str]
-    notes: list[dict[str, Any]]
-    deal: DealAnalysis | None  # None when not revealed
-    votes: list[VoteRow]
-    reveal: bool = True  # False: only what the public table showed (an unfinished session)
-    seat_changes: list[SeatChange] = field(default_factory=list)
-
-    def seat_story(self, pid: str) -> str:
-        """Who played a seat when, e.g. "the computer (hardliner); a person from round 3"."""
-        plan = self.seats.get(pid, {})
-        parts = [_who(bool(plan.get("human")), plan.get("persona"))]
-        for change in self.seat_changes:
-            if change.party == pid:
-                parts.append(f"{_who(change.human, change.persona)} from round {change.round}")
-        return ", then ".join(parts)
-
-    def party_name(self, pid: str) -> str:
-        """A party's name."""
-        return self.scenario.party(pid).name
-
-    def element_title(self, eid: str) -> str:
-        """An element's title."""
-        return self.scenario.element(eid).title
-
-    def objective_coverage(self) -> list[tuple[str, list[str], list[str]]]:
-        """For each learning objective: the elements and injects that served it, as lines."""
-        out = []
-        for objective in self.scenario.objectives:
-            elements = [
-                f"{e.title} ({self.statuses[e.id]})"
-                for e in self.scenario.elements if objective.id in e.objectives
-            ]
-            injects = [
-                f"{i.title} ({'fired' if i.id in self.fired else 'did not fire'})"
-                for i in self.scenario.injects if objective.id in i.objectives
-                and (self.reveal or not i.is_private)
-            ]
-            out.append((objective.text, elements, injects))
-        return out
-
-
-def _minutes(start: str, end: str) -> float | None:
-    try:
-        delta = datetime.fromisoformat(end) - datetime.fromisoformat(start)
-    except (TypeError, ValueError):
-        return None
-    return round(delta.total_seconds() / 60, 1)
-
-
-def _source_line(scenario: Scenario, ref: str | None, quote: str | None) -> str | None:
-    if ref is None:
-        return None
-    src = next((s for s in scenario.sources if s.id == ref), None)
-    where = f"{src.outlet}, “{src.title}”, {src.date}" if src else ref
-    return f"“{quote}” — {where}" if quote else where
+def _and(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def build_report(restored: Restored, *, reveal: bool = True) -> Report:
-    """Build the report model from a rebuilt session.
+    """The report of a session rebuilt from its log (see :func:`report_of`)."""
+    record = restored.record
+    return report_of(restored.conductor, reveal=reveal, log_path=str(record.path),
+                     started=str(record.header.get("started", "")), last=record.last_time)
 
-    The timeline is built from the events the engine set off when it replayed the log
-    (which the rebuild checked against the logged ones), so a log edited under --force
-    cannot make the report say what the engine did not do.
+
+def report_of(conductor: Conductor, *, reveal: bool = True, log_path: str | None = None,
+              started: str = "", last: str = "", notes: bool = True) -> Report:
+    """Build the report of an exercise from its conductor's chronicle.
 
     Args:
-        restored: the rebuilt session.
+        conductor: the exercise, where it stands.
         reveal: include what only a seat or the facilitator saw (private briefs, values,
             scores, private injects, the computer seats' reasons for ballots not yet
             revealed, the facilitator's notes). Without it the report shows only what the
             public table showed.
+        log_path, started, last: the session log and when its first and last records were
+            written, for the overview.
+        notes: include the facilitator's notes (with ``reveal``); the debrief shown to
+            the delegations leaves them out.
     """
-    conductor = restored.conductor
-    record = restored.record
-    scenario = conductor.scenario
-    game = conductor.game
-    s = game.session
-    rounds: dict[int, RoundEntry] = {}
-    revealed_rounds: set[int] = set()
-    held: list[tuple[int, str, str]] = []  # (round, party, reason) of computer votes
-    changes: list[SeatChange] = []
-    personas: dict[str, str | None] = {pid: plan.persona
-                                       for pid, plan in restored.initial_seats.items()}
+    return _Builder(conductor, reveal, notes and reveal).report(log_path, started, last)
 
-    def entry(number: int) -> RoundEntry:
-        if number not in rounds:
-            rounds[number] = RoundEntry(number, game.book.proposer_for(max(number, 1)))
-        return rounds[number]
 
-    def absorb(events: list[Event]) -> None:
+class _Builder:
+    """Walks the chronicle once, writing the timeline; then the other sections."""
+
+    def __init__(self, conductor: Conductor, reveal: bool, notes: bool):
+        self.conductor = conductor
+        self.scenario = conductor.scenario
+        self.game = conductor.game
+        self.book = self.game.book
+        self.reveal = reveal
+        self.notes = notes
+        self.changes: list[SeatChange] = []
+        self.personas: dict[str, str | None] = {
+            pid: plan.persona for pid, plan in conductor.initial_seats.items()}
+        self.rounds: list[tuple[int, list[Block]]] = []
+        self.track_at: dict[int, dict[str, float]] = {}  # each track after each round
+        self.revealed_rounds = {e.round for e in self.game.events
+                                if e.kind is EventKind.VOTES_REVEALED}
+        self.ballots: dict[str, dict[str, Ballot]] = {}
+        self.tabled: tuple[str, ...] = ()
+        self.pending: tuple[str, list[list[str]]] | None = None  # a run of like lines
+
+    # --- names ----------------------------------------------------------------------------
+
+    def name(self, pid: str) -> str:
+        return self.scenario.party(pid).name
+
+    def title(self, eid: str) -> str:
+        return self.scenario.element(eid).title
+
+    def titles(self, ids: Any) -> str:
+        return _and([self.title(e) for e in ids])
+
+    # --- the timeline ---------------------------------------------------------------------
+
+    @property
+    def blocks(self) -> list[Block]:
+        if not self.rounds:
+            self.rounds.append((0, []))
+        return self.rounds[-1][1]
+
+    def add(self, block: Block) -> None:
+        self.flush()
+        self.blocks.append(block)
+
+    def line(self, kind: str, text: str) -> None:
+        """A line that joins a run of lines of its kind into one paragraph (or list)."""
+        if self.pending is not None and self.pending[0] != kind:
+            self.flush()
+        if self.pending is None:
+            self.pending = (kind, [])
+        self.pending[1].append([text])
+
+    def aside(self, text: str) -> bool:
+        """Add what followed from the last adoption or rejection to its line (a track
+        moving, an element ruled out); False when no such line is open."""
+        if self.pending is None or self.pending[0] not in ("adopted", "rejected"):
+            return False
+        self.pending[1][-1].append(text)
+        return True
+
+    def flush(self) -> None:
+        if self.pending is None:
+            return
+        kind, runs = self.pending
+        self.pending = None
+        lines = [run[0] + (f" ({'; '.join(run[1:])})" if len(run) > 1 else "") for run in runs]
+        if kind == "said":
+            self.blocks.append(Items(tuple(Item(spans(t)) for t in lines)))
+        elif kind in ("adopted", "rejected"):
+            self.blocks.append(Paragraph(spans(Span(f"{kind.capitalize()}: ", strong=True),
+                                               "; ".join(lines) + ".")))
+        elif kind == "tracks":
+            self.blocks.append(Paragraph(spans("; ".join(lines) + ".")))
+        else:
+            for text in lines:
+                self.blocks.append(Paragraph(spans(text)))
+
+    def walk(self) -> None:
+        for entry in self.conductor.chronicle:
+            if isinstance(entry, Started):
+                self.events(entry.events, None)
+            elif isinstance(entry, Moved):
+                self.moved(entry)
+            elif isinstance(entry, Reacted):
+                self.line("said", entry.text)
+            elif isinstance(entry, Noted) and self.notes:
+                self.add(Paragraph(spans(Span("Facilitator's note: ", strong=True),
+                                         f"{entry.text} ({entry.phase})")))
+        self.flush()
+
+    def moved(self, entry: Moved) -> None:
+        move = entry.move
+        said = entry.reason if entry.by == "computer" and (
+            self.reveal or not isinstance(move, Vote)
+            or entry.round in self.revealed_rounds) else None  # a reason can give a ballot away
+        if said and isinstance(move, Vote):
+            self.line("said", said)  # why it votes, before the votes are shown
+        if isinstance(move, CallRatification):
+            self.line("facilitator", "The facilitator called for ratification.")
+        elif isinstance(move, EndExercise):
+            self.line("facilitator", f"The facilitator ended the exercise ({move.reason}).")
+        self.events(entry.events, entry)
+        if said and not isinstance(move, Vote):
+            self.line("said", said)  # why it tabled or passed, after the tabling
+
+    def events(self, events: tuple[Event, ...], entry: Moved | None) -> None:
         for event in events:
-            item = event.to_data()
-            number = event.round
-            r = entry(number)
-            name = item["event"]
-            if name == "tabled":
-                r.tabled = list(item["elements"])
-                r.proposer = str(item["party"])
-            elif name == "passed":
-                r.passed = True
-                r.proposer = str(item["party"])
-            elif name == "votes_revealed":
-                r.ballots = dict(item["ballots"] or {})
-                revealed_rounds.add(number)
-            elif name == "element_adopted":
-                r.adopted.append(str(item["element"]))
-            elif name == "element_rejected":
-                r.rejected.append(str(item["element"]))
-            elif name == "inject_fired":
-                if event.audience is not None and not reveal:
-                    continue  # a private inject: the public table never showed it
-                inject = scenario.inject(str(item["inject"]))
-                source = inject.source
-                r.injects.append(InjectEntry(
-                    inject.id, inject.title, inject.text, event.audience,
-                    str(item.get("by", "")),
-                    _source_line(scenario, source.ref if source else None,
-                                 source.quote if source else None)))
-            elif name == "track_changed":
-                old = r.tracks.get(item["track"], (item["old"], item["new"]))[0]
-                r.tracks[str(item["track"])] = (old, item["new"])
-            elif name in ("package_dropped", "package_retracted"):
-                r.facilitator.append(str(name).replace("_", " "))
-            elif name == "seat_changed":
-                human, pid = item["player"] == "person", str(item["party"])
-                personas[pid] = item.get("persona") or personas.get(pid)
-                persona = None if human else personas[pid]
-                changes.append(SeatChange(number, pid, human, persona))
-                r.facilitator.append(f"{scenario.party(pid).name} is now played "
-                                     f"by {_who(human, persona)}")
+            self.event(event, entry)
 
-    absorb(restored.move_events.get(0, []))
-    by_number = {m.number: m for m in record.moves}
-    for item in record.records:
-        kind = item["type"]
-        if kind == "move":
-            logged = by_number[int(item["n"])]
-            events = restored.move_events.get(logged.number, [])
-            if logged.reason and logged.by == "computer":
-                # The round a move was made in is the round of its first event.
-                number = events[0].round if events else game.round
-                if isinstance(logged.move, Vote) and not reveal:
-                    held.append((number, logged.party or "", logged.reason))
-                else:
-                    entry(number).said.append((logged.party or "", logged.reason))
-            absorb(events)
-        elif kind == "reaction":
-            entry(int(item["round"])).said.append((str(item["party"]), str(item["text"])))
-        elif kind == "note" and reveal:
-            entry(int(item["round"])).notes.append(str(item["text"]))
-    for number, party, reason in held:  # a vote's reason would give its secret ballot away
-        if number in revealed_rounds:
-            entry(number).said.append((party, reason))
-    series: dict[str, list[float]] = {}
-    for track in scenario.tracks:
-        value = track.start
-        points = [value]
-        for number in range(1, game.round + 1):
-            if number in rounds and track.id in rounds[number].tracks:
-                value = rounds[number].tracks[track.id][1]
-            points.append(value)
-        series[track.id] = points
-    votes = []
-    seat_order = {p.id: i for i, p in enumerate(scenario.parties)}
-    for history in game.history:
-        for party, ballot in sorted(history.ballots.items(),
-                                    key=lambda item: seat_order.get(item[0], len(seat_order))):
-            for target, choice in ballot.items():
-                passed = target in history.adopted or (
-                    target == "package" and bool(history.adopted))
-                elements = history.tabled if target == "package" else (target,)
-                votes.append(VoteRow(
-                    history.round, history.proposer, target,
-                    "the package" if target == "package" else scenario.element(target).title,
-                    party, scenario.party(party).name, str(choice),
-                    "adopted" if passed else "rejected",
-                    round(sum(s.values[party].get(e, 0) for e in elements), 9)
-                    if reveal else None))
-    available = [e for e in game.book.element_ids
-                 if s.status[e] not in (Status.HIDDEN, Status.WITHDRAWN)]
-    adopted = [e for e in game.book.element_ids if s.status[e] is Status.ADOPTED]
-    deal = analyse(available, game.book.requires, game.book.excludes, s.values, s.walk_away,
-                   game.book.required, adopted) if reveal else None
-    outcome = game.outcome()
-    started = str(record.header.get("started", ""))
-    return Report(
-        scenario=scenario,
-        log_path=str(record.path),
-        started=started,
-        last=record.last_time,
-        duration_minutes=_minutes(started, record.last_time),
-        seed=game.seed,
-        seats={pid: {"human": plan.human, "persona": None if plan.human else plan.persona}
-               for pid, plan in restored.initial_seats.items()},
-        outcome=str(outcome.kind) if outcome else None,
-        outcome_reason=outcome_reason(scenario, outcome) if outcome else
-        f"not finished: {game.expected()}",
-        final_round=game.round,
-        rounds=[rounds[k] for k in sorted(rounds) if k > 0],
-        statuses={e: str(st) for e, st in s.status.items()},
-        adopted_in=dict(s.adopted_in),
-        rejections=dict(s.rejections),
-        track_series=series,
-        scores=dict(s.scores) if reveal else {},
-        walk_away=dict(s.walk_away) if reveal else {},
-        signed=dict(s.signed),
-        values={p: dict(v) for p, v in s.values.items()} if reveal else {},
-        fired=[i for i in s.fired if reveal or not scenario.inject(i).is_private],
-        notes=list(conductor.notes) if reveal else [],
-        deal=deal,
-        votes=votes,
-        reveal=reveal,
-        seat_changes=changes,
-    )
+    def event(self, event: Event, entry: Moved | None) -> None:
+        d = event.data
+        kind = event.kind
+        if event.audience is not None and not self.reveal:
+            return  # private: the public table never showed it
+        if kind is EventKind.ROUND_STARTED:
+            self.flush()
+            self.rounds.append((event.round, [Heading(
+                f"Round {event.round} — {self.name(d['proposer'])} proposes")]))
+        elif kind is EventKind.INJECT_FIRED:
+            self.inject(event, entry)
+        elif kind is EventKind.TABLED:
+            self.tabled = tuple(d["elements"])
+            self.line("event", f"{self.name(d['party'])} tabled {self.titles(d['elements'])}.")
+        elif kind is EventKind.PASSED:
+            self.line("event", f"{self.name(d['party'])} passed.")
+        elif kind is EventKind.VOTES_REVEALED:
+            self.ballots = {p: {t: Ballot(v) for t, v in b.items()}
+                            for p, b in (d["ballots"] or {}).items()}
+            self.ballot_table(d["ballots"] or {})
+        elif kind is EventKind.ELEMENT_ADOPTED:
+            self.line("adopted", self.title(d["element"]))
+        elif kind is EventKind.ELEMENT_REJECTED:
+            self.line("rejected", self.title(d["element"]))
+            cause = self.cause(d["element"])
+            if cause:
+                self.aside(cause)
+        elif kind is EventKind.ELEMENT_EXCLUDED:
+            if not self.aside(f"which rules out {self.title(d['element'])}"):
+                self.line("event", f"{self.title(d['element'])} is off the table: adopting "
+                                   f"{self.title(d['by'])} rules it out.")
+        elif kind is EventKind.ELEMENT_ADDED:
+            self.line("event", f"New on the table: {self.title(d['element'])}.")
+        elif kind is EventKind.ELEMENT_WITHDRAWN:
+            self.line("event", f"Withdrawn from the table: {self.title(d['element'])}.")
+        elif kind is EventKind.TRACK_CHANGED:
+            label = next(t.label for t in self.scenario.tracks if t.id == d["track"])
+            moved = f"{label} {_num(d['old'])} → {_num(d['new'])}"
+            if not self.aside(moved):
+                self.line("tracks", moved)
+            self.track_at.setdefault(event.round, {})[str(d["track"])] = float(d["new"])
+        elif kind is EventKind.STANCE_CHANGED:
+            stance = STANCES.get(str(d["new"]), f"takes the stance '{d['new']}' on")
+            self.line("event", f"{self.name(d['party'])} now publicly {stance} "
+                               f"{self.title(d['element'])}.")
+        elif kind is EventKind.VALUE_CHANGED:
+            self.line("event", f"(Private to {self.name(d['party'])}) "
+                               f"{self.title(d['element'])} is now worth {_num(d['new'])} "
+                               "to them.")
+        elif kind is EventKind.WALK_AWAY_CHANGED:
+            self.line("event", f"(Private to {self.name(d['party'])}) their walk-away is now "
+                               f"{_num(d['new'])}.")
+        elif kind is EventKind.PACKAGE_RETRACTED:
+            self.line("facilitator", "The facilitator withdrew the tabled package; the "
+                                     "proposer could table again.")
+        elif kind is EventKind.PACKAGE_DROPPED:
+            self.line("facilitator", f"Ratification was called with {self.titles(d['elements'])}"
+                                     " tabled: it went unvoted.")
+        elif kind is EventKind.SEAT_CHANGED:
+            human, pid = d["player"] == "person", str(d["party"])
+            self.personas[pid] = d.get("persona") or self.personas.get(pid)
+            persona = None if human else self.personas[pid]
+            self.changes.append(SeatChange(event.round, pid, human, persona))
+            self.line("facilitator", f"{self.name(pid)} is now played by {_who(human, persona)}.")
+        elif kind is EventKind.RATIFICATION:
+            signed = [self.name(p) for p, ok in d["signed"].items() if ok]
+            refused = [self.name(p) for p, ok in d["signed"].items() if not ok]
+            text = f"Ratification: signed by {_and(signed) or 'no one'}"
+            self.line("event", text + (f"; not by {_and(refused)}." if refused else "."))
+        elif kind is EventKind.ENDED:
+            outcome = self.game.outcome()
+            why = outcome_reason(self.scenario, outcome) if outcome else str(d["reason"])
+            self.line("event", f"The exercise ended: {OUTCOMES[str(d['outcome'])].lower()} "
+                               f"({why}).")
+
+    def inject(self, event: Event, entry: Moved | None) -> None:
+        inject = self.scenario.inject(str(event.data["inject"]))
+        head: list[str | Span] = [Span(f"News: {inject.title}", strong=True)]
+        if event.audience:
+            head.append(f" (private to {_and([self.name(p) for p in event.audience])})")
+        if event.data.get("by") == "facilitator" or isinstance(
+                entry.move if entry else None, FireInject):
+            head.append(" — played by the facilitator")
+        self.add(Paragraph(spans(*head)))
+        if inject.text.strip():
+            self.add(Prose(inject.text.strip()))
+        source = inject.source
+        if source is not None:
+            self.add(Quote(_source_line(self.scenario, source.ref, source.quote)))
+
+    def ballot_table(self, ballots: dict[str, dict[str, str]]) -> None:
+        if not ballots:
+            return
+        order = {p.id: i for i, p in enumerate(self.scenario.parties)}
+        parties = sorted(ballots, key=lambda p: order.get(p, len(order)))
+        targets = list(next(iter(ballots.values())))
+        columns = ("Delegation", *("The package" if t == PACKAGE else self.title(t)
+                                   for t in targets))
+        rows = tuple((spans(self.name(p)), *(spans(ballots[p].get(t, "")) for t in targets))
+                     for p in parties)
+        self.add(Table("The votes", columns, rows, row_headers=True, kind="ballots"))
+
+    def cause(self, element: str) -> str:
+        """Why a tabled element failed, from the revealed ballots and the rule."""
+        if not self.ballots:
+            return ""
+        book = self.book
+        if book.package_voting:
+            consent = tuple(dict.fromkeys(p for e in self.tabled for p in book.consent[e]))
+            target = PACKAGE
+        else:
+            consent, target = tuple(book.consent[element]), element
+        tally = count(book, self.ballots, target, consent)
+        if tally.passed:
+            return ""
+        if tally.withheld:
+            who = _and([self.name(p) for p in tally.withheld])
+            return f"{who} withheld consent"
+        if tally.cast == 0:
+            return "every delegation abstained"
+        return f"{tally.accepts} of {tally.cast} accepting; {tally.needed} needed"
+
+    # --- the whole ------------------------------------------------------------------------
+
+    def report(self, log_path: str | None, started: str, last: str) -> Report:
+        self.walk()
+        game, s, scenario = self.game, self.game.session, self.scenario
+        outcome = game.outcome()
+        series: dict[str, list[float]] = {}
+        for track in scenario.tracks:
+            value = track.start
+            points = [value]
+            for number in range(1, game.round + 1):
+                value = self.track_at.get(number, {}).get(track.id, value)
+                points.append(value)
+            series[track.id] = points
+        analysis = at_start = None
+        if self.reveal:
+            addable = {e for spec in self.book.injects.values() for e in spec.add}
+            pool = [e for e in self.book.element_ids
+                    if e not in self.book.hidden or e in addable]
+            adopted = [e for e in self.book.element_ids if s.status[e] is Status.ADOPTED]
+            analysis = analyse(pool, self.book.requires, self.book.excludes, s.values,
+                               s.walk_away, self.book.required, adopted)
+            at_start = analyse(pool, self.book.requires, self.book.excludes, self.book.values,
+                               self.book.walk_away, self.book.required, adopted)
+        report = Report(
+            scenario=scenario, log_path=log_path, started=started, last=last, seed=game.seed,
+            reveal=self.reveal, outcome=str(outcome.kind) if outcome else None,
+            outcome_round=outcome.round if outcome else game.round,
+            outcome_reason=outcome_reason(scenario, outcome) if outcome else
+            f"not finished: {game.expected()}",
+            seats=dict(self.conductor.initial_seats), seat_changes=self.changes,
+            statuses={e: str(st) for e, st in s.status.items()},
+            adopted_in=dict(s.adopted_in), rejections=dict(s.rejections),
+            track_series=series,
+            scores=dict(s.scores) if self.reveal else {},
+            walk_away=dict(s.walk_away) if self.reveal else {},
+            signed=dict(s.signed),
+            votes=self.vote_rows(),
+            analysis=analysis, analysis_at_start=at_start,
+        )
+        report.document = _Writer(self, report).document()
+        return report
+
+    def vote_rows(self) -> list[VoteRow]:
+        s, scenario = self.game.session, self.scenario
+        order = {p.id: i for i, p in enumerate(scenario.parties)}
+        rows = []
+        for history in self.game.history:
+            for party, ballot in sorted(history.ballots.items(),
+                                        key=lambda item: order.get(item[0], len(order))):
+                for target, choice in ballot.items():
+                    passed = target in history.adopted or (
+                        target == PACKAGE and bool(history.adopted))
+                    elements = history.tabled if target == PACKAGE else (target,)
+                    rows.append(VoteRow(
+                        history.round, history.proposer, target,
+                        "the package" if target == PACKAGE else self.title(target),
+                        party, self.name(party), str(choice),
+                        "adopted" if passed else "rejected",
+                        round(sum(s.values[party].get(e, 0) for e in elements), 9)
+                        if self.reveal else None))
+        return rows
+
+
+def _source_line(scenario: Scenario, ref: str | None, quote: str | None) -> str:
+    src = next((s for s in scenario.sources if s.id == ref), None)
+    where = f"{src.outlet}, “{src.title}”, {src.date}" if src else str(ref or "")
+    return f"“{quote}” — {where}" if quote else where
+
+
+class _Writer:
+    """The sections of the document, from the facts and the timeline."""
+
+    def __init__(self, builder: _Builder, report: Report):
+        self.b = builder
+        self.r = report
+        self.sc = report.scenario
+
+    def document(self) -> Document:
+        r = self.r
+        sections = [self.overview(), self.objectives(), self.timeline(), self.elements()]
+        if self.sc.tracks:
+            sections.append(self.tracks())
+        if r.reveal and r.analysis is not None:
+            sections += [self.scores(), self.deal(), self.reveal_section()]
+        sections.append(Section("questions", "Debrief questions", (
+            Items(tuple(Item(spans(q)) for q in self.sc.debrief.questions), ordered=True)
+            if self.sc.debrief.questions else Paragraph(spans("(none in the scenario)")),)))
+        if self.b.notes:
+            notes = [n for n in self.b.conductor.notes]
+            sections.append(Section("observations", "Facilitator's observations", (
+                Items(tuple(Item(spans(f"Round {n.get('round')}, {n.get('phase')}: "
+                                       f"{n.get('text')}")) for n in notes))
+                if notes else Paragraph(spans("(no observations were recorded)")),)))
+        return Document(f"After-action report: {self.sc.title}",
+                        None if r.reveal else PUBLIC_NOTE, tuple(sections))
+
+    def seat_story(self, pid: str) -> str:
+        """Who played a seat when, e.g. "the computer (hardliner), then a person from round 3"."""
+        plan = self.r.seats.get(pid)
+        parts = [_who(plan.human, plan.persona) if plan else "the computer"]
+        for change in self.r.seat_changes:
+            if change.party == pid:
+                parts.append(f"{_who(change.human, change.persona)} from round {change.round}")
+        return ", then ".join(parts)
+
+    def overview(self) -> Section:
+        r, sc = self.r, self.sc
+        minutes = r.duration_minutes
+        seats = "; ".join(f"{self.b.name(pid)}: {self.seat_story(pid)}" for pid in r.seats)
+        rows: list[tuple[Inline, ...]] = [
+            (spans("Scenario"), spans(f"{sc.title} (", Span(sc.id, code=True), ")")),
+            (spans("Started"), spans(r.started or "unknown")),
+            (spans("Duration"), spans(f"{minutes:g} minutes" if minutes is not None
+                                      else "unknown")),
+            (spans("Seats"), spans(seats)),
+            (spans("Seed"), spans(str(r.seed))),
+        ]
+        if r.log_path:
+            rows.append((spans("Session log"), spans(Span(r.log_path, code=True))))
+        return Section("overview", "Overview", (
+            Heading(OUTCOMES[r.outcome]),
+            Paragraph(spans(f"In round {r.outcome_round} of {sc.rounds}: {r.outcome_reason}.")),
+            Paragraph(spans(Span("The deal: ", strong=True), deal_titles(
+                [e for e in self.b.book.element_ids if r.statuses[e] == "adopted"],
+                self.b.title) or "nothing was adopted", ".")),
+            Table("The session at a glance", ("Item", "Detail"), tuple(rows), row_headers=True),))
+
+    def objectives(self) -> Section:
+        r, sc = self.r, self.sc
+        items = []
+        fired = {str(e.data["inject"]) for e in self.b.game.events
+                 if e.kind is EventKind.INJECT_FIRED}
+        for objective in sc.objectives:
+            elements = [f"{e.title} ({r.statuses[e.id]})" for e in sc.elements
+                        if objective.id in e.objectives]
+            injects = [f"{i.title} ({'fired' if i.id in fired else 'did not fire'})"
+                       for i in sc.injects if objective.id in i.objectives
+                       and (r.reveal or not i.is_private)]
+            items.append(Item(spans(Span(objective.text, strong=True)), (
+                Item(spans("Elements: " + ("; ".join(elements) or "none"))),
+                Item(spans("Injects: " + ("; ".join(injects) or "none"))))))
+        return Section("objectives", "Learning objectives", (
+            Items(tuple(items)) if items
+            else Paragraph(spans("The scenario lists no learning objectives.")),))
+
+    def timeline(self) -> Section:
+        blocks: list[Block] = []
+        for _number, round_blocks in self.b.rounds:
+            blocks += round_blocks
+        return Section("timeline", "Timeline", tuple(blocks))
+
+    def elements(self) -> Section:
+        r = self.r
+        rows = tuple((spans(e.title), spans(r.statuses[e.id]),
+                      spans(f"round {r.adopted_in[e.id]}" if e.id in r.adopted_in else "—"),
+                      spans(str(r.rejections[e.id]))) for e in self.sc.elements)
+        return Section("elements", "Element outcomes", (
+            Table("Every element as the session ended", ("Element", "Status", "Adopted",
+                                                          "Rejections"), rows,
+                  row_headers=True),))
+
+    def tracks(self) -> Section:
+        blocks: list[Block] = [Paragraph(spans(
+            "Each track at the start (round 0) and after each round."))]
+        for track in self.sc.tracks:
+            points = tuple(self.r.track_series[track.id])
+            line = f" (collapse at {_num(track.collapse_at)})" \
+                if track.collapse_at is not None else ""
+            blocks.append(Chart(track.label, points, track.min, track.max, track.collapse_at,
+                                f"{track.label}{line}: " + " → ".join(_num(p) for p in points)))
+        return Section("tracks", "Tracks over the rounds", tuple(blocks))
+
+    def scores(self) -> Section:
+        r = self.r
+        assert r.analysis is not None
+        required = set(r.analysis.required)
+        rows = []
+        for party in self.sc.voters:
+            pid = party.id
+            rows.append((spans(party.name + (" (required)" if pid in required else "")),
+                         spans(_num(r.scores[pid])), spans(_num(r.walk_away[pid])),
+                         spans(_num(r.scores[pid] - r.walk_away[pid])),
+                         spans("yes" if r.signed.get(pid) else "no")))
+        return Section("scores", "Scores against walk-aways", (
+            Table("Each delegation's score as the session ended",
+                  ("Delegation", "Score", "Walk-away", "Margin", "Signed"), tuple(rows),
+                  row_headers=True),))
+
+    def reveal_section(self) -> Section:
+        s = self.b.game.session
+        voters = self.sc.voters
+        rows = tuple((spans(e.title + (" ✔" if self.r.statuses[e.id] == "adopted" else "")),
+                      *(spans(f"{s.values[p.id].get(e.id, 0):+g}") for p in voters))
+                     for e in self.sc.elements)
+        blocks: list[Block] = [
+            Table("Each delegation's private value of each element, as the session ended "
+                  "(✔ adopted)", ("Element", *(p.short or p.name for p in voters)), rows,
+                  row_headers=True)]
+        for party in self.sc.parties:
+            blocks.append(Heading(party.name))
+            blocks.append(Prose(party.private_brief) if party.private_brief
+                          else Paragraph(spans("(no private brief)")))
+        return Section("reveal", "Reveal: private briefs and values", tuple(blocks))
+
+    def deal(self) -> Section:
+        return Section("analysis", "Deal analysis", tuple(deal_blocks(self.r, self.b.name,
+                                                                      self.b.title)))
+
+
+def deal_blocks(report: Report, name: Callable[[str], str],
+                title: Callable[[str], str]) -> list[Block]:
+    """The deal analysis in sentences and a table of the frontier."""
+    deal = report.analysis
+    assert deal is not None
+    names = _and([name(p) for p in deal.required])
+    feasible = package_count(deal.feasible)
+    if not deal.feasible_exact:
+        feasible = f"at least {feasible}"
+    signable = package_count(deal.signable)
+    if deal.truncated:
+        signable = f"at least {signable}"
+    blocks: list[Block] = [Paragraph(spans(
+        f"Over the {len(deal.elements)} elements that could be on the table (open at the "
+        "start, or added by an inject), "
+        f"{feasible} packages could stand together (no exclusions broken, every requirement "
+        f"in), and {signable} of them every required party ({names}) would sign at its "
+        "values as the session ended."))]
+    if deal.truncated:
+        blocks.append(Paragraph(spans("The search stopped at its bound: counts are lower "
+                                      "limits and the packages below are the best found."),
+                                muted=True))
+    if deal.nash is not None and deal.nash_values is not None:
+        values = "; ".join(f"{name(p)} {_num(v)}" for p, v in deal.nash_values.items())
+        label = "The best package found" if deal.truncated else "The Nash package"
+        blocks.append(Paragraph(spans(
+            Span(label, strong=True), " (the largest product of gains over the walk-aways, "
+            f"{_num(deal.nash_product or 0)}): {deal_titles(deal.nash, title)}. "
+            f"Values: {values}.")))
+    else:
+        blocks.append(Paragraph(spans(
+            "The search found no package every required party would sign before it stopped."
+            if deal.truncated else "No package would have been signed by every required "
+            "party.")))
+    actual: list[str | Span] = [Span("The actual deal: ", strong=True),
+              (deal_titles(deal.actual, title) or "nothing") + "."]
+    if not deal.actual:
+        actual.append(" Nothing was adopted.")
+    elif deal.actual_signable:
+        actual.append(f" Every required party would sign it; its Nash product is "
+                      f"{_num(deal.actual_product or 0)} against the best "
+                      f"{_num(deal.nash_product or 0)}.")
+        if deal.better_for_all:
+            actual.append(f" A package at least as good for every required party and better "
+                          f"for one: {deal_titles(deal.better_for_all, title)}. The table left "
+                          "value on it.")
+    else:
+        short = [name(p) for p in deal.required
+                 if deal.actual_values[p] < report.walk_away.get(p, 0)]
+        actual.append(f" It falls short of the walk-away of {_and(short)}.")
+    blocks.append(Paragraph(spans(*actual)))
+    return blocks
+
+
+def deal_titles(package: Any, title: Callable[[str], str]) -> str:
+    """A package's elements by title."""
+    return _and([title(e) for e in package])

@@ -194,6 +194,7 @@ class SessionLog:
         _HELD[self._key] = self
         self._size = size  # the file's length after the last whole batch
         self.moves = 0
+        self.started = ""  # when the session began (a new log's header says)
         self._broken: LogWriteError | None = None
         self._delay = float(os.environ.get("EXERCISE_TEST_LOG_DELAY", "0") or 0)
 
@@ -218,9 +219,10 @@ class SessionLog:
         log = cls(path, fd, 0)
         with contextlib.suppress(LogBusy, OSError):  # a fresh file: nobody else holds it
             _lock(fd, path)
+        log.started = now()
         try:
             log.write([{"type": "header", "format": FORMAT, "version": VERSION,
-                        "program": f"exercise {__version__}", "started": now(), **header,
+                        "program": f"exercise {__version__}", "started": log.started, **header,
                         "batch": len(events)}, *events])
         except LogWriteError as exc:  # nothing was played: leave no empty log behind
             log.close()

@@ -75,6 +75,7 @@ def begin_log(conductor: Conductor, scenario_path: Path, *, path: Path | None = 
     }
     log = SessionLog.create(log_path, header, conductor.game.events)
     conductor.log = log
+    conductor.started = log.started
     return log
 
 
@@ -180,7 +181,8 @@ class Stepper:
         records = self.record.records
         while self._next < len(records) and records[self._next]["type"] != "move":
             if records[self._next]["type"] == "reaction":
-                self.conductor.replay_reaction(str(records[self._next]["text"]))
+                item = records[self._next]
+                self.conductor.replay_reaction(str(item["text"]), str(item["party"]))
             self._next += 1
 
     def seek(self, position: int) -> bool:
@@ -234,6 +236,7 @@ def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None)
     plans, notes = _seats(record, checked.scenario)
     warnings += notes
     conductor = Conductor(checked.scenario, plans, int(record.header["seed"]))
+    conductor.started = str(record.header.get("started", ""))
     initial = dict(conductor.seats)
     logged_events = record.events_by_move()
     start = [e.to_data() for e in conductor.game.events]
@@ -251,9 +254,10 @@ def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None)
     for index, item in enumerate(record.records):
         kind = item["type"]
         if kind == "reaction":
-            conductor.replay_reaction(str(item["text"]))
+            conductor.replay_reaction(str(item["text"]), str(item["party"]))
         elif kind == "note":
-            conductor.notes.append({k: item.get(k) for k in ("text", "round", "phase", "t")})
+            conductor.replay_note(str(item["text"]), int(item["round"]), str(item["phase"]),
+                                  str(item.get("t", "")))
         if kind != "move":
             continue
         logged = record.moves[count]

@@ -28,7 +28,8 @@ from textual.widgets import (
 from exercise.bots import PERSONAS
 from exercise.bots.personas import persona_for
 from exercise.conduct import SeatPlan
-from exercise.engine import OutcomeKind
+from exercise.reports.document import Document
+from exercise.reports.markdown import section as markdown_section
 from exercise.scenario.model import Scenario
 from exercise.tui.dialogs import InfoDialog
 from exercise.tui.handover import hand_over
@@ -272,61 +273,29 @@ def seat_markdown(view: View) -> str:
 # --- debrief ----------------------------------------------------------------------------------
 
 
-OUTCOME_WORDS = {
-    OutcomeKind.AGREEMENT: "✔ AGREEMENT",
-    OutcomeKind.NO_AGREEMENT: "✖ NO AGREEMENT",
-    OutcomeKind.COLLAPSE: "☠ COLLAPSE",
-    OutcomeKind.ENDED: "■ ENDED BY THE FACILITATOR",
-}
+# The debrief's tabs, each the report's sections in order (any other section: the last tab).
+DEBRIEF_TABS = (
+    ("Outcome", ("overview", "scores", "elements", "tracks")),
+    ("Deal analysis", ("analysis",)),
+    ("Timeline", ("timeline",)),
+    ("Reveal", ("reveal",)),
+    ("Debrief", ("questions", "objectives", "observations")),
+)
 
 
-def outcome_markdown(view: View) -> str:
-    """Ratification: the outcome, who signed, each score against its walk-away, the deal."""
-    debrief = view.debrief
-    assert debrief is not None
-    lines = [f"# {OUTCOME_WORDS[debrief.outcome]}", "",
-             f"Round {debrief.round} of {view.rounds} — {md_escape(debrief.reason)}.", "",
-             "## Who signed", "", "| delegation | score | walk-away | signed |",
-             "|---|---|---|---|"]
-    for row in debrief.signing:
-        signed = "✔ yes" if row.signed else ("✖ no" if debrief.ratified
-                                             else "— (no ratification)")
-        must = " (required)" if row.required else ""
-        lines.append(f"| {md_escape(row.name)}{must} | {row.score:g} | {row.walk_away:g} | "
-                     f"{signed} |")
-    lines += ["", "## The deal", ""] + ([f"- ✔ {md_escape(t)}" for t in debrief.deal]
-                                        or ["(nothing adopted)"])
-    lines += ["", f"To replay these computer decisions, start again with seed {debrief.seed} "
-                  f"(exercise play --seed {debrief.seed})."]
-    return "\n".join(lines)
-
-
-def reveal_markdown(view: View) -> str:
-    """The reveal: every private value and every private brief."""
-    debrief = view.debrief
-    assert debrief is not None
-    voters = [r for r in debrief.reveal if r.votes]
-    lines = ["# Reveal: every private brief and value", "",
-             "Each delegation's private value of each element (✔ adopted):", ""]
-    lines += ["| element | " + " | ".join(md_escape(r.short) for r in voters) + " |",
-              "|---|" + "---|" * len(voters)]
-    for i, (title, adopted) in enumerate(debrief.elements):
-        values = " | ".join(f"{r.values[i]:+g}" for r in voters)
-        lines.append(f"| {'✔ ' if adopted else ''}{md_escape(title)} | {values} |")
-    for row in debrief.reveal:
-        lines += ["", f"## {md_escape(row.name)} — private brief", "",
-                  row.private_brief or "(none)"]
-        if row.walk_away is not None:
-            lines += ["", f"Walk-away: {row.walk_away:g}"]
-    return "\n".join(lines)
-
-
-def questions_markdown(view: View) -> str:
-    """The debrief questions."""
-    questions = view.debrief.questions if view.debrief else ()
-    return "# Debrief questions\n\n" + ("\n".join(f"1. {md_escape(q)}" for q in questions)
-                                        if questions
-                                        else "(this scenario has no debrief questions)")
+def debrief_tabs(document: Document) -> list[tuple[str, str]]:
+    """The report document as the debrief's tabs: (title, Markdown) each, every section
+    of the document in exactly one tab."""
+    placed = {sid for _, ids in DEBRIEF_TABS for sid in ids}
+    tabs = []
+    for n, (title, ids) in enumerate(DEBRIEF_TABS):
+        sections = [s for sid in ids if (s := document.section(sid)) is not None]
+        if n == len(DEBRIEF_TABS) - 1:
+            sections += [s for s in document.sections if s.id not in placed]
+        if sections:
+            tabs.append((title, "\n".join(line for s in sections
+                                          for line in markdown_section(s))))
+    return tabs
 
 
 class DebriefScreen(HelpfulScreen):
@@ -359,13 +328,12 @@ class DebriefScreen(HelpfulScreen):
                                 "report (Markdown and HTML) beside it") if self.log_file
                          else "No session log was kept for this exercise.",
                          id="log-line", classes="hint")
+        debrief = self.view.debrief
+        document = debrief.document if debrief is not None else None
         with TabbedContent(id="debrief"):
-            with TabPane("Outcome", id="tab-outcome"), VerticalScroll():
-                yield LiteralMarkdown(outcome_markdown(self.view))
-            with TabPane("Reveal", id="tab-reveal"), VerticalScroll():
-                yield LiteralMarkdown(reveal_markdown(self.view))
-            with TabPane("Debrief questions", id="tab-questions"), VerticalScroll():
-                yield LiteralMarkdown(questions_markdown(self.view))
+            for n, (title, text) in enumerate(debrief_tabs(document) if document else []):
+                with TabPane(title, id=f"tab-{n}"), VerticalScroll():
+                    yield LiteralMarkdown(text)
         yield Footer()
 
     def on_mount(self) -> None:

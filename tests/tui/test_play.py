@@ -32,12 +32,13 @@ async def test_tutorial_solo_played_to_an_outcome_with_keys():
         outcome = conductor.game.outcome()
         text = screen_text(app)
         assert isinstance(app.screen, DebriefScreen)
-        assert {"agreement": "AGREEMENT", "no_agreement": "NO AGREEMENT",
-                "collapse": "COLLAPSE"}[str(outcome.kind)] in text
-        assert "Reveal" in text and "Debrief questions" in text  # the tabs
-        await pilot.press("right")
+        assert {"agreement": "Agreement", "no_agreement": "No agreement",
+                "collapse": "Collapse"}[str(outcome.kind)] in text
+        for tab in ("Outcome", "Deal analysis", "Timeline", "Reveal", "Debrief"):
+            assert tab in text
+        await pilot.press("right", "right", "right")
         await settle(pilot)
-        assert "Reveal: every private brief and value" in screen_text(app)
+        assert "Reveal: private briefs and values" in screen_text(app)
 
 
 async def test_a_proposal_and_a_vote_made_by_keys_reach_the_engine():
@@ -104,7 +105,7 @@ async def test_real_scenario_played_to_an_outcome():
         text = screen_text(app)
         for element in adopted:
             assert app.conductor.scenario.element(element).title[:30] in text
-        await pilot.press("right", "right")
+        await pilot.press("right", "right", "right", "right")
         await settle(pilot)
         assert app.conductor.scenario.debrief.questions[0][:40] in screen_text(app)
 

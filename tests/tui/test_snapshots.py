@@ -95,8 +95,11 @@ def test_facilitator_console(snap_compare):
     assert snap_compare(app, terminal_size=(120, 36), run_before=keys("enter", "enter", "f"))
 
 
-def test_debrief(snap_compare):
+def test_debrief(snap_compare, monkeypatch):
     """The ratification and debrief screen, after the facilitator calls ratification."""
+    from exercise.sessions import log as session_log
+
+    monkeypatch.setattr(session_log, "now", lambda: "2026-01-01T10:00:00.000+00:00")
     app = make_app("tutorial", ["ukraine"], seed=2)
     assert snap_compare(app, terminal_size=(100, 30),
                         run_before=keys("enter", "f", "r", "y"))

@@ -1,0 +1,302 @@
+"""The report is one document: every format carries the same words, the timeline is the order
+things happened, each rejection says why, and the HTML is structured for every reader."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from exercise import catalog
+from exercise.conduct import Conductor, SeatPlan
+from exercise.engine import Ballot, CallVote, Table, Vote
+from exercise.engine.moves import PACKAGE
+from exercise.engine.rulebook import Rulebook
+from exercise.engine.rules import count, passes
+from exercise.headless import play
+from exercise.reports import render, report_data, report_of
+from exercise.reports.html import chart
+from exercise.scenario.loading import load_scenario
+
+from .conftest import load, scenario_data
+
+BERLIN = {e.name: e.path for e in catalog.bundled()}["berlin-2025"]
+
+
+class Words(HTMLParser):
+    """The words a reader sees on an HTML page (not its style, title or chart drawings)."""
+
+    SKIP = {"style", "title", "svg", "head"}
+    INLINE = {"strong", "em", "code", "a", "span"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        if tag not in self.INLINE:
+            self.pieces.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping -= 1
+        if tag not in self.INLINE:
+            self.pieces.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.pieces.append(data)
+
+    @property
+    def words(self) -> list[str]:
+        return "".join(self.pieces).split()
+
+
+def words_of_html(page: str) -> list[str]:
+    parser = Words()
+    parser.feed(page)
+    parser.close()
+    return parser.words
+
+
+def words_of_markdown(text: str) -> list[str]:
+    """The words of Markdown as a reader sees them rendered (GFM tables included)."""
+    text = re.sub(r"`[▁▂▃▄▅▆▇█]+` ", "", text)  # the text chart stands for the drawing
+    return words_of_html(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+
+
+def words_of_data(data: dict[str, Any]) -> list[str]:
+    """The words of the JSON document, in order (Markdown fields rendered)."""
+    out = data["title"].split()
+
+    def text(value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, list):
+            return "".join(part["text"] for part in value)
+        return ""
+
+    def item(entry: dict[str, Any]) -> list[str]:
+        got = text(entry["text"]).split()
+        for sub in entry.get("items", []):
+            got += item(sub)
+        return got
+
+    if data["note"]:
+        out += text(data["note"]).split()
+    for section in data["sections"]:
+        out += section["title"].split()
+        for block in section["blocks"]:
+            kind = block["type"]
+            if kind in ("paragraph", "heading", "quote"):
+                out += text(block["text"]).split()
+            elif kind == "markdown":
+                out += words_of_markdown(block["markdown"])
+            elif kind == "list":
+                for entry in block["items"]:
+                    out += item(entry)
+            elif kind == "table":
+                out += block["caption"].split()
+                out += [w for c in block["columns"] for w in c.split()]
+                out += [w for row in block["rows"] for c in row for w in text(c).split()]
+            elif kind == "chart":
+                out += block["caption"].split()
+    return out
+
+
+@pytest.fixture(scope="module")
+def berlin_game() -> Conductor:
+    """Berlin played through by the computer in every seat (seed 7: rejections by veto)."""
+    scenario = load_scenario(BERLIN)
+    result = play(scenario, [], bots=[p.id for p in scenario.voters], seed=7)
+    assert result.conductor is not None
+    return result.conductor
+
+
+@pytest.mark.parametrize("reveal", [True, False])
+def test_markdown_html_and_json_carry_the_same_words(berlin_game: Conductor, reveal: bool):
+    """One document, three writers: a reader of the Markdown, the HTML page or the JSON
+    finds the same words in the same order (tables, captions, charts' captions, notes)."""
+    report = report_of(berlin_game, reveal=reveal, log_path="/tmp/x.jsonl")
+    md = words_of_markdown(render(report, "md"))
+    html = words_of_html(render(report, "html"))
+    data = words_of_data(report_data(report)["document"])
+    assert md == html
+    assert html == data
+    assert len(html) > 2000  # a whole report, not an empty one that trivially agrees
+
+
+def test_the_debrief_tabs_hold_every_section_of_the_report(berlin_game: Conductor):
+    """The debrief screen writes the same document: each section in exactly one tab, in
+    the words of the Markdown report."""
+    from exercise.tui.screens import debrief_tabs
+
+    report = report_of(berlin_game)
+    tabs = debrief_tabs(report.document)
+    joined = "\n".join(text for _, text in tabs)
+    for section in report.document.sections:
+        assert joined.count(f"## {section.title}") == 1, section.title
+    assert [t for t, _ in tabs] == ["Outcome", "Deal analysis", "Timeline", "Reveal", "Debrief"]
+    body = render(report, "md").split("\n", 2)[2]  # all but the report's own title
+    assert sorted(words_of_markdown(joined)) == sorted(words_of_markdown(body))
+
+
+def test_the_timeline_is_the_order_things_happened(berlin_game: Conductor):
+    """News that a vote set off comes after that vote: "Congress has now voted" follows the
+    adoption of the Congress guarantee, and a round's briefing news comes before its tabling
+    (scenario-format.md, "A round": briefing, proposal, ..., resolution, then `when` injects)."""
+    text = render(report_of(berlin_game), "md")
+    timeline = text[text.index("## Timeline"):text.index("## Element outcomes")]
+    adopted = timeline.index("**Adopted:** Guarantee given legal force by Congress")
+    voted = timeline.index("News: Congress gives the guarantee legal force")
+    assert adopted < voted
+    round_2 = timeline.index("### Round 2")
+    briefing = timeline.index("News: Kremlin rejects a Christmas ceasefire")
+    tabled = timeline.index("United States tabled", round_2)
+    assert round_2 < briefing < tabled
+
+
+def test_a_rejection_says_who_withheld_consent(berlin_game: Conductor):
+    """Resolution (scenario-format.md, "A round", 5): a consent party that does not accept
+    blocks an element, and the report names it."""
+    text = render(report_of(berlin_game), "md")
+    assert ("**Rejected:** US military support \"within a few days\" (United States withheld "
+            "consent") in text
+
+
+def _vote_game(majority: float, ballots: dict[str, str], consent: list[str] | None = None
+               ) -> str:
+    data = scenario_data(majority=majority, elements=[
+        {"id": "dmz", "title": "Buffer zone", "summary": "A zone.", "consent": consent or []},
+        {"id": "monitoring", "title": "US monitoring", "summary": "Drones."}])
+    scenario = load(data)
+    conductor = Conductor(scenario, {p.id: SeatPlan(p.id, True) for p in scenario.parties})
+    proposer = conductor.game.proposer
+    assert proposer is not None
+    conductor.push(Table(proposer, ("dmz",)))
+    conductor.push(CallVote())
+    for party, ballot in ballots.items():
+        conductor.push(Vote(party, {"dmz": Ballot(ballot)}))
+    return render(report_of(conductor), "md")
+
+
+def test_a_rejection_by_majority_gives_the_count():
+    """Resolution: accepting votes must be at least `majority` of the votes cast, abstentions
+    not counted; the report gives the count and what was needed."""
+    text = _vote_game(0.7, {"ukraine": "accept", "russia": "reject", "us": "accept"})
+    assert "**Rejected:** Buffer zone (2 of 3 accepting; 3 needed)." in text
+
+
+def test_a_rejection_when_everyone_abstains_says_so():
+    """Resolution: if all abstain the element is not adopted, and the report says why."""
+    text = _vote_game(0.5, {"ukraine": "abstain", "russia": "abstain", "us": "abstain"})
+    assert "**Rejected:** Buffer zone (every delegation abstained)." in text
+
+
+@given(st.dictionaries(st.sampled_from(["ukraine", "russia", "us"]),
+                       st.sampled_from(list(Ballot)), min_size=3, max_size=3),
+       st.sampled_from([0.3, 0.5, 2 / 3, 0.7, 1.0]),
+       st.lists(st.sampled_from(["ukraine", "russia", "us"]), unique=True, max_size=2))
+def test_the_stated_cause_follows_the_resolution_rule(ballots, majority, consent):
+    """The count behind a stated cause passes exactly when the resolution rule adopts."""
+    book = Rulebook(load(scenario_data(majority=majority)))
+    votes = {p: {"dmz": b, PACKAGE: b} for p, b in ballots.items()}
+    assert count(book, votes, "dmz", tuple(consent)).passed == \
+        passes(book, votes, "dmz", tuple(consent))
+
+
+class Structure(HTMLParser):
+    """What an accessibility checker looks at that a parser can see."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = None
+        self.headings: list[int] = []
+        self.tables = self.captions = 0
+        self.empty_headers = 0
+        self.charts_unlabelled = 0
+        self._th: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "table":
+            self.tables += 1
+        if tag == "caption":
+            self.captions += 1
+        if tag == "th":
+            self._th = []
+        if tag == "svg" and (a.get("role") != "img" or not a.get("aria-label")):
+            self.charts_unlabelled += 1
+
+    def handle_data(self, data: str) -> None:
+        if self._th is not None:
+            self._th.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "th":
+            assert self._th is not None
+            if not "".join(self._th).strip():
+                self.empty_headers += 1
+            self._th = None
+
+
+def test_the_html_page_is_structured_for_assistive_technology(berlin_game: Conductor):
+    """axe-core's checks that a parser can make: a language, headings that never skip a
+    level, every table captioned with no empty header cell, every chart labelled."""
+    page = render(report_of(berlin_game), "html")
+    s = Structure()
+    s.feed(page)
+    assert s.lang == "en"
+    assert s.headings[0] == 1
+    assert all(b - a <= 1 for a, b in zip(s.headings, s.headings[1:], strict=False))
+    assert s.tables == s.captions and s.tables > 5
+    assert s.empty_headers == 0
+    assert s.charts_unlabelled == 0
+
+
+def test_markdown_fields_are_rendered_and_text_fields_escaped(tmp_path: Path):
+    """A brief's **bold** is bold in the HTML page (not literal asterisks), its raw HTML is
+    text, and a title's markup characters are shown as written in every format."""
+    data = scenario_data(parties=[
+        {"id": "ukraine", "name": "Ukraine <b>", "public_brief": "x",
+         "private_brief": "We need **guarantees** <script>alert(1)</script>"},
+        {"id": "russia", "name": "Russia", "public_brief": "y"},
+        {"id": "us", "name": "United States", "role": "guarantor", "public_brief": "z"}])
+    scenario = load(data)
+    conductor = Conductor(scenario, {p.id: SeatPlan(p.id, False) for p in scenario.parties})
+    from exercise.engine import EndExercise
+    conductor.push(EndExercise("time is up"))
+    report = report_of(conductor)
+    page = render(report, "html")
+    assert "<strong>guarantees</strong>" in page and "**guarantees**" not in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Ukraine &lt;b&gt;" in page
+    assert "Ukraine <b>:" in " ".join(words_of_markdown(render(report, "md")))
+    assert json.loads(render(report, "json"))["seats"]["ukraine"]["name"] == "Ukraine <b>"
+
+
+def test_a_chart_fits_its_labels():
+    """Every label of a chart lies inside its drawing ("collapse" is not cut to "colla")."""
+    from exercise.reports.document import Chart
+
+    svg = chart(Chart("Escalation", (4.0, 3.0, 9.0, 10.0), -10.0, 100.0, 9.0, "Escalation"))
+    width = float(re.search(r'viewBox="0 0 (\d+)', svg).group(1))  # type: ignore[union-attr]
+    for x, anchor, label in re.findall(
+            r'<text x="([\d.]+)" y="[\d.]+"(?: text-anchor="(\w+)")?>([^<]*)</text>', svg):
+        size = 7 * len(label)  # 11px system-ui: under 7 units a character
+        left = {"end": float(x) - size, "middle": float(x) - size / 2}.get(anchor, float(x))
+        assert left >= 0 and left + size <= width, label
