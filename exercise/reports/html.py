@@ -111,7 +111,9 @@ def _table(t: Table) -> str:
                 cells.append(f"<td>{inline(cell)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     css = f' class="{_e(t.kind)}"' if t.kind else ""
-    return (f'<div class="table-wrap"><table{css}><caption>{_e(t.caption)}</caption>'
+    # A wide table scrolls: its wrapper takes the focus, so a keyboard can scroll it too.
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{_e(t.caption)}">'
+            f'<table{css}><caption>{_e(t.caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 

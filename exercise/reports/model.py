@@ -290,7 +290,7 @@ class _Builder:
         elif kind is EventKind.VOTES_REVEALED:
             self.ballots = {p: {t: Ballot(v) for t, v in b.items()}
                             for p, b in (d["ballots"] or {}).items()}
-            self.ballot_table(d["ballots"] or {})
+            self.ballot_table(d["ballots"] or {}, event.round)
         elif kind is EventKind.ELEMENT_ADOPTED:
             self.line("adopted", self.title(d["element"]))
         elif kind is EventKind.ELEMENT_REJECTED:
@@ -361,7 +361,7 @@ class _Builder:
         if source is not None:
             self.add(Quote(_source_line(self.scenario, source.ref, source.quote)))
 
-    def ballot_table(self, ballots: dict[str, dict[str, str]]) -> None:
+    def ballot_table(self, ballots: dict[str, dict[str, str]], number: int) -> None:
         if not ballots:
             return
         order = {p.id: i for i, p in enumerate(self.scenario.parties)}
@@ -371,7 +371,8 @@ class _Builder:
                                    for t in targets))
         rows = tuple((spans(self.name(p)), *(spans(ballots[p].get(t, "")) for t in targets))
                      for p in parties)
-        self.add(Table("The votes", columns, rows, row_headers=True, kind="ballots"))
+        self.add(Table(f"The votes in round {number}", columns, rows, row_headers=True,
+                       kind="ballots"))
 
     def cause(self, element: str) -> str:
         """Why a tabled element failed, from the revealed ballots and the rule."""
