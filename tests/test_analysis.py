@@ -371,3 +371,16 @@ def test_the_json_form_has_every_key_and_is_plain_data():
     assert (data["deal_on_frontier"], data["dominating_package"]) == (True, None)
     assert {"basis", "required", "elements", "feasible", "feasible_exact", "signable",
             "truncated", "nash_product"} <= set(data)
+
+
+def test_the_readings_state_the_analysis_bounds_as_they_are():
+    """Promise 5: docs/readings.md gives the analysis's bounds with the values the code uses
+    (the count's states, the two searches' budgets, the frontier's room)."""
+    readings = (SCENARIOS.parent / "docs" / "readings.md").read_text(encoding="utf-8")
+    section = readings.split("- **The deal analysis**", 1)[1].split("\n\n", 1)[0]
+    section = " ".join(section.split())
+    for figure in (f"{analysis.COUNT_STATES:,} states", f"{analysis.SEARCH_BUDGET:,} packages",
+                   f"{analysis.DOMINANCE_BUDGET:,} more", f"{analysis.FRONTIER_LIMIT} packages",
+                   "a million comparisons"):
+        assert figure in section, figure
+    assert analysis.FRONTIER_WORK == 1_000_000
