@@ -106,7 +106,14 @@ class Package:
 
 @dataclass(frozen=True)
 class DealAnalysis:
-    """What the packages on the table allowed, and where the actual deal stands."""
+    """What the packages on the table allowed, and where the actual deal stands.
+
+    Counts, the Nash product and values are exact unless ``truncated`` (then "at least" and
+    "the best found"); ``feasible_exact``, ``frontier_complete``, ``frontier_size`` (None:
+    unknown) and ``dominance_exact`` say which of the rest are exact (see the module
+    docstring). ``deal_on_frontier`` is None when nothing was adopted, False when the deal
+    is not signable or ``dominating_package`` betters it, else True.
+    """
 
     elements: tuple[str, ...]
     required: tuple[str, ...]
@@ -128,7 +135,7 @@ class DealAnalysis:
     frontier_size: int | None = None  # packages on the frontier, when known exactly
     frontier_complete: bool = False  # ``frontier`` lists every package on the frontier
     nash_packages: tuple[Package, ...] = ()  # all tied for the largest product (listed ones)
-    nash_ties: int = 0  # packages tied for the largest product (all, listed or not)
+    nash_ties: int = 0  # packages found tied for the largest product, listed or not
     deal_on_frontier: bool | None = None  # None: nothing adopted
     dominating_package: Package | None = None  # a signable package better for all required
     dominance_exact: bool = True  # False: "none dominates" means only "none found"
