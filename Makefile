@@ -23,4 +23,5 @@ bench:
 	python benchmarks/bench_sessions.py
 	python benchmarks/bench_simulate.py
 	python benchmarks/bench_limits.py
+	python benchmarks/bench_analysis.py
 	python benchmarks/bench_host.py

@@ -184,6 +184,47 @@ def test_the_table_shows_outcomes_elements_parties_injects_tracks_and_warnings()
         assert line in text, line
 
 
+def test_the_deal_analysis_is_of_the_scenario_as_it_starts_over_what_could_be_tabled():
+    """Issue 11: simulate's deal analysis says which values and elements it is over (the
+    scenario's own, over the open elements and the hidden ones an inject can add: never a
+    hidden element nothing adds, nor what requires it), and publishes the frontier, every
+    tied Nash package with how often games adopted it, and how often games ended on the
+    frontier."""
+    elements = [
+        {"id": "a", "title": "A", "summary": "s", "values": {"ukraine": 2, "russia": 1},
+         "excludes": ["b"]},
+        {"id": "b", "title": "B", "summary": "s", "values": {"ukraine": 1, "russia": 2}},
+        {"id": "lost", "title": "Lost", "summary": "s", "hidden": True,
+         "values": {"ukraine": 9, "russia": 9}},
+        {"id": "needs-lost", "title": "Needs lost", "summary": "s", "requires": ["lost"],
+         "values": {"ukraine": 9, "russia": 9}},
+        {"id": "late", "title": "Late", "summary": "s", "hidden": True,
+         "values": {"ukraine": -5, "russia": -5}},
+    ]
+    injects = [{"id": "card", "title": "Card", "text": "t",
+                "effects": {"add_elements": ["late"]}}]
+    games = 40
+    d = findings(load(scenario_data(elements=elements, injects=injects)), games)["deal_analysis"]
+    assert d["basis"] == ("values and walk-aways as the scenario starts, over the elements "
+                          "open at the start and those an inject can add")
+    assert d["elements"] == ["a", "b", "needs-lost", "late"]
+    assert d["unadoptable"] == ["needs-lost"]
+    # {a}, {b}, {late}, {a, late}, {b, late}; signable (walk-aways 0): {a}, {b}.
+    assert (d["feasible"], d["signable"]) == (5, 2)
+    assert d["frontier"] == [{"elements": ["a"], "values": {"ukraine": 2, "russia": 1}},
+                             {"elements": ["b"], "values": {"ukraine": 1, "russia": 2}}]
+    assert (d["frontier_size"], d["frontier_complete"], d["nash_ties"]) == (2, True, 2)
+    assert [(p["elements"], p["product"]) for p in d["nash_packages"]] == [(["a"], 2),
+                                                                          (["b"], 2)]
+    adopted = sum(p["adopted"] for p in d["nash_packages"])
+    assert d["nash_packages_adopted"] == adopted == d["frontier_adopted"]
+    assert d["frontier_adopted_rate"] == round(adopted / games, 6)
+    assert "actual" not in d and "dominating_package" not in d  # a simulation has no one deal
+    text = render(findings(load(scenario_data(elements=elements, injects=injects)), games))
+    assert "Never adoptable (a requirement never reaches the table): needs-lost." in text
+    assert "2 packages tie for that product" in text
+
+
 # --- one rules implementation ---------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ import textwrap
 from typing import Any
 
 from exercise import __version__
-from exercise.analysis import SEARCH_BUDGET, analyse, package_count
+from exercise.analysis import SEARCH_BUDGET, analyse_at_start, package_count
 from exercise.bots.personas import persona_for
 from exercise.engine.rulebook import Rulebook
 from exercise.simulate.stats import BINS, OUTCOMES, SCALE, Tally, layout, wilson
@@ -137,26 +137,39 @@ def summarise(book: Rulebook, tally: Tally, *, seed: int,
 
 
 def deal_reference(book: Rulebook, tally: Tally) -> dict[str, Any]:
-    """The deal analysis of the scenario as it starts, and how often games reached it."""
-    deal = analyse(book.element_ids, book.requires, book.excludes, book.values,
-                   book.walk_away, book.required, ())
-    nash_games = None
-    if deal.nash is not None:
-        wanted = tuple(i for i, e in enumerate(book.element_ids) if e in set(deal.nash))
-        nash_games = tally.packages.get(wanted, 0)
-    return {
-        "basis": "values and walk-aways as the scenario starts",
-        "required": list(deal.required),
-        "feasible": deal.feasible, "signable": deal.signable,
-        "signable_share": round(deal.zone_share, 6), "truncated": deal.truncated,
-        "feasible_exact": deal.feasible_exact,
+    """The deal analysis of the scenario as it starts (see
+    :func:`~exercise.analysis.analyse_at_start`: its values and walk-aways, over the elements
+    open at the start and those an inject can add), and how often games reached its
+    packages."""
+    deal = analyse_at_start(book)
+    position = {e: i for i, e in enumerate(book.element_ids)}
+
+    def games(elements: tuple[str, ...]) -> int:
+        return tally.packages.get(tuple(sorted(position[e] for e in elements)), 0)
+
+    data = deal.to_data()
+    # A simulation has no one deal: the keys about the actual deal would only say "nothing".
+    for key in ("actual", "deal_on_frontier", "dominating_package", "dominance_exact"):
+        del data[key]
+    for entry, package in zip(data["nash_packages"], deal.nash_packages, strict=True):
+        entry["adopted"] = games(package.elements)
+    nash_games = games(deal.nash) if deal.nash is not None else None
+    tied_games = sum(entry["adopted"] for entry in data["nash_packages"])
+    frontier_games = sum(games(p.elements) for p in deal.frontier) \
+        if deal.frontier_complete else None
+    data.update({
         "nash": list(deal.nash) if deal.nash is not None else None,
-        "nash_product": deal.nash_product,
         "nash_values": deal.nash_values,
         "nash_adopted": nash_games,
         "nash_adopted_rate": round(_share(nash_games, tally.games), 6)
         if nash_games is not None else None,
-    }
+        "nash_packages_adopted": tied_games,
+        "nash_packages_adopted_rate": round(_share(tied_games, tally.games), 6),
+        "frontier_adopted": frontier_games,
+        "frontier_adopted_rate": round(_share(frontier_games, tally.games), 6)
+        if frontier_games is not None else None,
+    })
+    return data
 
 
 def warnings(summary: dict[str, Any]) -> list[str]:
@@ -254,6 +267,55 @@ def bars(counts: list[int]) -> str:
     return "".join(_BARS[0] if not c else _BARS[max(1, round(c / top * 8))] for c in counts)
 
 
+def _deal_lines(d: dict[str, Any]) -> list[str]:
+    """The deal analysis of the summary in sentences, indented and wrapped."""
+    sentences = [f"{d['basis'][:1].upper()}{d['basis'][1:]}."]
+    feasible = package_count(d["feasible"])
+    if not d.get("feasible_exact", True):
+        feasible = f"at least {feasible}"
+    if d["truncated"]:
+        sentences.append(f"{feasible} packages could stand together; at least "
+                         f"{d['signable']:,} of them would be signed by every required party "
+                         f"(the search stops after {SEARCH_BUDGET:,} packages).")
+    else:
+        sentences.append(f"{feasible} packages could stand together; {d['signable']:,} "
+                         f"({d['signable_share']:.0%}) would be signed by every required "
+                         "party.")
+    if d["unadoptable"]:
+        sentences.append("Never adoptable (a requirement never reaches the table): "
+                         f"{', '.join(d['unadoptable'])}.")
+    if d["nash"] is not None:
+        name = ("The best package found (the largest product of gains over walk-aways the "
+                "search reached" if d["truncated"] else
+                "The Nash package (largest product of gains over walk-aways")
+        sentences.append(f"{name}, {d['nash_product']:g}): {', '.join(d['nash'])}. The "
+                         "simulated games adopted exactly this package in "
+                         f"{_pct(d['nash_adopted_rate'])} of games.")
+        ties = d["nash_ties"]
+        if ties > 1:
+            listed = len(d["nash_packages"])
+            shown = "" if listed == ties else f" ({listed} listed in the JSON)"
+            sentences.append(f"{ties:,} packages tie for that product{shown}; games adopted "
+                             f"one of {'them' if listed == ties else 'those listed'} in "
+                             f"{_pct(d['nash_packages_adopted_rate'])} of games.")
+    elif d["truncated"]:
+        sentences.append("No package the search reached would be signed by every required "
+                         "party.")
+    else:
+        sentences.append("No package would be signed by every required party.")
+    if d["frontier_complete"]:
+        sentences.append(f"{d['frontier_size']:,} signable package"
+                         f"{'s are' if d['frontier_size'] != 1 else ' is'} on the Pareto "
+                         "frontier (no signable package is better for every required party); "
+                         f"games ended on one in {_pct(d['frontier_adopted_rate'])} of games.")
+    elif d["signable"]:
+        sentences.append("The Pareto frontier is too large, or the search too long, to list "
+                         f"in full; the JSON lists {len(d['frontier']):,} signable packages "
+                         "found, none better than another for every required party.")
+    text = " ".join(sentences)
+    return ["  " + line for line in textwrap.wrap(text, 96, break_on_hyphens=False)]
+
+
 def render(summary: dict[str, Any]) -> str:
     """The findings as a readable table."""
     n = summary["games"]
@@ -331,32 +393,8 @@ def render(summary: dict[str, Any]) -> str:
             out.append(f"  {_pct(p['rate']):>6}  {lines[0]}")
             out += [f"          {line}" for line in lines[1:]]
 
-    d = summary["deal_analysis"]
-    out += ["", f"Deal analysis ({d['basis']})"]
-    feasible = package_count(d["feasible"])
-    if not d.get("feasible_exact", True):
-        feasible = f"at least {feasible}"
-    if d["truncated"]:
-        text = (f"{feasible} packages could stand together; at least {d['signable']:,} of "
-                "them would be signed by every required party (the search stops after "
-                f"{SEARCH_BUDGET:,} packages).")
-    else:
-        text = (f"{feasible} packages could stand together; {d['signable']:,} "
-                f"({d['signable_share']:.0%}) would be signed by every required party.")
-    out += ["  " + line for line in textwrap.wrap(text, 96, break_on_hyphens=False)]
-    if d["nash"] is not None:
-        name = ("The best package found (the largest product of gains over walk-aways the "
-                "search reached" if d["truncated"] else
-                "The Nash package (largest product of gains over walk-aways")
-        text = (f"{name}, {d['nash_product']:g}): {', '.join(d['nash'])}. The simulated games "
-                f"adopted exactly this package in {_pct(d['nash_adopted_rate'])} of games.")
-        out += ["  " + line for line in textwrap.wrap(text, 96, break_on_hyphens=False)]
-    elif d["truncated"]:
-        out.append("  No package the search reached would be signed by every required party.")
-    else:
-        out.append("  No package would be signed by every required party.")
-
-    out += ["", "Warnings" if summary["warnings"] else "Warnings: none"]
+    out += ["", "Deal analysis", *_deal_lines(summary["deal_analysis"]), ""]
+    out += ["Warnings" if summary["warnings"] else "Warnings: none"]
     for warning in summary["warnings"]:
         lines = textwrap.wrap(warning, 94, break_on_hyphens=False)
         out += [f"  ! {lines[0]}", *(f"    {line}" for line in lines[1:])]
