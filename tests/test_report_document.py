@@ -300,3 +300,61 @@ def test_a_chart_fits_its_labels():
         size = 7 * len(label)  # 11px system-ui: under 7 units a character
         left = {"end": float(x) - size, "middle": float(x) - size / 2}.get(anchor, float(x))
         assert left >= 0 and left + size <= width, label
+
+
+def _adopt_both(values: dict[str, dict[str, int]]) -> Conductor:
+    """A session in which every party accepts both elements, with these private values."""
+    elements = [dict(e, values={p: v[e["id"]] for p, v in values.items()})
+                for e in scenario_data()["elements"]]
+    scenario = load(scenario_data(elements=elements))
+    conductor = Conductor(scenario, {p.id: SeatPlan(p.id, True) for p in scenario.parties})
+    proposer = conductor.game.proposer
+    assert proposer is not None
+    conductor.push(Table(proposer, ("dmz", "monitoring")))
+    conductor.push(CallVote())
+    for party in ("ukraine", "russia", "us"):
+        conductor.push(Vote(party, {"dmz": Ballot.ACCEPT, "monitoring": Ballot.ACCEPT}))
+    return conductor
+
+
+def test_the_report_says_the_deal_is_on_the_frontier_only_when_it_is():
+    """Issue 11: "no other package is better" is said only when true. When both elements
+    serve everyone the deal is on the frontier; when one costs Russia, a smaller package is
+    as good for Ukraine and better for Russia, and the report names it."""
+    good = report_of(_adopt_both({"ukraine": {"dmz": 2, "monitoring": 1},
+                                  "russia": {"dmz": 1, "monitoring": 1},
+                                  "us": {"dmz": 1, "monitoring": 1}}))
+    text = render(good, "md")
+    assert "It is on the Pareto frontier: no other package is at least as good" in text
+    data = report_data(good)["analysis"]
+    assert data["deal_on_frontier"] is True and data["dominating_package"] is None
+
+    bad = report_of(_adopt_both({"ukraine": {"dmz": 2, "monitoring": 0},
+                                 "russia": {"dmz": 1, "monitoring": -1},
+                                 "us": {"dmz": 1, "monitoring": 1}}))
+    text = render(bad, "md")
+    assert "It is on the Pareto frontier" not in text
+    assert ("It is not on the Pareto frontier: the table left value on it. This package would "
+            "be at least as good for every required party and better for one (Ukraine 2, "
+            "Russia 1): Buffer zone.") in text
+    data = report_data(bad)["analysis"]
+    assert data["deal_on_frontier"] is False
+    assert data["dominating_package"]["elements"] == ["dmz"]
+
+
+def test_the_json_report_carries_the_analysis_at_the_end_and_at_the_start(berlin_game):
+    """`--format json`: the analysis with its frontier, Nash packages (ties), whether the deal
+    is on the frontier and the package that betters it, each basis labelled."""
+    data = report_data(report_of(berlin_game))
+    analysis = data["analysis"]
+    assert "at the end" in analysis["basis"]
+    assert "as the scenario starts" in analysis["at_start"]["basis"]
+    assert analysis["frontier"] and all(set(p) == {"elements", "values"}
+                                        for p in analysis["frontier"])
+    assert len(analysis["nash_packages"]) == analysis["nash_ties"] >= 1
+    assert analysis["deal_on_frontier"] is False  # seed 7: a package betters the deal
+    better = analysis["dominating_package"]["values"]
+    deal = analysis["actual"]["values"]
+    assert all(better[p] >= deal[p] for p in deal) and any(better[p] > deal[p] for p in deal)
+    assert len(analysis["at_start"]["nash_packages"]) == 2  # berlin's tie at product 20
+    assert data["votes"] and data["document"]["sections"]

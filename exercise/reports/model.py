@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from exercise.analysis import DealAnalysis, analyse, package_count
+from exercise.analysis import (
+    DealAnalysis,
+    Package,
+    analyse_at_end,
+    analyse_at_start,
+    package_count,
+)
 from exercise.chronicle import Moved, Noted, Reacted, Started
 from exercise.engine import (
     CallRatification,
@@ -410,14 +416,9 @@ class _Builder:
             series[track.id] = points
         analysis = at_start = None
         if self.reveal:
-            addable = {e for spec in self.book.injects.values() for e in spec.add}
-            pool = [e for e in self.book.element_ids
-                    if e not in self.book.hidden or e in addable]
             adopted = [e for e in self.book.element_ids if s.status[e] is Status.ADOPTED]
-            analysis = analyse(pool, self.book.requires, self.book.excludes, s.values,
-                               s.walk_away, self.book.required, adopted)
-            at_start = analyse(pool, self.book.requires, self.book.excludes, self.book.values,
-                               self.book.walk_away, self.book.required, adopted)
+            analysis = analyse_at_end(self.book, s.values, s.walk_away, adopted)
+            at_start = analyse_at_start(self.book, adopted)
         report = Report(
             scenario=scenario, log_path=log_path, started=started, last=last, seed=game.seed,
             reveal=self.reveal, outcome=str(outcome.kind) if outcome else None,
@@ -604,9 +605,18 @@ class _Writer:
                                                                       self.b.title)))
 
 
+FRONTIER_ROWS = 12  # frontier packages the report's table shows (the JSON has them all)
+
+
+def _values(package: Package, name: Callable[[str], str]) -> str:
+    return ", ".join(f"{name(p)} {_num(v)}" for p, v in package.values.items())
+
+
 def deal_blocks(report: Report, name: Callable[[str], str],
                 title: Callable[[str], str]) -> list[Block]:
-    """The deal analysis in sentences and a table of the frontier."""
+    """The deal analysis: what could stand and be signed, the Nash package(s), where the
+    actual deal stands against the Pareto frontier, and the frontier itself; at the values
+    the session ended with, then beside those the scenario starts with."""
     deal = report.analysis
     assert deal is not None
     names = _and([name(p) for p in deal.required])
@@ -617,45 +627,167 @@ def deal_blocks(report: Report, name: Callable[[str], str],
     if deal.truncated:
         signable = f"at least {signable}"
     blocks: list[Block] = [Paragraph(spans(
-        f"Over the {len(deal.elements)} elements that could be on the table (open at the "
-        "start, or added by an inject), "
-        f"{feasible} packages could stand together (no exclusions broken, every requirement "
-        f"in), and {signable} of them every required party ({names}) would sign at its "
-        "values as the session ended."))]
-    if deal.truncated:
-        blocks.append(Paragraph(spans("The search stopped at its bound: counts are lower "
-                                      "limits and the packages below are the best found."),
-                                muted=True))
-    if deal.nash is not None and deal.nash_values is not None:
-        values = "; ".join(f"{name(p)} {_num(v)}" for p, v in deal.nash_values.items())
-        label = "The best package found" if deal.truncated else "The Nash package"
+        f"Over the {len(deal.elements)} elements that could be on the table (those open at "
+        f"the start and those an inject can add), {feasible} packages could stand together "
+        f"(no exclusion broken, every requirement in), and {signable} of them every required "
+        f"party ({names}) would sign. Values and walk-aways are those the session ended "
+        "with; the table at the end compares the scenario's own."))]
+    if deal.unadoptable:
         blocks.append(Paragraph(spans(
-            Span(label, strong=True), " (the largest product of gains over the walk-aways, "
-            f"{_num(deal.nash_product or 0)}): {deal_titles(deal.nash, title)}. "
-            f"Values: {values}.")))
-    else:
+            "Never adoptable here, because something they require never reaches the table: "
+            f"{deal_titles(deal.unadoptable, title)}.")))
+    if deal.truncated:
+        blocks.append(Paragraph(spans(
+            "The search stopped at its bound: the counts are lower limits and the packages "
+            "named are the best found, not necessarily the best."), muted=True))
+    label = "best package found" if deal.truncated else "Nash package"
+    if not deal.nash_packages:
         blocks.append(Paragraph(spans(
             "The search found no package every required party would sign before it stopped."
             if deal.truncated else "No package would have been signed by every required "
             "party.")))
-    actual: list[str | Span] = [Span("The actual deal: ", strong=True),
-              (deal_titles(deal.actual, title) or "nothing") + "."]
-    if not deal.actual:
-        actual.append(" Nothing was adopted.")
-    elif deal.actual_signable:
-        actual.append(f" Every required party would sign it; its Nash product is "
-                      f"{_num(deal.actual_product or 0)} against the best "
-                      f"{_num(deal.nash_product or 0)}.")
-        if deal.better_for_all:
-            actual.append(f" A package at least as good for every required party and better "
-                          f"for one: {deal_titles(deal.better_for_all, title)}. The table left "
-                          "value on it.")
+    elif deal.nash_ties > 1:
+        blocks.append(Paragraph(spans(
+            Span(f"{deal.nash_ties} packages tie", strong=True),
+            f" for the largest product of gains over the walk-aways "
+            f"({_num(deal.nash_product or 0)}); each is a {label}:")))
+        blocks.append(Items(tuple(Item(spans(f"{versus(p.elements, deal.actual, title)} "
+                                             f"({_values(p, name)})"))
+                                  for p in deal.nash_packages)))
+        if deal.nash_ties > len(deal.nash_packages):
+            blocks.append(Paragraph(spans(f"… and {deal.nash_ties - len(deal.nash_packages)} "
+                                          "more."), muted=True))
     else:
+        best = deal.nash_packages[0]
+        blocks.append(Paragraph(spans(
+            Span(f"The {label}", strong=True),
+            f" (the largest product of gains over the walk-aways, {_num(best.product or 0)}): "
+            f"{versus(best.elements, deal.actual, title)}. Values: {_values(best, name)}.")))
+    blocks.append(Paragraph(spans(*_actual(report, deal, name, title))))
+    blocks += _frontier(report, deal, name, title)
+    if report.analysis_at_start is not None:
+        blocks.append(_start_and_end(report.analysis_at_start, deal, name, title))
+    return blocks
+
+
+def _actual(report: Report, deal: DealAnalysis, name: Callable[[str], str],
+            title: Callable[[str], str]) -> list[str | Span]:
+    """The actual deal against the walk-aways and the frontier, in sentences."""
+    out: list[str | Span] = [Span("The actual deal: ", strong=True),
+                             (deal_titles(deal.actual, title) or "nothing") + "."]
+    if not deal.actual:
+        return [*out, " Nothing was adopted, so there is no deal to weigh."]
+    values = ", ".join(f"{name(p)} {_num(v)}" for p, v in deal.actual_values.items())
+    if not deal.actual_signable:
         short = [name(p) for p in deal.required
                  if deal.actual_values[p] < report.walk_away.get(p, 0)]
-        actual.append(f" It falls short of the walk-away of {_and(short)}.")
-    blocks.append(Paragraph(spans(*actual)))
+        out.append(f" Its values ({values}) fall short of the walk-away of {_and(short)}.")
+    else:
+        out.append(f" Every required party would sign it ({values}); its Nash product is "
+                   f"{_num(deal.actual_product or 0)}, against the best "
+                   f"{_num(deal.nash_product or 0)}.")
+    better = deal.dominating_package
+    if better is not None:
+        withdrawn = [e for e in better.elements if report.statuses.get(e) == "withdrawn"]
+        other = versus(better.elements, deal.actual, title)
+        out.append(" It is not on the Pareto frontier: the table left value on it. This package "
+                   "would be at least as good for every required party and better for one "
+                   f"({_values(better, name)}): {other}.")
+        if withdrawn:
+            out.append(f" (That package needs {deal_titles(withdrawn, title)}, which was "
+                       "withdrawn during the session.)")
+    elif deal.actual_signable and deal.dominance_exact:
+        out.append(" It is on the Pareto frontier: no other package is at least as good for "
+                   "every required party and better for one.")
+    elif deal.actual_signable:
+        out.append(" The search found no package better for every required party, but it "
+                   "stopped at its bound, so one may exist.")
+    return out
+
+
+def _frontier(report: Report, deal: DealAnalysis, name: Callable[[str], str],
+              title: Callable[[str], str]) -> list[Block]:
+    """The Pareto frontier as a table (the best products first)."""
+    if not deal.frontier:
+        return []
+    size = deal.frontier_size
+    if deal.frontier_complete and size is not None:
+        count_words = f"{size} package{'s' * (size != 1)}"
+    else:
+        count_words = f"at least {size or len(deal.frontier)} packages (the search stopped " \
+                      "at its bound)"
+    nash = {p.elements for p in deal.nash_packages}
+    rows = []
+    for package in deal.frontier[:FRONTIER_ROWS]:
+        withdrawn = any(report.statuses.get(e) == "withdrawn" for e in package.elements)
+        marks = [m for m, on in (("Nash", package.elements in nash),
+                                 ("the actual deal", package.elements == deal.actual),
+                                 ("needs an element withdrawn in the session", withdrawn)) if on]
+        rows.append((spans(versus(package.elements, deal.actual, title)
+                           + (f" ({', '.join(marks)})" if marks else "")),
+                     *(spans(_num(package.values[p])) for p in deal.required),
+                     spans(_num(package.product) if package.product is not None else "—")))
+    blocks: list[Block] = [
+        Paragraph(spans(f"The Pareto frontier holds {count_words}: the signable packages no "
+                        "other signable package betters for every required party.")),
+        Table("The Pareto frontier, largest Nash product first",
+              ("Package", *(name(p) for p in deal.required), "Nash product"), tuple(rows),
+              row_headers=True)]
+    if len(deal.frontier) > FRONTIER_ROWS:
+        blocks.append(Paragraph(spans(
+            f"… and {len(deal.frontier) - FRONTIER_ROWS} more on the frontier (the JSON report "
+            "lists them)."), muted=True))
     return blocks
+
+
+def _start_and_end(start: DealAnalysis, end: DealAnalysis, name: Callable[[str], str],
+                   title: Callable[[str], str]) -> Table:
+    """The analysis at the scenario's own values beside the one at the session's end."""
+    def nash(d: DealAnalysis) -> str:
+        if not d.nash_packages:
+            return "none"
+        first = versus(d.nash_packages[0].elements, d.actual, title)
+        return first if d.nash_ties <= 1 else f"{d.nash_ties} tied, e.g. {first}"
+
+    def signable(d: DealAnalysis) -> str:
+        return ("at least " if d.truncated else "") + package_count(d.signable)
+
+    def deal(d: DealAnalysis) -> str:
+        if not d.actual:
+            return "nothing adopted"
+        values = ", ".join(f"{name(p)} {_num(v)}" for p, v in d.actual_values.items())
+        return values + (" (signable" + (", on the frontier)" if d.deal_on_frontier
+                                         else ", not on the frontier)")
+                         if d.actual_signable else " (not signable)")
+
+    rows = (
+        (spans("Signable packages"), spans(signable(start)), spans(signable(end))),
+        (spans("Largest Nash product"),
+         spans(_num(start.nash_product) if start.nash_product is not None else "—"),
+         spans(_num(end.nash_product) if end.nash_product is not None else "—")),
+        (spans("Nash package"), spans(nash(start)), spans(nash(end))),
+        (spans("The actual deal"), spans(deal(start)), spans(deal(end))),
+    )
+    return Table("The analysis at the values the scenario starts with and at those the "
+                 "session ended with", ("Measure", "As the scenario starts", "At the end"),
+                 rows, row_headers=True)
+
+
+def versus(package: tuple[str, ...], deal: tuple[str, ...], title: Callable[[str], str]) -> str:
+    """A package in words: by how it differs from the actual deal when that is shorter
+    ("the deal, with X, without Y"), else its elements."""
+    if package == deal and deal:
+        return "the deal itself"
+    plus = [e for e in package if e not in deal]
+    minus = [e for e in deal if e not in package]
+    if not deal or len(plus) + len(minus) >= len(package):
+        return deal_titles(package, title)
+    parts = []
+    if plus:
+        parts.append(f"plus {deal_titles(plus, title)}")
+    if minus:
+        parts.append(f"minus {deal_titles(minus, title)}")
+    return "the deal " + ", ".join(parts)
 
 
 def deal_titles(package: Any, title: Callable[[str], str]) -> str:
