@@ -43,6 +43,7 @@ from exercise.timer import DiscussionTimer
 from exercise.view import View, view
 
 if TYPE_CHECKING:
+    from exercise.analysis import DealAnalysis
     from exercise.guide import Guide
     from exercise.reports.document import Document
     from exercise.sessions.log import LogWriteError
@@ -152,6 +153,7 @@ class Room:
         self._pending: Handle | None = None  # the computer move being waited for
         self._alarm: Handle | None = None  # the timer's end
         self._reports: dict[tuple[bool, int], Document] = {}
+        self._analyses: dict[int, tuple[DealAnalysis, DealAnalysis]] = {}
         self._discussed = -1  # the round whose discussion has begun (reactions, timer)
 
     # --- who and what --------------------------------------------------------------------
@@ -178,9 +180,14 @@ class Room:
 
             conductor = self.conductor
             log = conductor.log
-            self._reports[key] = report_of(
-                conductor, notes=facilitator, log_path=str(log.path) if log else None,
-                started=conductor.started, last=session_log.now()).document
+            shared = self._analyses.get(key[1])  # the same for every viewer
+            report = report_of(conductor, notes=facilitator,
+                               log_path=str(log.path) if log else None,
+                               started=conductor.started, last=session_log.now(),
+                               analyses=shared)
+            if report.analysis is not None and report.analysis_at_start is not None:
+                self._analyses[key[1]] = (report.analysis, report.analysis_at_start)
+            self._reports[key] = report.document
         return self._reports[key]
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:

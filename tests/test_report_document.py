@@ -23,6 +23,7 @@ from exercise.engine.rules import count, passes
 from exercise.headless import play
 from exercise.reports import render, report_data, report_of
 from exercise.reports.html import chart
+from exercise.reports.markdown import render_markdown
 from exercise.scenario.loading import load_scenario
 
 from .conftest import load, scenario_data
@@ -358,3 +359,22 @@ def test_the_json_report_carries_the_analysis_at_the_end_and_at_the_start(berlin
     assert all(better[p] >= deal[p] for p in deal) and any(better[p] > deal[p] for p in deal)
     assert len(analysis["at_start"]["nash_packages"]) == 2  # berlin's tie at product 20
     assert data["votes"] and data["document"]["sections"]
+
+
+def test_the_debrief_shows_the_facilitators_notes_to_the_facilitator_only():
+    """Secrecy is decided in the view: once over, every viewer's debrief holds the report,
+    the facilitator's with the facilitator's notes, a seat's and the projector's without."""
+    from exercise.engine import EndExercise
+    from exercise.room import Room
+
+    scenario = load(scenario_data())
+    conductor = Conductor(scenario, {p.id: SeatPlan(p.id, True) for p in scenario.parties})
+    conductor.note("Russia's delegation walked out for a minute.")
+    conductor.push(EndExercise("time is up"))
+    room = Room(conductor, timer=False)
+    for viewer in ("ukraine", "public", "facilitator"):
+        debrief = room.view(viewer).debrief
+        assert debrief is not None and debrief.document is not None
+        text = render_markdown(debrief.document)
+        assert ("walked out" in text) == (viewer == "facilitator"), viewer
+        assert "Reveal: private briefs and values" in text

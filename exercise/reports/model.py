@@ -151,7 +151,8 @@ def build_report(restored: Restored, *, reveal: bool = True) -> Report:
 
 
 def report_of(conductor: Conductor, *, reveal: bool = True, log_path: str | None = None,
-              started: str = "", last: str = "", notes: bool = True) -> Report:
+              started: str = "", last: str = "", notes: bool = True,
+              analyses: tuple[DealAnalysis, DealAnalysis] | None = None) -> Report:
     """Build the report of an exercise from its conductor's chronicle.
 
     Args:
@@ -164,8 +165,11 @@ def report_of(conductor: Conductor, *, reveal: bool = True, log_path: str | None
             written, for the overview.
         notes: include the facilitator's notes (with ``reveal``); the debrief shown to
             the delegations leaves them out.
+        analyses: the deal analyses at the end and at the start, if already made for this
+            state (they are the costly part, at the scenario limits a second or so each).
     """
-    return _Builder(conductor, reveal, notes and reveal).report(log_path, started, last)
+    return _Builder(conductor, reveal, notes and reveal).report(log_path, started, last,
+                                                                analyses)
 
 
 class _Builder:
@@ -402,7 +406,8 @@ class _Builder:
 
     # --- the whole ------------------------------------------------------------------------
 
-    def report(self, log_path: str | None, started: str, last: str) -> Report:
+    def report(self, log_path: str | None, started: str, last: str,
+               analyses: tuple[DealAnalysis, DealAnalysis] | None) -> Report:
         self.walk()
         game, s, scenario = self.game, self.game.session, self.scenario
         outcome = game.outcome()
@@ -415,7 +420,9 @@ class _Builder:
                 points.append(value)
             series[track.id] = points
         analysis = at_start = None
-        if self.reveal:
+        if self.reveal and analyses is not None:
+            analysis, at_start = analyses
+        elif self.reveal:
             adopted = [e for e in self.book.element_ids if s.status[e] is Status.ADOPTED]
             analysis = analyse_at_end(self.book, s.values, s.walk_away, adopted)
             at_start = analyse_at_start(self.book, adopted)
