@@ -166,9 +166,10 @@ class Conductor:
         """
         by = by or (FACILITATOR if move.actor == FACILITATOR else "human")
         self.check_persona(move)
+        round_number = self.game.round
         events = self.game.push(move)
         if self.log is not None:
-            self.log.move(move, by, events)
+            self.log.move(move, by, events, round_number=round_number)
         self._absorb()
         return events
 
@@ -191,9 +192,11 @@ class Conductor:
         decision = self.players[step.party].decide(self.game)
         assert decision is not None
         self._note_reason(decision.move, decision.reason)
+        round_number = self.game.round
         events = self.game.push(decision.move)
         if self.log is not None:
-            self.log.move(decision.move, "computer", events, decision.reason, step.party)
+            self.log.move(decision.move, "computer", events, round_number=round_number,
+                          reason=decision.reason)
         self._absorb()
         return decision
 

@@ -21,9 +21,10 @@ from pydantic import (
     Tag,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 
-from exercise.engine import Move
+from exercise.engine import FACILITATOR, Move
 from exercise.engine.move_data import MoveDataError, move_from_data
 
 FORMAT = "exercise-session"
@@ -105,6 +106,15 @@ class MoveRecord(_Record):
     round: Round | None = None
     reason: Text | None = None
     batch: Annotated[int, Field(ge=0, le=MAX_ROUND)] | None = None
+
+    @model_validator(mode="after")
+    def _party_made_it(self) -> MoveRecord:
+        actor = self.move.actor
+        if self.party is not None and self.party != actor:
+            made = "the facilitator" if actor == FACILITATOR else f"'{actor}'"
+            raise ValueError(f"the record's party '{self.party[:40]}' did not make this move "
+                             f"({made} did)")
+        return self
 
 
 class EventRecord(_Record):
