@@ -31,7 +31,7 @@ from exercise.engine import (
 )
 from exercise.engine.move_data import read_move
 from exercise.files import FileProblem, read_input
-from exercise.narration import Narrator, outcome_reason
+from exercise.narration import Narrator, outcome_reason, private_mark
 from exercise.room import Room
 from exercise.scenario.model import Scenario
 from exercise.scenario.problems import Problem, ScenarioError, did_you_mean
@@ -410,6 +410,8 @@ def narration(scenario: Scenario, bots: Iterable[str]) -> tuple[
                 event.data["party"] in computers:
             return  # the computer player's reason line has said it, and why
         line = narrator.line(event)
+        if line and event.audience is not None:
+            line = private_mark([narrator.party(p) for p in event.audience]) + line
         if line:
             print(("\n" if event.kind is EventKind.ROUND_STARTED else "") + line)
 

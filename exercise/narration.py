@@ -1,6 +1,13 @@
-"""Events told in plain words, with names and titles instead of ids (for feeds and logs)."""
+"""Events told in plain words, with names and titles instead of ids (for feeds and logs).
+
+A line never says whether it is private: each front end marks a private line once, with
+:func:`private_mark`, from who the line was for (a line's wording is the same for every
+reader; who may read it is decided elsewhere, by the event's audience and the view).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from exercise.engine.events import Event, EventKind
 from exercise.engine.session import Outcome, OutcomeKind
@@ -51,9 +58,8 @@ class Narrator:
         if kind is EventKind.ROUND_STARTED:
             return f"Round {event.round}: {self.party(d['proposer'])} proposes."
         if kind is EventKind.INJECT_FIRED:
-            private = " (private)" if event.audience else ""
             by = " (played by the facilitator)" if d.get("by") == "facilitator" else ""
-            return f"NEWS{private}: {self.injects.get(d['inject'], d['inject'])}{by}"
+            return f"NEWS: {self.injects.get(d['inject'], d['inject'])}{by}"
         if kind is EventKind.TABLED:
             return f"{self.party(d['party'])} tables {self.listing(d['elements'])}."
         if kind is EventKind.PASSED:
@@ -85,10 +91,10 @@ class Narrator:
             return f"{self.party(d['party'])} now says it will {d['new']} " \
                    f"{self.element(d['element'])}."
         if kind is EventKind.VALUE_CHANGED:
-            return f"(private to {self.party(d['party'])}) {self.element(d['element'])} is now " \
-                   f"worth {d['new']:g} to you."
+            return f"{self.element(d['element'])} is now worth {d['new']:g} to " \
+                   f"{self.party(d['party'])}."
         if kind is EventKind.WALK_AWAY_CHANGED:
-            return f"(private to {self.party(d['party'])}) your walk-away is now {d['new']:g}."
+            return f"{self.party(d['party'])}'s walk-away is now {d['new']:g}."
         if kind is EventKind.SEAT_CHANGED:
             if d["player"] == "person":
                 return f"A person now plays {self.party(d['party'])}."
@@ -102,6 +108,12 @@ class Narrator:
         if kind is EventKind.ENDED:
             return f"The exercise has ended: {d['outcome'].replace('_', ' ')} ({d['reason']})."
         return None  # pragma: no cover - every kind is handled above
+
+
+def private_mark(names: Sequence[str]) -> str:
+    """What a private line starts with, once, in every front end: ``(private to Russia) ``,
+    or ``(private) `` when the reader is not told who it was for."""
+    return f"(private to {', '.join(names)}) " if names else "(private) "
 
 
 def outcome_reason(scenario: Scenario, outcome: Outcome) -> str:

@@ -355,8 +355,8 @@ class TableScreen(RoomScreen):
     def action_details(self) -> None:
         """Show the highlighted element in full, with its source."""
         element = self.query_one(ElementsTable).selected_element
-        if element:
-            self.app.push_screen(InfoDialog(element_markdown(self.view, element)))
+        if element:  # the room as it is now (a redraw may be waiting behind a card)
+            self.app.push_screen(InfoDialog(element_markdown(self.station.view(), element)))
 
     @on(DataTable.RowHighlighted, "#elements")
     def describe_highlighted(self) -> None:

@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, RichLog, Static
 
 from exercise.engine import Ballot, Phase, Status
+from exercise.narration import private_mark
 from exercise.tui.literal import Part, rich_text, styled
 from exercise.view import ElementRow, TrackRow, View
 
@@ -319,16 +320,14 @@ class Feed(RichLog):
             self._viewer = view.viewer
             self._epoch = self.epoch
         for item in lines[self._shown:]:
-            said = "(private" in item.text[:16]  # the line says so itself
-            prefix = ""
-            if item.audience:  # the facilitator's view names who it was for
-                prefix = f"(for {', '.join(item.audience)}) "
-            elif item.private and not said:
-                prefix = "(private) "
+            prefix = private_mark(item.audience) if item.private else ""
             prefix += "⚑ " if item.kind == "inject" else ""
             if item.kind == "round":
                 self.write(Text(""))
-            self.write(rich_text(prefix + item.text, style=FEED_STYLES.get(item.kind, "")))
+            # Wrapped at the feed's width (``expand``), not at the 80 columns Rich assumes
+            # when the terminal is not its own (a test, a seat served over the network).
+            self.write(rich_text(prefix + item.text, style=FEED_STYLES.get(item.kind, "")),
+                       expand=True)
         self._shown = len(lines)
 
 

@@ -389,8 +389,8 @@ async def test_no_screen_ever_shows_another_seats_secrets_over_a_whole_game(
         for party, seat in seats.items():
             assert ever_shown(seat, "You: score"), party
             assert ever_shown(seat, f"(private to {scenario.party(party).name})"), party
-        assert ever_shown(facilitator, "(for Turkey)")
-        assert ever_shown(facilitator, "(for United States)")
+        assert ever_shown(facilitator, "(private to Turkey)")
+        assert ever_shown(facilitator, "(private to United States)")
         assert ever_shown(projector, "Round 2 of 6")
         for client in rig.clients:
             await client.shows("Ratification and debrief")
