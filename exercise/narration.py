@@ -10,12 +10,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from exercise.engine.events import Event, EventKind
+from exercise.engine.moves import (
+    CallRatification,
+    CallVote,
+    EndExercise,
+    FireInject,
+    Move,
+    Pass,
+    Player,
+    SeatChanged,
+    Table,
+    Vote,
+)
 from exercise.engine.session import Outcome, OutcomeKind
 from exercise.scenario.model import Scenario
 
+MADE_BY = {"human": "a person", "computer": "the computer", "facilitator": "the facilitator",
+           "auto": "automatically"}
+"""Who made a move, in words, by how a session log records it."""
+
 
 class Narrator:
-    """Turns engine events into one line each, for one scenario."""
+    """Turns engine events, and logged moves, into one line each, for one scenario."""
 
     def __init__(self, scenario: Scenario):
         self.parties = {p.id: p.name for p in scenario.parties}
@@ -50,6 +66,32 @@ class Narrator:
             votes = "; ".join(f"{vote} {', '.join(who)}" for vote, who in sorted(by_vote.items()))
             out.append(f"{name}: {votes}")
         return out
+
+    def move(self, move: Move, by: str) -> str:
+        """A move in words, with names and who made it: "Russia (the computer) votes."
+
+        Args:
+            move: the move.
+            by: how it was made, as a session log says: human, computer, facilitator or
+                auto (the room itself, opening the vote once a package is tabled).
+        """
+        if isinstance(move, (Table, Pass, Vote)):
+            who = f"{self.party(move.party)} ({MADE_BY.get(by, by)})"
+            if isinstance(move, Table):
+                return f"{who} tables {self.listing(list(move.elements)) or 'nothing'}."
+            return f"{who} passes." if isinstance(move, Pass) else f"{who} votes."
+        if isinstance(move, CallVote):
+            return "Voting opens by itself." if by == "auto" else "The facilitator opens voting."
+        if isinstance(move, FireInject):
+            return f"The facilitator plays the card “{self.injects.get(move.inject, move.inject)}”."
+        if isinstance(move, CallRatification):
+            return "The facilitator calls ratification."
+        if isinstance(move, SeatChanged):
+            to = "a person" if move.player is Player.PERSON else "the computer" + (
+                f" ({move.persona})" if move.persona else "")
+            return f"The facilitator gives the {self.party(move.party)} seat to {to}."
+        assert isinstance(move, EndExercise)
+        return f"The facilitator ends the exercise ({move.reason})."
 
     def line(self, event: Event) -> str | None:
         """One line for an event, or None for events a reader need not see."""

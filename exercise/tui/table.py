@@ -188,7 +188,6 @@ class TableScreen(RoomScreen):
         status.waiting = waiting_text(self.station, self.turns, view)
         status.view = view
         elements = self.query_one(ElementsTable)
-        elements.wide = self.size.width >= 120
         elements.view = view
         strip = self.query_one(ElementStrip)
         strip.element = elements.selected_element
