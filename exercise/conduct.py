@@ -178,7 +178,7 @@ class Conductor:
         made_in = self.game.round
         events = self.game.push(move)
         if self.log is not None:
-            self.log.move(move, by, events)
+            self.log.move(move, by, events, round_number=made_in)
         self._record(move, by, made_in, events)
         self._absorb()
         return events
@@ -212,7 +212,8 @@ class Conductor:
         made_in = self.game.round
         events = self.game.push(decision.move)
         if self.log is not None:
-            self.log.move(decision.move, "computer", events, decision.reason, step.party)
+            self.log.move(decision.move, "computer", events, round_number=made_in,
+                          reason=decision.reason)
         self._record(decision.move, "computer", made_in, events, decision.reason, step.party)
         self._absorb()
         return decision

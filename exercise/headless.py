@@ -21,30 +21,23 @@ from exercise.bots.personas import persona_for
 from exercise.conduct import Conductor, SeatPlan
 from exercise.engine import (
     FACILITATOR,
-    Ballot,
-    CallRatification,
-    EndExercise,
     Event,
     EventKind,
-    FireInject,
     Game,
     IllegalMoveError,
     Move,
-    Pass,
-    Player,
     SeatChanged,
-    Table,
     Vote,
 )
+from exercise.engine.move_data import read_move
 from exercise.files import FileProblem, read_input
-from exercise.narration import Narrator, outcome_reason
+from exercise.narration import Narrator, outcome_reason, private_mark
 from exercise.room import Room
 from exercise.scenario.model import Scenario
 from exercise.scenario.problems import Problem, ScenarioError, did_you_mean
 from exercise.scenario.yaml_source import MAX_BYTES, Document, read_yaml
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ILLEGAL = 0, 1, 2
-MOVE_KINDS = ("table", "pass", "vote", "inject", "ratify", "end", "seat")
 
 
 class UsageError(Exception):
@@ -63,96 +56,21 @@ class ScriptedMove:
 # --- reading a moves file --------------------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
-    return str(value) if isinstance(value, str) and str(value).strip() else None
-
-
 def _parse_item(doc: Document, i: int, item: Any, problems: list[Problem]) -> Move | None:
-    path: tuple[str | int, ...] = (i,)
-
-    def bad(message: str, sub: tuple[str | int, ...] = (), key: bool = False) -> None:
-        problems.append(doc.problem((*path, *sub), message, key=key))
-
-    if isinstance(item, str):
-        if str(item) == "ratify":
-            return CallRatification()
-        bad(f"unknown move '{item}'{did_you_mean(str(item), MOVE_KINDS)}; a move is one of: "
-            + ", ".join(MOVE_KINDS))
+    """The move at index ``i`` (read as a session log's moves are), or None with its
+    problems, each at its place in the file. A moves file may name only personas there are."""
+    move, found = read_move(item)
+    for problem in found:
+        problems.append(doc.problem((i, *problem.path), problem.message, key=problem.key))
+    if found:
         return None
-    if not isinstance(item, dict) or len(item) != 1:
-        bad("a move is a mapping with one key: " + ", ".join(MOVE_KINDS) + " (or the word ratify)")
+    if isinstance(move, SeatChanged) and move.persona is not None and \
+            move.persona not in PERSONAS:
+        problems.append(doc.problem((i, "seat", "persona"), f"unknown persona '{move.persona}'"
+                                    f"{did_you_mean(move.persona, PERSONAS)}; one of: "
+                                    + ", ".join(PERSONAS)))
         return None
-    kind, body = next(iter(item.items()))
-    if kind not in MOVE_KINDS:
-        bad(f"unknown move '{kind}'{did_you_mean(kind, MOVE_KINDS)}", (kind,), key=True)
-        return None
-    if kind == "ratify":
-        return CallRatification()
-    if kind == "end":
-        return EndExercise(_text(body) or EndExercise().reason)
-    if kind == "inject":
-        name = _text(body)
-        if name is None:
-            bad("inject needs the id of the inject to fire", (kind,))
-            return None
-        return FireInject(name)
-    if not isinstance(body, dict):
-        bad(f"{kind} needs a mapping, e.g. {{party: ukraine, ...}}", (kind,))
-        return None
-    allowed = {"table": {"party", "elements"}, "pass": {"party"}, "vote": {"party", "votes"},
-               "seat": {"party", "player", "persona"}}[kind]
-    for key in body:
-        if key not in allowed:
-            bad(f"unknown key '{key}'{did_you_mean(key, allowed)}", (kind, key), key=True)
-    party = _text(body.get("party"))
-    if party is None:
-        bad(f"{kind} needs the party making it (party: ID)", (kind,))
-        return None
-    if kind == "pass":
-        return Pass(party)
-    if kind == "seat":
-        return _seat_move(party, body, bad)
-    if kind == "table":
-        elements = body.get("elements")
-        if not isinstance(elements, list) or not all(_text(e) for e in elements):
-            bad("elements must be a list of element ids, e.g. [dmz, us-monitoring]",
-                (kind, "elements"))
-            return None
-        return Table(party, tuple(str(e) for e in elements))
-    votes = body.get("votes")
-    if not isinstance(votes, dict) or not votes:
-        bad("votes must map each tabled element (or 'package') to accept, reject or abstain",
-            (kind, "votes"))
-        return None
-    choices = [b.value for b in Ballot]
-    ok = True
-    for target, choice in votes.items():
-        if choice not in choices:
-            hint = did_you_mean(str(choice), choices)
-            bad(f"'{choice}' is not accept, reject or abstain{hint}", (kind, "votes", target))
-            ok = False
-    return Vote(party, {str(k): Ballot(str(v)) for k, v in votes.items()}) if ok else None
-
-
-def _seat_move(party: str, body: dict[str, Any],
-               bad: Callable[[str, tuple[str | int, ...]], None]) -> SeatChanged | None:
-    """``seat: {party: russia, player: computer, persona: hardliner}`` (or ``player: person``)."""
-    players = [p.value for p in Player]
-    player = body.get("player")
-    if player not in players:
-        bad(f"player must be one of: {', '.join(players)}"
-            f"{did_you_mean(str(player), players) if player is not None else ''}",
-            ("seat", "player") if player is not None else ("seat",))
-        return None
-    persona = body.get("persona")
-    if persona is not None and persona not in PERSONAS:
-        bad(f"unknown persona '{persona}'{did_you_mean(str(persona), PERSONAS)}; one of: "
-            + ", ".join(PERSONAS), ("seat", "persona"))
-        return None
-    if persona is not None and player == Player.PERSON:
-        bad("a persona is for a computer player only", ("seat", "persona"))
-        return None
-    return SeatChanged(party, Player(player), persona)
+    return move
 
 
 def read_moves(source: bytes | str, name: str) -> list[ScriptedMove]:
@@ -167,9 +85,17 @@ def read_moves(source: bytes | str, name: str) -> list[ScriptedMove]:
     if doc.data is not None and not isinstance(doc.data, list):
         problems.append(doc.problem((), "a moves file is a list of moves (- table: ..., - vote: "
                                          "..., - pass: ..., - inject: ID, - ratify, - end: TEXT, "
-                                         "- seat: ...)"))
+                                         "- seat: ..., - call_vote)"))
     elif isinstance(doc.data, list):
+        # ``- end:`` with nothing after it: the YAML reader leaves the key out of the item
+        # (an empty optional key); the move's data has it, with nothing as its value.
+        blank: dict[int, list[str | int]] = {}
+        for path in doc.empty:
+            if len(path) == 2 and isinstance(path[0], int):
+                blank.setdefault(path[0], []).append(path[1])
         for i, item in enumerate(doc.data):
+            if isinstance(item, dict) and i in blank:
+                item = {**dict.fromkeys(blank[i]), **item}
             move = _parse_item(doc, i, item, problems)
             if move is not None:
                 mark = doc.where((i,))
@@ -484,6 +410,8 @@ def narration(scenario: Scenario, bots: Iterable[str]) -> tuple[
                 event.data["party"] in computers:
             return  # the computer player's reason line has said it, and why
         line = narrator.line(event)
+        if line and event.audience is not None:
+            line = private_mark([narrator.party(p) for p in event.audience]) + line
         if line:
             print(("\n" if event.kind is EventKind.ROUND_STARTED else "") + line)
 

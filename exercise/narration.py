@@ -1,14 +1,37 @@
-"""Events told in plain words, with names and titles instead of ids (for feeds and logs)."""
+"""Events told in plain words, with names and titles instead of ids (for feeds and logs).
+
+A line never says whether it is private: each front end marks a private line once, with
+:func:`private_mark`, from who the line was for (a line's wording is the same for every
+reader; who may read it is decided elsewhere, by the event's audience and the view).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from exercise.engine.events import Event, EventKind
+from exercise.engine.moves import (
+    CallRatification,
+    CallVote,
+    EndExercise,
+    FireInject,
+    Move,
+    Pass,
+    Player,
+    SeatChanged,
+    Table,
+    Vote,
+)
 from exercise.engine.session import Outcome, OutcomeKind
 from exercise.scenario.model import Scenario
 
+MADE_BY = {"human": "a person", "computer": "the computer", "facilitator": "the facilitator",
+           "auto": "automatically"}
+"""Who made a move, in words, by how a session log records it."""
+
 
 class Narrator:
-    """Turns engine events into one line each, for one scenario."""
+    """Turns engine events, and logged moves, into one line each, for one scenario."""
 
     def __init__(self, scenario: Scenario):
         self.parties = {p.id: p.name for p in scenario.parties}
@@ -44,6 +67,32 @@ class Narrator:
             out.append(f"{name}: {votes}")
         return out
 
+    def move(self, move: Move, by: str) -> str:
+        """A move in words, with names and who made it: "Russia (the computer) votes."
+
+        Args:
+            move: the move.
+            by: how it was made, as a session log says: human, computer, facilitator or
+                auto (the room itself, opening the vote once a package is tabled).
+        """
+        if isinstance(move, (Table, Pass, Vote)):
+            who = f"{self.party(move.party)} ({MADE_BY.get(by, by)})"
+            if isinstance(move, Table):
+                return f"{who} tables {self.listing(list(move.elements)) or 'nothing'}."
+            return f"{who} passes." if isinstance(move, Pass) else f"{who} votes."
+        if isinstance(move, CallVote):
+            return "Voting opens by itself." if by == "auto" else "The facilitator opens voting."
+        if isinstance(move, FireInject):
+            return f"The facilitator plays the card “{self.injects.get(move.inject, move.inject)}”."
+        if isinstance(move, CallRatification):
+            return "The facilitator calls ratification."
+        if isinstance(move, SeatChanged):
+            to = "a person" if move.player is Player.PERSON else "the computer" + (
+                f" ({move.persona})" if move.persona else "")
+            return f"The facilitator gives the {self.party(move.party)} seat to {to}."
+        assert isinstance(move, EndExercise)
+        return f"The facilitator ends the exercise ({move.reason})."
+
     def line(self, event: Event) -> str | None:
         """One line for an event, or None for events a reader need not see."""
         d = event.data
@@ -51,9 +100,8 @@ class Narrator:
         if kind is EventKind.ROUND_STARTED:
             return f"Round {event.round}: {self.party(d['proposer'])} proposes."
         if kind is EventKind.INJECT_FIRED:
-            private = " (private)" if event.audience else ""
             by = " (played by the facilitator)" if d.get("by") == "facilitator" else ""
-            return f"NEWS{private}: {self.injects.get(d['inject'], d['inject'])}{by}"
+            return f"NEWS: {self.injects.get(d['inject'], d['inject'])}{by}"
         if kind is EventKind.TABLED:
             return f"{self.party(d['party'])} tables {self.listing(d['elements'])}."
         if kind is EventKind.PASSED:
@@ -85,10 +133,10 @@ class Narrator:
             return f"{self.party(d['party'])} now says it will {d['new']} " \
                    f"{self.element(d['element'])}."
         if kind is EventKind.VALUE_CHANGED:
-            return f"(private to {self.party(d['party'])}) {self.element(d['element'])} is now " \
-                   f"worth {d['new']:g} to you."
+            return f"{self.element(d['element'])} is now worth {d['new']:g} to " \
+                   f"{self.party(d['party'])}."
         if kind is EventKind.WALK_AWAY_CHANGED:
-            return f"(private to {self.party(d['party'])}) your walk-away is now {d['new']:g}."
+            return f"{self.party(d['party'])}'s walk-away is now {d['new']:g}."
         if kind is EventKind.SEAT_CHANGED:
             if d["player"] == "person":
                 return f"A person now plays {self.party(d['party'])}."
@@ -102,6 +150,12 @@ class Narrator:
         if kind is EventKind.ENDED:
             return f"The exercise has ended: {d['outcome'].replace('_', ' ')} ({d['reason']})."
         return None  # pragma: no cover - every kind is handled above
+
+
+def private_mark(names: Sequence[str]) -> str:
+    """What a private line starts with, once, in every front end: ``(private to Russia) ``,
+    or ``(private) `` when the reader is not told who it was for."""
+    return f"(private to {', '.join(names)}) " if names else "(private) "
 
 
 def outcome_reason(scenario: Scenario, outcome: Outcome) -> str:

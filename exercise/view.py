@@ -138,7 +138,7 @@ class FeedItem:
     kind: str  # event, reason, inject, round
     round: int
     private: bool  # meant for a few (the viewer among them, or the facilitator)
-    audience: tuple[str, ...] = ()  # who it is for: names, in the facilitator's view only
+    audience: tuple[str, ...] = ()  # who a private line is for: party names
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +379,8 @@ def _feed(room: Room, viewer: str) -> tuple[FeedItem, ...]:
     items = []
     lines: list[FeedLine] = room.conductor.feed_for(viewer)
     for number, line in enumerate(lines, start=1):
-        audience = tuple(names(p) for p in line.audience or ()) if viewer == FACILITATOR else ()
+        # A private line's readers learn who it was for, as a private card's do.
+        audience = tuple(names(p) for p in line.audience or ())
         items.append(FeedItem(number, line.text, line.kind, line.round,
                               line.audience is not None, audience))
     return tuple(items)

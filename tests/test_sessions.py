@@ -154,6 +154,88 @@ def test_log_records_are_fsynced_one_json_object_per_line(private_home):
     assert any(m.get("reason") for m in moves)
 
 
+@pytest.fixture(scope="module")
+def seat_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished session with moves of every maker: the facilitator hands a seat to the
+    computer, the computer plays every seat, and voting opens by itself."""
+    folder = tmp_path_factory.mktemp("seat")
+    moves = folder / "moves.yaml"
+    moves.write_text("- seat: {party: ukraine, player: computer, persona: hardliner}\n",
+                     encoding="utf-8")
+    log = folder / "seat.jsonl"
+    assert run_cli("run", SCENARIO, "--moves", str(moves), "--bots", "all", "--seed", "2",
+                   "--log", str(log)).returncode == 0
+    return log
+
+
+def records_of(path: Path) -> list[dict[str, Any]]:
+    """A log's records, decoded."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def write_records(path: Path, records: list[dict[str, Any]]) -> Path:
+    """Write records as a log."""
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_each_move_records_its_round_and_the_party_that_made_it(seat_log):
+    """A move record says the round it was made in (the round of the events it set off)
+    and the party that made it, null for the facilitator's moves."""
+    records = records_of(seat_log)
+    moves = [r for r in records if r["type"] == "move"]
+    assert {m["by"] for m in moves} == {"facilitator", "computer", "auto"}
+    for move in moves:
+        first = next(r for r in records if r["type"] == "event" and r["n"] == move["n"])
+        assert move["round"] == first["round"]
+        if move["by"] in ("facilitator", "auto"):
+            assert move["party"] is None
+        else:
+            body = next(iter(move["move"].values()))
+            assert move["party"] == body["party"]
+    assert moves[0]["by"] == "facilitator" and moves[0]["move"]["seat"]["party"] == "ukraine"
+    assert max(m["round"] for m in moves) > 1
+    logged = read_log(seat_log).moves
+    assert [(m.round, m.party) for m in logged] == [(r["round"], r["party"]) for r in moves]
+
+
+def test_a_log_written_before_moves_had_rounds_reads_the_same(seat_log, tmp_path):
+    """An older log (no round on its moves, a party on the computer's only) is read with
+    the same rounds and parties: each move's round is the round of the events before it."""
+    records = records_of(seat_log)
+    for record in records:
+        if record["type"] == "move":
+            del record["round"]
+            if record["by"] != "computer":
+                del record["party"]
+    old = read_log(write_records(tmp_path / "old.jsonl", records)).moves
+    new = read_log(seat_log).moves
+    assert [(m.round, m.party) for m in old] == [(m.round, m.party) for m in new]
+    assert rebuild(tmp_path / "old.jsonl").conductor.game.is_over
+
+
+def test_a_move_logged_in_the_wrong_round_is_refused_unless_forced(seat_log, tmp_path):
+    """An edited round is caught when the session is rebuilt; --force takes the engine's."""
+    records = records_of(seat_log)
+    move = [r for r in records if r["type"] == "move"][-1]
+    move["round"] -= 1
+    path = write_records(tmp_path / "edited.jsonl", records)
+    with pytest.raises(RestoreError, match=r"edited.jsonl:\d+: move \d+ is logged as made in"):
+        rebuild(path)
+    forced = rebuild(path, force=True)
+    assert forced.record.moves[-1].round == move["round"] + 1
+
+
+def test_a_move_record_naming_another_party_is_refused(seat_log, tmp_path):
+    """A record's party must be the party whose move it is."""
+    records = records_of(seat_log)
+    index, move = next((i, r) for i, r in enumerate(records) if r.get("by") == "computer")
+    move["party"] = "nobody"
+    path = write_records(tmp_path / "party.jsonl", records)
+    with pytest.raises(LogError, match=rf":{index + 1}: .*party 'nobody' did not make this move"):
+        read_log(path)
+
+
 # --- bad logs ---------------------------------------------------------------------------------
 
 

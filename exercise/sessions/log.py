@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from exercise import __version__
-from exercise.engine import Event, Move
+from exercise.engine import FACILITATOR, Event, Move
 from exercise.files import describe_os_error
 from exercise.sessions.records import FORMAT, VERSION
 
@@ -312,14 +312,16 @@ class SessionLog:
         """The opening events again (after a resume found them cut off)."""
         self.write(event_record(e, 0) for e in events)
 
-    def move(self, move: Move, by: str, events: Iterable[Event], reason: str | None = None,
-             party: str | None = None) -> None:
-        """A move, who made it (person, computer or facilitator), and what it set off."""
+    def move(self, move: Move, by: str, events: Iterable[Event], *, round_number: int,
+             reason: str | None = None) -> None:
+        """A move, how it was made (``by``: human, computer, facilitator or auto), the round
+        it was made in, and what it set off; the party that made it is recorded too (null for
+        the facilitator's moves)."""
         records = [event_record(e, self.moves + 1) for e in events]
         record: dict[str, Any] = {"type": "move", "n": self.moves + 1, "by": by,
-                                  "move": move.to_data(), "t": now(), "batch": len(records)}
-        if party is not None:
-            record["party"] = party
+                                  "party": None if move.actor == FACILITATOR else move.actor,
+                                  "round": round_number, "move": move.to_data(), "t": now(),
+                                  "batch": len(records)}
         if reason:
             record["reason"] = reason
         self.write([record, *records])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exercise.engine import Move
+from exercise.engine import FACILITATOR, Move
 from exercise.engine.moves import describe
 from exercise.files import FileProblem, read_input
 from exercise.sessions.records import (
@@ -43,15 +43,16 @@ class LogError(Exception):
 
 @dataclass
 class LoggedMove:
-    """A move as logged."""
+    """A move as logged: what, by whom, in which round, and (for a computer) why."""
 
     number: int
-    by: str
+    by: str  # how it was made: human, computer, facilitator or auto
     move: Move
     reason: str | None
-    party: str | None
+    party: str | None  # the party that made it; None for the facilitator's moves
     time: str
     line: int
+    round: int  # the round it was made in
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ def read_log(path: str | Path) -> SessionRecord:
     session: SessionRecord | None = None
     batch: _Batch | None = None
     offset = 0
+    current_round = 1  # the round of the last event read: where the exercise stood
     for index, blob in enumerate(lines, start=1):
         start = offset
         offset += len(blob) + 1
@@ -235,8 +237,7 @@ def read_log(path: str | Path) -> SessionRecord:
             if number != len(session.moves) + 1:
                 raise LogError(f"{path}:{index}: move {number} follows move "
                                f"{len(session.moves)}; the log is out of order")
-            session.moves.append(LoggedMove(number, checked.by, checked.move, checked.reason,
-                                            checked.party, checked.t, index))
+            session.moves.append(_logged(checked, index, current_round))
             if checked.batch:
                 batch = _Batch(number, describe(checked.move), checked.batch,
                                len(session.records) + 1, start, index)
@@ -247,6 +248,7 @@ def read_log(path: str | Path) -> SessionRecord:
                                f"{current}; the log is out of order")
             if batch is not None:
                 batch.seen += 1
+            current_round = checked.round
         _place(session, data, start)
         if batch is not None and batch.seen >= batch.promised:
             batch = None
@@ -258,6 +260,22 @@ def read_log(path: str | Path) -> SessionRecord:
     if batch is not None:
         _drop(session, batch)
     return session
+
+
+def _logged(record: Any, line: int, current_round: int) -> LoggedMove:
+    """A checked move record as a :class:`LoggedMove`, with the round it was made in and the
+    party that made it even where an older log did not record them.
+
+    Logs written before moves recorded their round lack it: the move was made in the round
+    the log stood in when it was written, the round of the last event before it (the start
+    records round 1's; with none at all, round 1). Those logs named the party only for a
+    computer's move; the schema checks a named party made the move, so it is the move's.
+    """
+    move = record.move
+    party = None if move.actor == FACILITATOR else move.actor
+    round_number = record.round if record.round is not None else current_round
+    return LoggedMove(record.n, record.by, move, record.reason, party, record.t, line,
+                      round_number)
 
 
 def _drop(session: SessionRecord, batch: _Batch) -> None:

@@ -21,21 +21,11 @@ from pydantic import (
     Tag,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 
-from exercise.engine import (
-    Ballot,
-    CallRatification,
-    CallVote,
-    EndExercise,
-    FireInject,
-    Move,
-    Pass,
-    Player,
-    SeatChanged,
-    Table,
-    Vote,
-)
+from exercise.engine import FACILITATOR, Move
+from exercise.engine.move_data import MoveDataError, move_from_data
 
 FORMAT = "exercise-session"
 VERSION = 1
@@ -93,58 +83,19 @@ class HeaderRecord(_Record):
     batch: Annotated[int, Field(ge=0, le=MAX_ROUND)] | None = None
 
 
-def move_from_data(data: Any) -> Move:
-    """Rebuild a move from its logged (moves-file) form.
-
-    Raises:
-        ValueError: naming what is wrong with it.
-    """
-    if data == "ratify":
-        return CallRatification()
-    if not isinstance(data, dict) or len(data) != 1:
-        raise ValueError("not a move (a mapping with one key, or 'ratify')")
-    kind, body = next(iter(data.items()))
-
-    def party() -> str:
-        if not isinstance(body, dict) or not isinstance(body.get("party"), str):
-            raise ValueError(f"a {kind} move needs a party")
-        return str(body["party"])
-
-    if kind == "table":
-        elements = body.get("elements") if isinstance(body, dict) else None
-        if not isinstance(elements, list) or not all(isinstance(e, str) for e in elements):
-            raise ValueError("a table move needs a list of element ids")
-        return Table(party(), tuple(elements))
-    if kind == "pass":
-        return Pass(party())
-    if kind == "vote":
-        who = party()
-        votes = body.get("votes")
-        if not isinstance(votes, dict) or not all(
-                isinstance(k, str) and v in tuple(Ballot) for k, v in votes.items()):
-            raise ValueError("a vote move needs votes of accept, reject or abstain")
-        return Vote(who, {k: Ballot(v) for k, v in votes.items()})
-    if kind == "call_vote":
-        return CallVote()
-    if kind == "inject" and isinstance(body, str):
-        return FireInject(body)
-    if kind == "end" and isinstance(body, str):
-        return EndExercise(body)
-    if kind == "seat":
-        who = party()
-        player, persona = body.get("player"), body.get("persona")
-        if player not in tuple(Player) or not (persona is None or isinstance(persona, str)):
-            raise ValueError("a seat move needs player: person or computer (and a persona)")
-        return SeatChanged(who, Player(player), persona)
-    raise ValueError(f"unknown move kind {str(kind)[:40]!r}")
-
-
 def _move(value: Any) -> Move:
     return move_from_data(value)
 
 
 class MoveRecord(_Record):
-    """A move, who made it (person, computer, facilitator, auto) and, for a computer, why."""
+    """A move (its data form, read by :func:`~exercise.engine.move_data.move_from_data`,
+    as a moves file is), how it was made (``by``: human, computer, facilitator or auto), the
+    party that made it (null for the facilitator's), the round it was made in, and, for a
+    computer's move, why.
+
+    Logs written before ``round`` was recorded lack it, and had ``party`` for computer moves
+    only: the reader fills both in (:func:`exercise.sessions.reader.read_log`).
+    """
 
     type: Literal["move"]
     n: Annotated[int, Field(ge=1, le=MAX_INT)]
@@ -152,8 +103,18 @@ class MoveRecord(_Record):
     move: Annotated[Any, AfterValidator(_move)]
     t: Text = ""
     party: Ident | None = None
+    round: Round | None = None
     reason: Text | None = None
     batch: Annotated[int, Field(ge=0, le=MAX_ROUND)] | None = None
+
+    @model_validator(mode="after")
+    def _party_made_it(self) -> MoveRecord:
+        actor = self.move.actor
+        if self.party is not None and self.party != actor:
+            made = "the facilitator" if actor == FACILITATOR else f"'{actor}'"
+            raise ValueError(f"the record's party '{self.party[:40]}' did not make this move "
+                             f"({made} did)")
+        return self
 
 
 class EventRecord(_Record):
@@ -228,6 +189,12 @@ class RecordError(ValueError):
     """A line that is JSON but not a record of this log's schema; says which field."""
 
 
+def _step(part: str | int) -> str:
+    """One step of a key path inside a move, short enough for a message."""
+    text = str(part)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors(include_url=False)[0]
     loc = [str(part) for part in first["loc"]]
@@ -238,7 +205,10 @@ def _describe(error: ValidationError) -> str:
     if first["type"] == "union_tag_invalid" or first["type"] == "union_tag_not_found":
         return "this is not a record type this program knows"
     if first["type"] == "value_error":
-        message = str(first.get("ctx", {}).get("error", message))
+        cause = first.get("ctx", {}).get("error", message)
+        if isinstance(cause, MoveDataError):  # where inside the move
+            field = ".".join([field, *(_step(part) for part in cause.path)])
+        message = str(cause)
     more = len(error.errors()) - 1
     tail = f" (and {more} more problem{'s' * (more != 1)})" if more > 0 else ""
     return f"field '{field}': {message}{tail}" if field else f"{message}{tail}"

@@ -262,6 +262,14 @@ def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None)
             continue
         logged = record.moves[count]
         count += 1
+        if logged.round != conductor.game.round:
+            if not force:
+                raise RestoreError(f"{record.path}:{logged.line}: move {logged.number} is logged "
+                                   f"as made in round {logged.round}, but the exercise was in "
+                                   f"round {conductor.game.round} (the log was edited, or "
+                                   "written by another version of the program); --force "
+                                   "replays the moves on this program's account")
+            logged.round = conductor.game.round
         try:
             events = conductor.replay(logged)
         except Exception as exc:  # an illegal move in the log: it was not made by this engine

@@ -28,7 +28,7 @@ collapse line ends the talks in **collapse**.
 
 Symbols: ○ open · ▶ tabled (or, by a delegation, proposing) · ✔ adopted (or voted) · … yet to
 vote · ✖ excluded · ⊘ withdrawn · ┃ a track's collapse line ·
-stances: + supports, − opposes, = neutral · ⚑ news · (private) private news.
+stances: + supports, − opposes, = neutral · ⚑ news · (private to …) a line only those named read.
 """
 
 

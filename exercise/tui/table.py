@@ -188,7 +188,6 @@ class TableScreen(RoomScreen):
         status.waiting = waiting_text(self.station, self.turns, view)
         status.view = view
         elements = self.query_one(ElementsTable)
-        elements.wide = self.size.width >= 120
         elements.view = view
         strip = self.query_one(ElementStrip)
         strip.element = elements.selected_element
@@ -355,8 +354,8 @@ class TableScreen(RoomScreen):
     def action_details(self) -> None:
         """Show the highlighted element in full, with its source."""
         element = self.query_one(ElementsTable).selected_element
-        if element:
-            self.app.push_screen(InfoDialog(element_markdown(self.view, element)))
+        if element:  # the room as it is now (a redraw may be waiting behind a card)
+            self.app.push_screen(InfoDialog(element_markdown(self.station.view(), element)))
 
     @on(DataTable.RowHighlighted, "#elements")
     def describe_highlighted(self) -> None:

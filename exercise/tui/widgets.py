@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, RichLog, Static
 
 from exercise.engine import Ballot, Phase, Status
+from exercise.narration import private_mark
 from exercise.tui.literal import Part, rich_text, styled
 from exercise.view import ElementRow, TrackRow, View
 
@@ -54,8 +55,9 @@ class ShowsContent(Static):
             self.update(content)
 
 
-WIDE_TABLE = 110
-"""Columns a table needs before it shows consent, stances and links beside the titles."""
+TITLE_ROOM = 30
+"""Columns an element's title keeps (or its whole length, if shorter) before a table shows
+consent, stances and links beside the titles: the titles come first."""
 
 
 class ElementsTable(DataTable[Text]):
@@ -68,7 +70,7 @@ class ElementsTable(DataTable[Text]):
     view: reactive[View | None] = reactive(None, init=False)
     """What to show: the viewer's view."""
     wide: reactive[bool | None] = reactive(None, init=False)
-    """Every column (consent, stances, links); None: when the table is wide enough."""
+    """Every column (consent, stances, links); None: when the titles keep room enough."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
@@ -91,25 +93,37 @@ class ElementsTable(DataTable[Text]):
         if view is None:
             return
         rows = view.elements
-        wide = self.size.width >= WIDE_TABLE if self.wide is None else self.wide
         own = any(row.value is not None for row in rows)
-        # Narrow terminals show status, title and your value; the strip below the table
-        # shows the highlighted element's consent and stances. Wide ones show them all.
-        columns: list[tuple[str, int]] = [("St", 9 if wide else 1), ("Element", 0)]
-        if own:
-            columns.append(("You", 4))
-        if wide:
-            consent = max((len(" ".join(view.short(p) for p in row.consent)) for row in rows),
-                          default=1)
-            columns.append(("Consent", max(7, min(consent, 14))))
-            stances = max((len(" ".join(f"{view.short(p)}+" for p, _ in row.stances))
-                           for row in rows), default=1)
-            columns.append(("Stances", max(7, min(stances, 30))))
-            columns.append(("Needs / rules out", 22))
-        columns.append(("Rej", 3))
-        # The title takes what is left, so the table fits its pane without scrolling sideways.
-        fixed = sum(w for _, w in columns) + 2 * len(columns) + 4  # cell padding, scrollbar
-        title_width = max(16, self.size.width - fixed) if self.size.width else 30
+        # Narrow tables show status, title and your value; the strip below the table shows
+        # the highlighted element's consent and stances. Wide ones show them all, each
+        # column as wide as what it holds, when the titles keep room enough beside them.
+        narrow: list[tuple[str, int]] = [("St", 1), ("Element", 0)]
+        narrow += [("You", 4)] if own else []
+        wide_columns = [("St", 9), *narrow[1:]]
+        consent = max((len(" ".join(view.short(p) for p in row.consent)) for row in rows),
+                      default=1)
+        wide_columns.append(("Consent", max(7, min(consent, 14))))
+        stances = max((len(" ".join(f"{view.short(p)}+" for p, _ in row.stances))
+                       for row in rows), default=1)
+        wide_columns.append(("Stances", max(7, min(stances, 30))))
+        links = max((len(self._links(row)) for row in rows), default=0)
+        if links:
+            wide_columns.append(("Needs / rules out", max(17, min(links, 30))))
+        narrow.append(("Rej", 3))
+        wide_columns.append(("Rej", 3))
+
+        def room(columns: list[tuple[str, int]]) -> int:
+            """What the title is left: the table's width less the other columns, their
+            padding and the scroll bar."""
+            if not self.size.width:
+                return 30  # not laid out yet: drawn again at its size
+            return self.size.width - sum(w for _, w in columns) - 2 * len(columns) - 4
+
+        longest = max((len(row.title) for row in rows), default=0)
+        wide = room(wide_columns) >= min(longest, TITLE_ROOM) if self.wide is None \
+            else self.wide
+        columns = wide_columns if wide else narrow
+        title_width = max(16, room(columns))
         columns = [(name, title_width if name == "Element" else w) for name, w in columns]
         cells = {row.id: self._cells_of(view, row, wide, own, title_width) for row in rows}
         shape, keys = tuple(columns), tuple(cells)
@@ -153,12 +167,18 @@ class ElementsTable(DataTable[Text]):
             cells.append((" ".join(view.short(p) for p in row.consent) or "—", ""))
             cells.append((" ".join(f"{view.short(p)}{STANCE_MARKS[v]}" for p, v in row.stances)
                           or "—", ""))
-            links = [f"needs {', '.join(row.requires)}"] if row.requires else []
-            if row.excludes:
-                links.append(f"rules out {', '.join(row.excludes)}")
-            cells.append(("; ".join(links) or "—", ""))
+            if any(row.requires or row.excludes for row in view.elements):
+                cells.append((ElementsTable._links(row) or "—", ""))
         cells.append((str(row.rejections) if row.rejections else "", ""))
         return tuple(cells)
+
+    @staticmethod
+    def _links(row: ElementRow) -> str:
+        """What an element needs and rules out, in a few words."""
+        links = [f"needs {', '.join(row.requires)}"] if row.requires else []
+        if row.excludes:
+            links.append(f"rules out {', '.join(row.excludes)}")
+        return "; ".join(links)
 
     @property
     def selected_element(self) -> str | None:
@@ -319,16 +339,14 @@ class Feed(RichLog):
             self._viewer = view.viewer
             self._epoch = self.epoch
         for item in lines[self._shown:]:
-            said = "(private" in item.text[:16]  # the line says so itself
-            prefix = ""
-            if item.audience:  # the facilitator's view names who it was for
-                prefix = f"(for {', '.join(item.audience)}) "
-            elif item.private and not said:
-                prefix = "(private) "
+            prefix = private_mark(item.audience) if item.private else ""
             prefix += "⚑ " if item.kind == "inject" else ""
             if item.kind == "round":
                 self.write(Text(""))
-            self.write(rich_text(prefix + item.text, style=FEED_STYLES.get(item.kind, "")))
+            # Wrapped at the feed's width (``expand``), not at the 80 columns Rich assumes
+            # when the terminal is not its own (a test, a seat served over the network).
+            self.write(rich_text(prefix + item.text, style=FEED_STYLES.get(item.kind, "")),
+                       expand=True)
         self._shown = len(lines)
 
 

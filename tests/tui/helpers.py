@@ -39,6 +39,17 @@ def screen_text(app: ExerciseApp) -> str:
     return re.sub(r"\s+", " ", text.replace("\xa0", " "))
 
 
+def screen_rows(app: ExerciseApp) -> list[str]:
+    """The terminal's rows now, top to bottom, each as one string (to assert what shares a
+    line and what does not)."""
+    svg = app.export_screenshot()
+    rows: dict[int, list[str]] = {}
+    for number, part in re.findall(r'<text[^>]*clip-path="url\(#[\w-]*?line-(\d+)\)"[^>]*>'
+                                   r"(.*?)</text>", svg, flags=re.S):
+        rows.setdefault(int(number), []).append(html.unescape(re.sub(r"<[^>]+>", "", part)))
+    return ["".join(parts).replace("\xa0", " ") for _, parts in sorted(rows.items())]
+
+
 async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
     """Let workers, timers and callbacks run (the table's flow runs as long as the table:
     it is not waited for)."""

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+from textual.keys import Keys
+from textual.widgets import Static
 
 from exercise.engine import Phase
 from exercise.play import run_app
 from exercise.sessions.reader import read_log
 from exercise.sessions.restore import rebuild, resume
 from exercise.tui.app import ExerciseApp
+from exercise.tui.dialogs import InfoDialog
+from exercise.tui.help import HelpScreen
 from exercise.tui.picker import PickerScreen
 from exercise.tui.replay import ReplayScreen
 from exercise.tui.screens import DebriefScreen
 from exercise.tui.sessions import ResumeList
 from exercise.tui.table import TableScreen
+from exercise.tui.widgets import ElementsTable
 
 from .helpers import make_app, play_out, screen_text, settle, table
 
@@ -73,33 +80,89 @@ async def test_resume_in_the_terminal_continues_exactly_where_the_log_stops(tmp_
     assert read_log(log).records[-1]["type"] in ("resumed", "move", "event")
 
 
-async def test_replay_steps_forwards_and_back(tmp_path):
-    """`exercise replay`: move by move and round by round, forwards and back."""
+def typed(key: str) -> str:
+    """What a terminal sends for a key Textual names (``right_square_bracket`` is ``]``)."""
+    if len(key) == 1:
+        return key
+    try:
+        return unicodedata.lookup(key.upper().replace("_", " "))
+    except KeyError:
+        return key  # a named key: left, home, …
+
+
+async def test_every_key_in_the_replay_footer_does_what_it_says(tmp_path):
+    """`exercise replay`: each key its footer shows, typed as a terminal sends it, does what
+    the footer says: moves one move, lands on the first move of the next or previous round,
+    goes to the start or the end, opens the element, opens help, quits. The line above the
+    table tells each move in words, with names and who made it."""
     log = tmp_path / "done.jsonl"
-    app = make_app("tutorial", [], seed=4, keep_log=True, log_path=log)
+    app = make_app("tutorial", ["ukraine"], seed=4, keep_log=True, log_path=log)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await play_out(pilot)
         assert isinstance(app.screen, DebriefScreen)
     restored = rebuild(log)
-    total = len(restored.record.moves)
+    moves = restored.record.moves
+    total, rounds = len(moves), [m.round for m in moves]
+    assert {m.by for m in moves} >= {"human", "computer", "facilitator"} and rounds[-1] > 2
     viewer = ExerciseApp(replay=restored)
     async with viewer.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = viewer.screen
         assert isinstance(screen, ReplayScreen)
         assert screen.position == total and screen.conductor.game.is_over
-        await pilot.press("home")
+        footer = {key.action: key.key for key in screen.query("FooterKey")}
+        assert set(footer) == {"step(-1)", "step(1)", "round(-1)", "round(1)", "jump(0)",
+                               "jump(-1)", "details", "help", "app.quit"}
+        for key in footer.values():  # each one a key a terminal sends: a name, or a character
+            assert key in {k.value for k in Keys} or len(typed(key)) == 1, key
+
+        async def press(action: str) -> str:
+            await pilot.press(typed(footer[action]))
+            await settle(pilot)
+            return str(screen.query_one("#replay-position", Static).content)
+
+        assert (await press("jump(0)")).startswith("The start")
         assert screen.position == 0 and screen.conductor.game.round == 1
-        await pilot.press("right", "right")
+        line = await press("step(1)")
+        assert screen.position == 1
+        first = moves[0]
+        assert line.startswith(f"Move 1 of {total} · round 1 · ")
+        assert screen.conductor.narrator.move(first.move, first.by) in line
+        assert "{" not in line and "(the computer)" in line and "United States" in line
+        await press("step(1)")
         assert screen.position == 2
-        await pilot.press("rightsquarebracket")
-        assert screen.conductor.game.round == 2
-        await pilot.press("leftsquarebracket")
-        assert screen.conductor.game.round == 1
-        await pilot.press("end")
+        await press("step(-1)")
+        assert screen.position == 1
+        for number in range(2, rounds[-1] + 1):  # each round's first move, in turn
+            line = await press("round(1)")
+            assert screen.position == rounds.index(number) + 1, number
+            assert f" · round {number} · " in line
+        await press("round(-1)")
+        assert screen.position == rounds.index(rounds[-1] - 1) + 1
+        await press("jump(-1)")
         assert screen.position == total
-        assert f"move {total} of {total}" in screen_text(viewer)
+        assert f"Move {total} of {total}" in screen_text(viewer)
+        await press("round(-1)")
+        assert screen.position == rounds.index(rounds[-1] - 1) + 1
+        await press("jump(0)")
+        await press("round(-1)")  # from the start, nowhere earlier
+        assert screen.position == 0
+        await press("round(1)")
+        assert screen.position == 1
+        await press("details")
+        assert isinstance(viewer.screen, InfoDialog)
+        shown = screen.query_one(ElementsTable).selected_element
+        assert screen.scenario.element(str(shown)).title in screen_text(viewer)
+        await pilot.press("escape")
+        await press("help")
+        assert isinstance(viewer.screen, HelpScreen)
+        assert "Round back" in screen_text(viewer)
+        await pilot.press("escape")
+        assert viewer.screen is screen
+        await pilot.press(typed(footer["app.quit"]))
+        await settle(pilot)
+        assert not viewer.is_running
 
 
 async def test_the_debrief_writes_the_report_beside_the_log(tmp_path):
