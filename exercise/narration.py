@@ -8,6 +8,7 @@ reader; who may read it is decided elsewhere, by the event's audience and the vi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from exercise.engine.events import Event, EventKind
 from exercise.engine.moves import (
@@ -25,9 +26,19 @@ from exercise.engine.moves import (
 from exercise.engine.session import Outcome, OutcomeKind
 from exercise.scenario.model import Scenario
 
+STANCE_VERBS = {"support": "supports", "oppose": "opposes", "neutral": "is neutral on"}
+"""A public stance as a verb: "Russia now opposes …"."""
+
 MADE_BY = {"human": "a person", "computer": "the computer", "facilitator": "the facilitator",
            "auto": "automatically"}
 """Who made a move, in words, by how a session log records it."""
+
+
+def and_join(words: Sequence[str]) -> str:
+    """Words joined for a sentence: "a", "a and b", "a, b and c"."""
+    if len(words) <= 2:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class Narrator:
@@ -46,6 +57,22 @@ class Narrator:
     def element(self, eid: str) -> str:
         """An element's title."""
         return self.elements.get(eid, eid)
+
+    def names(self, ids: Sequence[str]) -> str:
+        """Party names joined for a sentence."""
+        return and_join([self.party(p) for p in ids])
+
+    def cause(self, cause: dict[str, Any] | None) -> str:
+        """Why a vote failed, in words: who withheld consent, or the count against what the
+        majority needed, or that every party abstained ('' when the event does not say)."""
+        if not cause:
+            return ""
+        withheld = list(cause.get("withheld") or [])
+        if withheld:
+            return f"{self.names(withheld)} withheld consent"
+        if not cause.get("cast"):
+            return "every delegation abstained"
+        return f"{cause['accepts']} of {cause['cast']} accepting; {cause['needed']} needed"
 
     def listing(self, ids: list[str]) -> str:
         """Element titles joined for a sentence."""
@@ -115,7 +142,9 @@ class Narrator:
         if kind is EventKind.ELEMENT_ADOPTED:
             return f"ADOPTED: {self.element(d['element'])}."
         if kind is EventKind.ELEMENT_REJECTED:
-            return f"REJECTED: {self.element(d['element'])} (rejections: {d['rejections']})."
+            why = self.cause(d.get("cause"))
+            return f"REJECTED: {self.element(d['element'])} — {why}." if why else \
+                f"REJECTED: {self.element(d['element'])}."
         if kind is EventKind.ELEMENT_EXCLUDED:
             return f"{self.element(d['element'])} is off the table: it excludes " \
                    f"{self.element(d['by'])}."
@@ -130,8 +159,8 @@ class Narrator:
         if kind is EventKind.TRACK_CHANGED:
             return f"{self.tracks.get(d['track'], d['track'])}: {d['old']:g} → {d['new']:g}."
         if kind is EventKind.STANCE_CHANGED:
-            return f"{self.party(d['party'])} now says it will {d['new']} " \
-                   f"{self.element(d['element'])}."
+            verb = STANCE_VERBS.get(str(d["new"]), "takes a new stance on")
+            return f"{self.party(d['party'])} now {verb} {self.element(d['element'])}."
         if kind is EventKind.VALUE_CHANGED:
             return f"{self.element(d['element'])} is now worth {d['new']:g} to " \
                    f"{self.party(d['party'])}."

@@ -80,12 +80,14 @@ def test_every_quote_is_verbatim_from_its_report(name):
     for source in sc.sources:
         assert source.file in texts, f"source {source.id} names no report file ({source.file})"
         by_source[source.id] = texts[source.file]
-    for item in (*sc.elements, *sc.injects):
-        if item.source is None:
+    cited = [(item.id, item.source) for item in (*sc.elements, *sc.injects)]
+    cited.append(("debrief.epilogue", sc.debrief.epilogue_source))
+    for where, source in cited:
+        if source is None:
             continue
-        quote = normalise(item.source.quote)
-        assert len(quote.split()) <= 45, f"{item.id}: quotes should be short"
-        assert quote in by_source[item.source.ref], f"{item.id}: not verbatim: {quote!r}"
+        quote = normalise(source.quote)
+        assert len(quote.split()) <= 45, f"{where}: quotes should be short"
+        assert quote in by_source[source.ref], f"{where}: not verbatim: {quote!r}"
 
 
 @pytest.mark.parametrize("name", sorted(ENTRIES))
@@ -114,6 +116,14 @@ def test_the_outcome_moves_with_the_seed(name):
 
 
 GUIDE_SECTIONS = ["objective", "timing", "role", "inject", "watch", "debrief"]
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_each_real_scenario_says_what_happened_next(name):
+    """Issue 12: the debrief's epilogue — what the reports say happened after the scenario's
+    moment — with the report sentence it rests on."""
+    sc = scenario(name)
+    assert sc.debrief.epilogue and sc.debrief.epilogue_source is not None
 
 
 @pytest.mark.parametrize("name", sorted(ENTRIES))

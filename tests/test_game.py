@@ -170,7 +170,7 @@ def test_result_has_the_contract_keys(make_game):
     game = make_game()
     result = game.result()
     assert set(result) == {"outcome", "round", "phase", "elements", "rejections", "scores",
-                           "signed", "tracks", "injects_fired"}
+                           "signed", "tracks", "injects_fired", "rejected"}
     assert result["outcome"] is None and result["phase"] == "proposal"
     assert set(result["scores"]) == {"ukraine", "russia", "us"}
     assert result["signed"] == {"ukraine": False, "russia": False, "us": False}

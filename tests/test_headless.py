@@ -66,7 +66,10 @@ def test_run_plays_scripted_moves_and_prints_the_contract_json(scenario_file, tm
     ])
     status, result, _ = run_json(str(scenario_file), "--moves", str(moves))
     assert status == 0
-    assert set(result) == CONTRACT_KEYS
+    assert set(result) == CONTRACT_KEYS | {"rejected"}  # the contract's keys, and one more
+    assert result.pop("rejected") == [  # issue 12: each rejection with its cause
+        {"round": 2, "element": "us-monitoring",
+         "cause": {"withheld": [], "accepts": 1, "cast": 3, "needed": 2}}]
     assert result == {
         "outcome": "agreement",
         "round": 3,

@@ -55,3 +55,32 @@ def test_a_private_mark_names_who_a_line_was_for():
     assert private_mark(["Russia"]) == "(private to Russia) "
     assert private_mark(["Turkey", "United States"]) == "(private to Turkey, United States) "
     assert private_mark([]) == "(private) "
+
+
+@pytest.mark.parametrize(("cause", "told"), [
+    ({"withheld": ["russia"], "accepts": 2, "cast": 3, "needed": 2},
+     "REJECTED: Buffer zone held by non-NATO troops — Russia withheld consent."),
+    ({"withheld": ["russia", "us"], "accepts": 1, "cast": 3, "needed": 2},
+     "REJECTED: Buffer zone held by non-NATO troops — Russia and United States withheld consent."),
+    ({"withheld": [], "accepts": 1, "cast": 3, "needed": 2},
+     "REJECTED: Buffer zone held by non-NATO troops — 1 of 3 accepting; 2 needed."),
+    ({"withheld": [], "accepts": 0, "cast": 0, "needed": 0},
+     "REJECTED: Buffer zone held by non-NATO troops — every delegation abstained."),
+    (None, "REJECTED: Buffer zone held by non-NATO troops."),  # an older log's event
+])
+def test_a_rejection_in_the_feed_says_why(narrator: Narrator, cause, told):
+    """Issue 12: the feed says why an element failed (resolution, scenario-format.md "A
+    round", 5: every consent party must accept, and a majority of the votes cast)."""
+    from exercise.engine import Event, EventKind
+
+    data = {"element": "dmz-neutral", "rejections": 1, **({"cause": cause} if cause else {})}
+    assert narrator.line(Event(EventKind.ELEMENT_REJECTED, 1, data)) == told
+
+
+def test_a_change_of_stance_reads_as_a_sentence(narrator: Narrator):
+    """"Russia now says it will neutral" is mended: the stance is a verb."""
+    from exercise.engine import Event, EventKind
+
+    line = narrator.line(Event(EventKind.STANCE_CHANGED, 1, {
+        "party": "russia", "element": "dmz-neutral", "old": "oppose", "new": "neutral"}))
+    assert line == "Russia now is neutral on Buffer zone held by non-NATO troops."

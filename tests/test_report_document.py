@@ -378,3 +378,88 @@ def test_the_debrief_shows_the_facilitators_notes_to_the_facilitator_only():
         text = render_markdown(debrief.document)
         assert ("walked out" in text) == (viewer == "facilitator"), viewer
         assert "Reveal: private briefs and values" in text
+
+
+def test_a_log_written_before_rejections_had_causes_still_rebuilds(tmp_path: Path):
+    """A log whose `element_rejected` events carry no cause (written by an earlier version)
+    is not an edited log: it rebuilds, and its report gives each cause from the engine."""
+    from exercise.sessions.restore import begin_log, rebuild
+
+    scenario = load_scenario(BERLIN)
+    log_path = tmp_path / "old.jsonl"
+    result = play(scenario, [], bots=[p.id for p in scenario.voters], seed=7,
+                  log=lambda c: begin_log(c, BERLIN, path=log_path))
+    assert result.conductor is not None and result.conductor.log is not None
+    result.conductor.log.close()
+    lines = []
+    for line in log_path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record.get("event") == "element_rejected":
+            assert "cause" in record
+            del record["cause"]
+        lines.append(json.dumps(record, ensure_ascii=False))
+    log_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = render(report_of(rebuild(log_path).conductor), "md")
+    assert "(United States withheld consent" in text
+
+
+def test_the_debrief_says_why_each_element_failed_and_how_to_replay(berlin_game: Conductor):
+    """Issue 12: the debrief explains what was adopted and why the rest failed, and gives a
+    replay command that opens this game, not the picker."""
+    report = report_of(berlin_game, log_path="/tmp/s.jsonl")
+    text = render(report, "md")
+    results = text[text.index("## What was adopted"):text.index("## Learning objectives")]
+    assert "**US military support \"within a few days\"**: rejected 3 times, last because " \
+           "United States withheld consent." in results
+    assert "**Cap on Ukraine's armed forces**: ruled out when Peacetime army of about " \
+           "800,000 was adopted." in results
+    assert "**Ukraine cedes the rest of Donbas**: never tabled." in results
+    assert "`exercise replay /tmp/s.jsonl`" in text
+    assert "`exercise play berlin-2025 --seed 7`" in text
+    from exercise.tui.screens import debrief_tabs
+    outcome = dict(debrief_tabs(report.document))["Outcome"]
+    assert "What was adopted, and why the rest failed" in outcome
+
+
+def test_a_collapse_is_explained_by_what_moved_the_track():
+    """Issue 12: "what pushed a track to collapse" — each move of the track and its cause."""
+    data = scenario_data(
+        tracks=[{"id": "escalation", "label": "Escalation", "start": 5, "min": 0, "max": 10,
+                 "collapse_at": 9}],
+        elements=[{"id": "dmz", "title": "Buffer zone", "summary": "A zone.",
+                   "effects": {"escalation": 2}},
+                  {"id": "monitoring", "title": "US monitoring", "summary": "Drones."}],
+        injects=[{"id": "strike", "title": "A strike on Sloviansk", "text": "A strike.",
+                  "at": {"round": 2}, "effects": {"tracks": {"escalation": 3}}}])
+    scenario = load(data)
+    conductor = Conductor(scenario, {p.id: SeatPlan(p.id, True) for p in scenario.parties})
+    proposer = conductor.game.proposer
+    assert proposer is not None
+    conductor.push(Table(proposer, ("dmz",)))
+    conductor.push(CallVote())
+    for party in ("ukraine", "russia", "us"):
+        conductor.push(Vote(party, {"dmz": Ballot.ACCEPT}))
+    outcome = conductor.game.outcome()
+    assert outcome is not None and str(outcome.kind) == "collapse"
+    text = render(report_of(conductor), "md")
+    assert "**What pushed Escalation to collapse (9)**:" in text
+    assert "- round 1: 5 → 7 by adopting Buffer zone" in text
+    assert "- round 2: 7 → 10 by the news 'A strike on Sloviansk'" in text
+
+
+def test_an_epilogue_is_shown_with_its_source():
+    """A scenario's optional `debrief.epilogue` (what happened next) and its source reach
+    the report and the debrief."""
+    data = scenario_data(
+        sources=[{"id": "nyt", "outlet": "The New York Times", "title": "Talks", "date":
+                  "2025-12-17"}],
+        debrief={"questions": ["Why?"], "epilogue": "Talks went on *into January*.",
+                 "epilogue_source": {"ref": "nyt", "quote": "talks went on"}})
+    scenario = load(data)
+    conductor = Conductor(scenario, {p.id: SeatPlan(p.id, False) for p in scenario.parties})
+    from exercise.engine import EndExercise
+    conductor.push(EndExercise("time is up"))
+    report = report_of(conductor)
+    assert "## What happened next\n\nTalks went on *into January*." in render(report, "md")
+    assert "<em>into January</em>" in render(report, "html")
+    assert "“talks went on” — The New York Times, “Talks”, 2025-12-17" in render(report, "md")

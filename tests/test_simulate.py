@@ -128,6 +128,27 @@ def test_an_element_a_consent_party_must_refuse_is_never_adopted():
            "walk-away)" in warned
 
 
+def test_a_hidden_element_an_inject_adds_but_nobody_adopts_is_not_blamed_on_the_inject():
+    """Issue 12: the warning said "no inject that adds it fired" of an element whose inject
+    fired in every game; now it says how often it reached the table, and to look at its
+    values."""
+    data = scenario_data(
+        elements=[
+            {"id": "dmz", "title": "Buffer zone", "summary": "A zone.",
+             "values": {"ukraine": 1, "russia": 1}},
+            {"id": "purge", "title": "Demilitarization", "summary": "All of it.", "hidden": True,
+             "consent": ["ukraine"], "values": {"ukraine": -10, "russia": 5}},
+        ],
+        injects=[{"id": "demand", "title": "Moscow demands it", "text": "It is tabled.",
+                  "at": {"round": 1}, "effects": {"add_elements": ["purge"]}}],
+    )
+    s = findings(load(data), 100)
+    warned = "\n".join(s["warnings"])
+    assert "'Demilitarization' (purge) was never adopted in 100 games: an inject put it on " \
+           "the table in 100 of them" in warned
+    assert "no inject that adds it fired" not in warned
+
+
 def test_an_inject_that_drives_a_track_over_its_line_collapses_every_game():
     """Rule "Tracks": reaching collapse_at ends the talks at once with outcome collapse."""
     data = scenario_data(
@@ -242,7 +263,10 @@ def test_a_simulated_game_is_the_game_exercise_run_plays(name):
         simulated = Game.__new__(Game)
         simulated.book, simulated.scenario, simulated.seed = sim.book, scenario, seed
         simulated.session = played.session
-        assert simulated.result() == ran.result(), f"{name} seed {seed}"
+        ran_result = ran.result()
+        assert [r["element"] for r in ran_result.pop("rejected")] == [  # a simulation keeps
+            e for record in played.records for e in record.rejected]  # no events: no causes
+        assert simulated.result() == {**ran_result, "rejected": []}, f"{name} seed {seed}"
         assert played.records == ran.session.history, f"{name} seed {seed}"
         assert played.session.adopted_in == ran.session.adopted_in
 
@@ -291,7 +315,7 @@ async def test_a_game_in_the_terminal_ui_ends_as_the_simulated_one():
         simulated = Game.__new__(Game)
         simulated.book, simulated.scenario, simulated.seed = conductor.game.book, scenario, seed
         simulated.session = played.session
-        assert conductor.game.result() == simulated.result()
+        assert {**conductor.game.result(), "rejected": []} == simulated.result()  # no events
         assert conductor.game.session.history == played.records
 
 

@@ -166,7 +166,8 @@ def test_facilitator_fired_private_inject_reaches_its_audience_only() -> None:
         after = room.view(viewer)
         assert after.cards == before[viewer].cards, viewer
         new_lines = after.feed[len(before[viewer].feed):]
-        assert all(" now says it will " in item.text for item in new_lines), viewer
+        assert all(" now supports " in item.text or " now opposes " in item.text
+                   or " now is neutral on " in item.text for item in new_lines), viewer
         assert [(e.id, e.value, e.status) for e in after.elements] == \
             [(e.id, e.value, e.status) for e in before[viewer].elements], viewer
         assert private.title not in repr(after) and private.text not in repr(after)

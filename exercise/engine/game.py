@@ -448,6 +448,9 @@ class Game:
             "phase": str(s.state),
             "elements": {e: str(st) for e, st in s.status.items()},
             "rejections": dict(s.rejections),
+            "rejected": [{"round": e.round, "element": e.data["element"],
+                          "cause": e.data.get("cause")}
+                         for e in s.events if e.kind is EventKind.ELEMENT_REJECTED],
             "scores": dict(s.scores),
             "signed": dict(s.signed),
             "tracks": dict(s.tracks),

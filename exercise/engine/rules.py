@@ -9,6 +9,7 @@ A rule that leaves a pass-through phase asks for the next trigger with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from exercise.engine.chance import unit
 from exercise.engine.events import EventKind
@@ -75,10 +76,15 @@ def adopt(s: Session, element: str) -> None:
             return
 
 
-def reject(s: Session, element: str) -> None:
-    """Reject an element: it stays open, counts a rejection and applies ``on_reject``."""
+def reject(s: Session, element: str, cause: dict[str, Any] | None = None) -> None:
+    """Reject an element: it stays open, counts a rejection and applies ``on_reject``.
+    ``cause`` says why (see :meth:`Count.to_data`)."""
     s.rejections[element] += 1
-    s.emit(EventKind.ELEMENT_REJECTED, element=element, rejections=s.rejections[element])
+    if cause is None:
+        s.emit(EventKind.ELEMENT_REJECTED, element=element, rejections=s.rejections[element])
+    else:
+        s.emit(EventKind.ELEMENT_REJECTED, element=element, rejections=s.rejections[element],
+               cause=cause)
     for track, delta in s.book.on_reject[element]:
         shift_track(s, track, delta, f"rejected:{element}")
         if s.collapse_reason:
@@ -122,6 +128,13 @@ class Count:
         """Whether the target passed (the same test as :func:`passes`)."""
         return self.cast > 0 and not self.withheld and self.accepts >= self.needed
 
+    def to_data(self) -> dict[str, Any]:
+        """Why a target failed, as an event carries it: the consent parties that withheld
+        their acceptance, and the accepting votes against the votes cast and those needed
+        (no votes cast: every party abstained)."""
+        return {"withheld": list(self.withheld), "accepts": self.accepts, "cast": self.cast,
+                "needed": self.needed}
+
 
 def count(book: Rulebook, ballots: dict[str, dict[str, Ballot]], target: str,
           consent: tuple[str, ...]) -> Count:
@@ -134,6 +147,15 @@ def count(book: Rulebook, ballots: dict[str, dict[str, Ballot]], target: str,
     withheld = tuple(p for p in consent if p in ballots
                      and ballots[p].get(target) is not Ballot.ACCEPT)
     return Count(accepts, cast, needed, withheld)
+
+
+def _cause(s: Session, element: str) -> dict[str, Any]:
+    """Why a tabled element failed (the package's cause, with package voting)."""
+    book = s.book
+    if book.package_voting:
+        consent = tuple(dict.fromkeys(p for e in s.tabled for p in book.consent[e]))
+        return count(book, s.ballots, PACKAGE, consent).to_data()
+    return count(book, s.ballots, element, tuple(book.consent[element])).to_data()
 
 
 def verdicts(book: Rulebook, tabled: tuple[str, ...],
@@ -280,7 +302,7 @@ def resolve_round(s: Session) -> None:
             adopt(s, element)
             adopted.append(element)
         else:
-            reject(s, element)
+            reject(s, element, _cause(s, element) if s.record_events else None)
             rejected.append(element)
     assert s.proposer is not None
     s.history.append(

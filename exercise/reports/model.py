@@ -33,9 +33,8 @@ from exercise.engine import (
     Status,
     Vote,
 )
-from exercise.engine.moves import PACKAGE, Ballot
-from exercise.engine.rules import count
-from exercise.narration import outcome_reason
+from exercise.engine.moves import PACKAGE
+from exercise.narration import STANCE_VERBS, Narrator, outcome_reason
 from exercise.reports.document import (
     Block,
     Chart,
@@ -60,7 +59,6 @@ if TYPE_CHECKING:
 
 OUTCOMES = {"agreement": "Agreement", "no_agreement": "No agreement", "collapse": "Collapse",
             "ended": "Ended by the facilitator", None: "Not finished"}
-STANCES = {"support": "supports", "oppose": "opposes", "neutral": "is neutral on"}
 PUBLIC_NOTE = spans(
     "This session has not ended, so this report shows only what the public table showed: "
     "no private briefs, values, scores, private injects or facilitator's notes. ",
@@ -189,8 +187,7 @@ class _Builder:
         self.track_at: dict[int, dict[str, float]] = {}  # each track after each round
         self.revealed_rounds = {e.round for e in self.game.events
                                 if e.kind is EventKind.VOTES_REVEALED}
-        self.ballots: dict[str, dict[str, Ballot]] = {}
-        self.tabled: tuple[str, ...] = ()
+        self.narrator = Narrator(self.scenario)
         self.pending: tuple[str, list[list[str]]] | None = None  # a run of like lines
 
     # --- names ----------------------------------------------------------------------------
@@ -293,19 +290,16 @@ class _Builder:
         elif kind is EventKind.INJECT_FIRED:
             self.inject(event, entry)
         elif kind is EventKind.TABLED:
-            self.tabled = tuple(d["elements"])
             self.line("event", f"{self.name(d['party'])} tabled {self.titles(d['elements'])}.")
         elif kind is EventKind.PASSED:
             self.line("event", f"{self.name(d['party'])} passed.")
         elif kind is EventKind.VOTES_REVEALED:
-            self.ballots = {p: {t: Ballot(v) for t, v in b.items()}
-                            for p, b in (d["ballots"] or {}).items()}
             self.ballot_table(d["ballots"] or {}, event.round)
         elif kind is EventKind.ELEMENT_ADOPTED:
             self.line("adopted", self.title(d["element"]))
         elif kind is EventKind.ELEMENT_REJECTED:
             self.line("rejected", self.title(d["element"]))
-            cause = self.cause(d["element"])
+            cause = self.narrator.cause(d.get("cause"))
             if cause:
                 self.aside(cause)
         elif kind is EventKind.ELEMENT_EXCLUDED:
@@ -323,7 +317,7 @@ class _Builder:
                 self.line("tracks", moved)
             self.track_at.setdefault(event.round, {})[str(d["track"])] = float(d["new"])
         elif kind is EventKind.STANCE_CHANGED:
-            stance = STANCES.get(str(d["new"]), f"takes the stance '{d['new']}' on")
+            stance = STANCE_VERBS.get(str(d["new"]), "takes a new stance on")
             self.line("event", f"{self.name(d['party'])} now publicly {stance} "
                                f"{self.title(d['element'])}.")
         elif kind is EventKind.VALUE_CHANGED:
@@ -383,26 +377,6 @@ class _Builder:
                      for p in parties)
         self.add(Table(f"The votes in round {number}", columns, rows, row_headers=True,
                        kind="ballots"))
-
-    def cause(self, element: str) -> str:
-        """Why a tabled element failed, from the revealed ballots and the rule."""
-        if not self.ballots:
-            return ""
-        book = self.book
-        if book.package_voting:
-            consent = tuple(dict.fromkeys(p for e in self.tabled for p in book.consent[e]))
-            target = PACKAGE
-        else:
-            consent, target = tuple(book.consent[element]), element
-        tally = count(book, self.ballots, target, consent)
-        if tally.passed:
-            return ""
-        if tally.withheld:
-            who = _and([self.name(p) for p in tally.withheld])
-            return f"{who} withheld consent"
-        if tally.cast == 0:
-            return "every delegation abstained"
-        return f"{tally.accepts} of {tally.cast} accepting; {tally.needed} needed"
 
     # --- the whole ------------------------------------------------------------------------
 
@@ -482,7 +456,8 @@ class _Writer:
 
     def document(self) -> Document:
         r = self.r
-        sections = [self.overview(), self.objectives(), self.timeline(), self.elements()]
+        sections = [self.overview(), self.results(), self.objectives(), self.timeline(),
+                    self.elements()]
         if self.sc.tracks:
             sections.append(self.tracks())
         if r.reveal and r.analysis is not None:
@@ -490,6 +465,8 @@ class _Writer:
         sections.append(Section("questions", "Debrief questions", (
             Items(tuple(Item(spans(q)) for q in self.sc.debrief.questions), ordered=True)
             if self.sc.debrief.questions else Paragraph(spans("(none in the scenario)")),)))
+        if self.sc.debrief.epilogue:
+            sections.append(self.epilogue())
         if self.b.notes:
             notes = [n for n in self.b.conductor.notes]
             sections.append(Section("observations", "Facilitator's observations", (
@@ -498,6 +475,87 @@ class _Writer:
                 if notes else Paragraph(spans("(no observations were recorded)")),)))
         return Document(f"After-action report: {self.sc.title}",
                         None if r.reveal else PUBLIC_NOTE, tuple(sections))
+
+    def results(self) -> Section:
+        """What was adopted, and why the rest failed; what pushed a track to collapse."""
+        b, r = self.b, self.r
+        last_cause: dict[str, str] = {}
+        moved: dict[str, list[str]] = {}
+        ruled_out: dict[str, str] = {}
+        for event in b.game.events:
+            d = event.data
+            if event.kind is EventKind.ELEMENT_EXCLUDED:
+                ruled_out[str(d["element"])] = str(d["by"])
+            elif event.kind is EventKind.ELEMENT_REJECTED:
+                last_cause[str(d["element"])] = b.narrator.cause(d.get("cause"))
+            elif event.kind is EventKind.TRACK_CHANGED:
+                moved.setdefault(str(d["track"]), []).append(
+                    f"round {event.round}: {_num(d['old'])} → {_num(d['new'])} by "
+                    f"{self.cause_of_move(str(d.get('cause', '')))}")
+        items = []
+        for e in self.sc.elements:
+            status = r.statuses[e.id]
+            if status == "adopted":
+                what = f"adopted in round {r.adopted_in[e.id]}"
+            elif r.rejections[e.id]:
+                times = r.rejections[e.id]
+                why = last_cause.get(e.id)
+                what = f"rejected {times} time{'s' * (times != 1)}" + (
+                    f", last because {why}" if why else "")
+                if status != "open":
+                    what += f"; then {status}"
+            elif status == "excluded" and e.id in ruled_out:
+                what = f"ruled out when {b.title(ruled_out[e.id])} was adopted"
+            elif status == "withdrawn":
+                what = "withdrawn by news before it was voted on"
+            elif status == "hidden":
+                what = "never reached the table"
+            else:
+                what = "never tabled"
+            items.append(Item(spans(Span(e.title, strong=True), f": {what}.")))
+        blocks: list[Block] = [Items(tuple(items))]
+        if r.outcome == "collapse":
+            for track in self.sc.tracks:
+                now = b.game.session.tracks[track.id]
+                if track.collapse_at is not None and b.book.tracks[track.id].collapsed(now):
+                    blocks.append(Paragraph(spans(
+                        Span(f"What pushed {track.label} to collapse ({_num(track.collapse_at)})",
+                             strong=True), ":")))
+                    blocks.append(Items(tuple(Item(spans(m)) for m in moved.get(track.id, []))))
+        return Section("results", "What was adopted, and why the rest failed", tuple(blocks))
+
+    def cause_of_move(self, cause: str) -> str:
+        """A track change's cause in words ("adopting X", "news: Y")."""
+        kind, _, what = cause.partition(":")
+        if kind == "adopted":
+            return f"adopting {self.b.title(what)}"
+        if kind == "rejected":
+            return f"rejecting {self.b.title(what)}"
+        if kind == "inject":
+            return f"the news '{self.sc.inject(what).title}'"
+        return cause or "the facilitator"
+
+    def epilogue(self) -> Section:
+        """What the reports say happened next."""
+        debrief = self.sc.debrief
+        blocks: list[Block] = [Prose(debrief.epilogue or "")]
+        if debrief.epilogue_source is not None:
+            source = debrief.epilogue_source
+            blocks.append(Quote(_source_line(self.sc, source.ref, source.quote)))
+        return Section("epilogue", "What happened next", tuple(blocks))
+
+    def replay_hint(self) -> Paragraph:
+        """How to see this game again: the log's replay, and the same game anew."""
+        r = self.r
+        seats = " ".join(f"--seat {pid}" for pid, plan in r.seats.items() if plan.human)
+        again = f"exercise play {self.sc.id} --seed {r.seed}" + (f" {seats}" if seats else "")
+        parts: list[str | Span] = []
+        if r.log_path:
+            parts += ["To step through this session again: ",
+                      Span(f"exercise replay {r.log_path}", code=True), ". "]
+        parts += ["To play it again with the same computer decisions: ", Span(again, code=True),
+                  "."]
+        return Paragraph(spans(*parts))
 
     def seat_story(self, pid: str) -> str:
         """Who played a seat when, e.g. "the computer (hardliner), then a person from round 3"."""
@@ -528,7 +586,8 @@ class _Writer:
             Paragraph(spans(Span("The deal: ", strong=True), deal_titles(
                 [e for e in self.b.book.element_ids if r.statuses[e] == "adopted"],
                 self.b.title) or "nothing was adopted", ".")),
-            Table("The session at a glance", ("Item", "Detail"), tuple(rows), row_headers=True),))
+            Table("The session at a glance", ("Item", "Detail"), tuple(rows), row_headers=True),
+            self.replay_hint()))
 
     def objectives(self) -> Section:
         r, sc = self.r, self.sc

@@ -114,7 +114,17 @@ class Checker:
         self.check_elements()
         self.check_requires()
         self.check_injects()
+        self.check_debrief()
         return self.problems
+
+    def check_debrief(self) -> None:
+        """The epilogue's source is one of the scenario's sources."""
+        debrief = self.data.get("debrief")
+        if isinstance(debrief, dict):
+            source = debrief.get("epilogue_source")
+            if isinstance(source, dict) and isinstance(source.get("ref"), str):
+                self.ref(("debrief", "epilogue_source", "ref"), str(source["ref"]),
+                         self.ix.sources, "source")
 
     def reserved(self) -> None:
         """Words the program uses for itself cannot be ids."""

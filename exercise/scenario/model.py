@@ -404,9 +404,14 @@ class Ratification(Model):
 
 
 class Debrief(Model):
-    """Prompts for the after-action discussion."""
+    """Prompts for the after-action discussion, and what happened next."""
 
     questions: Texts = ()
+    epilogue: Markdown | None = Field(
+        None, description="what the reports say happened after the moment the scenario is "
+        "set in (Markdown), shown in the debrief and the report")
+    epilogue_source: Citation | None = Field(
+        None, description="the report sentence the epilogue rests on, quoted verbatim")
 
 
 _FILE = "this file"  # what holds the top-level lists, for "at most 250 elements; this file has…"
@@ -493,5 +498,11 @@ class Scenario(Model):
 
     @property
     def period(self) -> str:
-        """When the scenario is set: the latest date among its sources ('' if none)."""
-        return max((s.date for s in self.sources), default="")
+        """When the scenario is set: the latest date among the sources its elements and
+        injects cite ('' if none; every source when none is cited). The epilogue's source
+        tells what came after, not when the scenario is set."""
+        cited = {e.source.ref for e in self.elements if e.source is not None} | \
+            {i.source.ref for i in self.injects if i.source is not None}
+        dates = [s.date for s in self.sources if s.id in cited] or \
+            [s.date for s in self.sources]
+        return max(dates, default="")

@@ -141,9 +141,25 @@ def _seats(record: SessionRecord, scenario: Scenario) -> tuple[dict[str, SeatPla
     return plans, notes
 
 
+# Keys an event gained after logs were first written, derived from what the log holds
+# anyway (a rejection's cause follows from the ballots): a log without them is not edited.
+ADDED_KEYS = {"element_rejected": frozenset({"cause"})}
+
+
 def _plain(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Logged events as the engine's to_data() gives them (without the log's own keys)."""
     return [{k: v for k, v in e.items() if k not in ("type", "n")} for e in events]
+
+
+def _as_logged(made: list[dict[str, Any]], logged: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The engine's events without the keys an older log could not have written, where the
+    logged event lacks them (see ADDED_KEYS)."""
+    out = []
+    for i, event in enumerate(made):
+        added = ADDED_KEYS.get(str(event.get("event")), frozenset())
+        theirs = logged[i] if i < len(logged) else {}
+        out.append({k: v for k, v in event.items() if k not in added or k in theirs})
+    return out
 
 
 def _short_of(logged: list[dict[str, Any]], made: list[dict[str, Any]]) -> bool:
@@ -276,8 +292,8 @@ def _rebuild(record: SessionRecord, *, force: bool, scenario: str | Path | None)
             raise RestoreError(f"{record.path}:{logged.line}: move {logged.number} cannot be "
                                f"made again ({one_line(str(exc))})") from None
         move_events[logged.number] = events
-        made = [e.to_data() for e in events]
         written = _plain(logged_events.get(logged.number, []))
+        made = _as_logged([e.to_data() for e in events], written)
         if made == written:
             continue
         last = count == len(record.moves) and all(

@@ -71,6 +71,7 @@ def summarise(book: Rulebook, tally: Tally, *, seed: int,
         most = max(blocked, key=lambda p: (blocked[p], -lay.voter_index[p])) if blocked else None
         elements.append({
             "id": element.id, "title": element.title, "hidden": element.hidden,
+            "added_by": [i for i, spec in book.injects.items() if element.id in spec.add],
             "consent": list(element.consent),
             "adopted": adopted, "adoption_rate": round(_share(adopted, n), 6),
             "mean_round": _mean(sums[lay.adopted_round + i], adopted),
@@ -193,9 +194,15 @@ def warnings(summary: dict[str, Any]) -> list[str]:
     for e in summary["elements"]:
         name = f"'{e['title']}' ({e['id']})"
         if e["adopted"] == 0:
-            why = ("it starts hidden and no inject that adds it fired before the end"
-                   if e["hidden"] else "check its values, its consent parties and what it "
-                   "requires")
+            fired = {i["id"]: i["fired"] for i in summary["injects"]}
+            shown = max((fired.get(i, 0) for i in e.get("added_by", [])), default=0)
+            if e["hidden"] and not shown:
+                why = "it starts hidden and no inject that adds it fired before the end"
+            elif e["hidden"]:
+                why = (f"an inject put it on the table in {shown:,} of them; check its values, "
+                       "its consent parties and what it requires")
+            else:
+                why = "check its values, its consent parties and what it requires"
             out.append(f"{name} was never adopted in {games}: {why}.")
         elif e["adopted"] == n:
             out.append(f"{name} was adopted in every game: it decides nothing; give a party "

@@ -275,11 +275,11 @@ def seat_markdown(view: View) -> str:
 
 # The debrief's tabs, each the report's sections in order (any other section: the last tab).
 DEBRIEF_TABS = (
-    ("Outcome", ("overview", "scores", "elements", "tracks")),
+    ("Outcome", ("overview", "results", "scores", "tracks", "elements")),
     ("Deal analysis", ("analysis",)),
     ("Timeline", ("timeline",)),
     ("Reveal", ("reveal",)),
-    ("Debrief", ("questions", "objectives", "observations")),
+    ("Debrief", ("questions", "epilogue", "objectives", "observations")),
 )
 
 
