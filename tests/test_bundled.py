@@ -16,7 +16,7 @@ from exercise.scenario.model import Scenario
 from .conftest import REPORTS
 
 ENTRIES = {e.name: e.path for e in catalog.bundled()}
-REAL = ["sketch-2024", "buffer-zone-2025", "berlin-2025"]
+REAL = ["sketch-2024", "buffer-zone-2025", "berlin-2025", "day-after"]
 
 
 def scenario(name: str) -> Scenario:

@@ -80,7 +80,11 @@ def _forbidden(room: Room, viewer: str) -> list[str]:
             out.append(inject.text.strip())
             if inject.title not in public:
                 out.append(inject.title)
-    out += [line.text for line in room.conductor._held]
+    # A held vote reason is secret, unless a computer seat gave the very same reason, word
+    # for word, in a vote already revealed (the same package re-tabled in a later round):
+    # then the text in the view is that revealed line and says nothing of the new ballot.
+    revealed = {line.text for line in room.conductor.feed}
+    out += [line.text for line in room.conductor._held if line.text not in revealed]
     return [text for text in out if text]
 
 
