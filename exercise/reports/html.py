@@ -53,7 +53,8 @@ figure { margin: .5rem 0 1rem; }
 .blank { margin: .4rem 0 1rem; break-inside: avoid; }
 .blank p { margin: 0; font-weight: 600; }
 .blank .rule { display: block; height: 2rem; border-bottom: 1px solid var(--muted); }
-.rate td { min-width: 2.5rem; }
+.rate tbody th { font-weight: normal; } .rate td { min-width: 2.2rem; }
+.rate td:last-child { min-width: 9rem; }
 @media print {
   body { font-size: 11pt; } main { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; } table, figure, blockquote { break-inside: avoid; }

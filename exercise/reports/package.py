@@ -31,7 +31,23 @@ from exercise.reports.document import (
     plain,
     spans,
 )
-from exercise.scenario.model import Citation, Inject, Objective, Scenario
+from exercise.scenario.model import (
+    AllOf,
+    AnyOf,
+    Citation,
+    ElementRejected,
+    ElementStatusIs,
+    Inject,
+    InjectFired,
+    NotCondition,
+    Objective,
+    RoundAtLeast,
+    Scenario,
+    ScoreAtLeast,
+    ScoreBelow,
+    TrackAtLeast,
+    TrackAtMost,
+)
 
 ROLE_WORDS = {"principal": "principal", "guarantor": "guarantor", "observer": "observer"}
 STANCE_VERBS = {"support": "supports", "oppose": "opposes", "neutral": "is neutral on"}
@@ -249,13 +265,8 @@ def player_handout(scenario: Scenario, seat: str | None = None) -> Document:
 # --- the facilitator's package ------------------------------------------------------------
 
 
-def condition_words(scenario: Scenario, cond: Any) -> str:
-    """A ``when`` condition in words ("Buffer zone is adopted and round 3 or later")."""
-    data = cond.model_dump(by_alias=True) if hasattr(cond, "model_dump") else cond
-    return _words(scenario, data)
-
-
-def _words(scenario: Scenario, c: dict[str, Any]) -> str:
+def condition_words(scenario: Scenario, c: Any) -> str:
+    """A ``when`` condition in words ("“Buffer zone” is adopted and round 3 or later")."""
     def title(eid: str) -> str:
         return next((e.title for e in scenario.elements if e.id == eid), eid)
 
@@ -265,30 +276,32 @@ def _words(scenario: Scenario, c: dict[str, Any]) -> str:
     def track(tid: str) -> str:
         return next((t.label for t in scenario.tracks if t.id == tid), tid)
 
-    if "all" in c:
-        return " and ".join(f"({_words(scenario, x)})" if len(c["all"]) > 1 else
-                            _words(scenario, x) for x in c["all"])
-    if "any" in c:
-        return " or ".join(f"({_words(scenario, x)})" if len(c["any"]) > 1 else
-                           _words(scenario, x) for x in c["any"])
-    if "not" in c:
-        return f"not ({_words(scenario, c['not'])})"
-    if "status" in c:
-        return f"“{title(c['element'])}” is {c['status']}"
-    if "rejections_at_least" in c:
-        return f"“{title(c['element'])}” rejected {c['rejections_at_least']:g}+ times"
-    if "at_least" in c:
-        return f"{track(c['track'])} at {c['at_least']:g} or more"
-    if "at_most" in c:
-        return f"{track(c['track'])} at {c['at_most']:g} or less"
-    if "round_at_least" in c:
-        return f"round {c['round_at_least']} or later"
-    if "score_at_least" in c:
-        return f"{name(c['party'])}'s score at {c['score_at_least']:g} or more"
-    if "score_below" in c:
-        return f"{name(c['party'])}'s score below {c['score_below']:g}"
-    if "fired" in c:
-        return f"“{c['inject']}” has {'' if c['fired'] else 'not '}fired"
+    def group(parts: tuple[Any, ...], joiner: str) -> str:
+        words = [condition_words(scenario, x) for x in parts]
+        return f" {joiner} ".join(f"({w})" if len(words) > 1 and " " in w else w for w in words)
+
+    if isinstance(c, AllOf):
+        return group(c.all, "and")
+    if isinstance(c, AnyOf):
+        return group(c.any, "or")
+    if isinstance(c, NotCondition):
+        return f"not ({condition_words(scenario, c.not_)})"
+    if isinstance(c, ElementStatusIs):
+        return f"“{title(c.element)}” is {c.status}"
+    if isinstance(c, ElementRejected):
+        return f"“{title(c.element)}” rejected {c.rejections_at_least} times or more"
+    if isinstance(c, TrackAtLeast):
+        return f"{track(c.track)} at {c.at_least:g} or more"
+    if isinstance(c, TrackAtMost):
+        return f"{track(c.track)} at {c.at_most:g} or less"
+    if isinstance(c, RoundAtLeast):
+        return f"round {c.round_at_least} or later"
+    if isinstance(c, ScoreAtLeast):
+        return f"{name(c.party)}'s score at {c.score_at_least:g} or more"
+    if isinstance(c, ScoreBelow):
+        return f"{name(c.party)}'s score below {c.score_below:g}"
+    if isinstance(c, InjectFired):
+        return f"“{c.inject}” has {'' if c.fired else 'not '}fired"
     return "a condition"  # pragma: no cover - every form is above
 
 
