@@ -327,20 +327,21 @@ def build_parser() -> argparse.ArgumentParser:
         "handout",
         help="write a scenario's player handout or the facilitator's package",
         description=(
-            "Write the exercise package of a scenario, for printing. By default the player "
-            "handout (situation manual): how the talks run, ground rules, a note on teaching "
-            "a live war, the background, learning objectives, every delegation's public "
-            "brief, the plan elements with their public stances and sources, the tracks, a "
-            "glossary and the sources; with --seat PARTY, also that delegation's private "
-            "brief, walk-away and values, to hand to that delegation alone. With "
-            "--facilitator, the facilitator's package: the inject schedule with expected "
-            "actions and the guide's notes for each round, evaluation criteria for each "
-            "objective with a P/S/M/U rating, hot wash questions, a feedback form, ground "
-            "rules, the sensitivity note, the grading rubric, every private brief, a "
-            "glossary and (when the scenario has one) the epilogue. html is one "
-            "self-contained page that prints cleanly; md reads anywhere. Exit status 1 when "
-            "the scenario does not validate, 2 for a usage error (an unknown scenario or "
-            "delegation)."
+            "Write the exercise package of a scenario, for printing.\n\n"
+            "By default, the player handout (a situation manual): how the talks run, ground\n"
+            "rules, a note on teaching a live war, the background, the learning objectives,\n"
+            "every delegation's public brief, the plan elements with their public stances\n"
+            "and sources, the tracks, a glossary and the sources. With --seat PARTY, also\n"
+            "that delegation's private brief, walk-away and points: print one per delegation\n"
+            "and hand each its own.\n\n"
+            "With --facilitator, the facilitator's package: the inject schedule with expected\n"
+            "actions and the guide's notes for each round, evaluation criteria for each\n"
+            "objective with a P/S/M/U rating, hot wash questions, a feedback form, ground\n"
+            "rules, the sensitivity note, the grading rubric, every private brief, a glossary\n"
+            "and (when the scenario has one) its epilogue.\n\n"
+            "html is one self-contained page laid out for printing; md gives the same words.\n"
+            "Exit status 1 when the scenario does not validate (its problems are listed), 2\n"
+            "for a usage error (an unknown scenario or delegation)."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
