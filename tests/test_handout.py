@@ -189,10 +189,14 @@ def test_scenario_criteria_glossary_and_epilogue_are_used():
 
 
 def test_the_document_data_carries_the_form_fields():
-    """The JSON form of a document names a blank field and its lines."""
-    doc = Document("t", None, (Section("f", "Form", (Blank("Name", 2),)),))
-    assert document_data(doc)["sections"][0]["blocks"] == [
-        {"type": "blank", "label": "Name", "lines": 2}]
+    """The JSON form of a document names a blank field and its lines, and a section that
+    starts a printed page; the HTML page breaks there."""
+    doc = Document("t", None, (Section("f", "Form", (Blank("Name", 2),), new_page=True),))
+    section = document_data(doc)["sections"][0]
+    assert section["blocks"] == [{"type": "blank", "label": "Name", "lines": 2}]
+    assert section["new_page"] is True
+    page = render_html(doc)
+    assert '<section class="new-page"' in page and page.count('class="rule"') == 2
 
 
 # --- the command ----------------------------------------------------------------------------

@@ -126,6 +126,7 @@ class Section:
     id: str
     title: str
     blocks: tuple[Block, ...]
+    new_page: bool = False  # printed from the top of a page (a form, one seat's brief)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,5 +185,6 @@ def document_data(document: Document) -> dict[str, Any]:
     return {"title": document.title,
             "note": _inline_data(document.note) if document.note else None,
             "sections": [{"id": s.id, "title": s.title,
+                          **({"new_page": True} if s.new_page else {}),
                           "blocks": [block_data(b) for b in s.blocks]}
                          for s in document.sections]}

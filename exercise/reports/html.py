@@ -57,7 +57,8 @@ figure { margin: .5rem 0 1rem; }
 .rate td:last-child { min-width: 9rem; }
 @media print {
   body { font-size: 11pt; } main { max-width: none; padding: 0; }
-  h2, h3 { break-after: avoid; } table, figure, blockquote { break-inside: avoid; }
+  h2, h3, h4 { break-after: avoid; } .new-page { break-before: page; }
+  table, figure, blockquote { break-inside: avoid; }
   .table-wrap { overflow: visible; }
   a { color: inherit; text-decoration: none; }
 }
@@ -192,7 +193,8 @@ def render_html(document: Document) -> str:
     if document.note:
         out.append(f'<p class="muted">{inline(document.note)}</p>')
     for s in document.sections:
-        out.append(f'<section aria-labelledby="s-{_e(s.id)}">'
+        css = ' class="new-page"' if s.new_page else ""
+        out.append(f'<section{css} aria-labelledby="s-{_e(s.id)}">'
                    f'<h2 id="s-{_e(s.id)}">{_e(s.title)}</h2>')
         out += [block(b) for b in s.blocks]
         out.append("</section>")

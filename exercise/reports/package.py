@@ -222,7 +222,8 @@ def _private_section(scenario: Scenario, seat: str) -> Section:
     blocks.append(Table(f"What each element is worth to {party.name}",
                         ("Element", "Points if adopted", "Your public stance"), rows,
                         row_headers=True))
-    return Section("private-brief", f"Your delegation: {party.name} (private)", tuple(blocks))
+    return Section("private-brief", f"Your delegation: {party.name} (private)", tuple(blocks),
+                   new_page=True)
 
 
 def player_handout(scenario: Scenario, seat: str | None = None) -> Document:
@@ -412,7 +413,7 @@ def _evaluation(scenario: Scenario) -> Section:
                    Table(f"Evaluation of objective {n} ({o.id})",
                          ("Criterion", "P", "S", "M", "U", "Notes"), rows, row_headers=True,
                          kind="rate")]
-    return Section("evaluation", "Evaluation criteria", tuple(blocks))
+    return Section("evaluation", "Evaluation criteria", tuple(blocks), new_page=True)
 
 
 def _hot_wash(scenario: Scenario) -> Section:
@@ -446,7 +447,7 @@ def _feedback() -> Section:
     return Section("feedback", "Feedback form", (
         Paragraph(spans("For each participant, after the hot wash. Anonymous unless you "
                         "choose to give your delegation.")),
-        *(Blank(label, lines) for label, lines in teaching.FEEDBACK_FORM)))
+        *(Blank(label, lines) for label, lines in teaching.FEEDBACK_FORM)), new_page=True)
 
 
 def _rubric() -> Section:
@@ -472,7 +473,7 @@ def _private_briefs(scenario: Scenario) -> Section:
                  for e in scenario.elements)
     blocks.append(Table("What each element is worth to each delegation",
                         ("Element", *(p.name for p in voters)), rows, row_headers=True))
-    return Section("private-briefs", "Private briefs and values", tuple(blocks))
+    return Section("private-briefs", "Private briefs and values", tuple(blocks), new_page=True)
 
 
 def facilitator_package(scenario: Scenario, guide: Guide) -> Document:
