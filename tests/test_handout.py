@@ -89,6 +89,7 @@ def test_the_facilitators_package_has_every_part(name: str):
     sc = scenario(name)
     doc = facilitator_package(sc, find_guide(BUNDLED[name]))
     assert {s.id for s in doc.sections} >= FACILITATOR_SECTIONS
+    assert sc.epilogue and doc.section("epilogue") is not None  # every bundled one has one
     text = render_markdown(doc)
     for inject in sc.injects:
         assert inject.title in text
