@@ -166,6 +166,21 @@ def test_untrusted_text_is_escaped_in_every_output():
         assert "<script>" not in text and "<img" not in text
 
 
+def test_a_hidden_element_stays_out_of_the_handout():
+    """An element hidden until an inject adds it is named nowhere in the player handout, not
+    even by the elements that require or exclude it; the facilitator's package names it."""
+    data = scenario_data()
+    data["elements"].append({"id": "secret", "title": "Secret protocol", "summary": "Later.",
+                             "hidden": True, "values": {"ukraine": 2}})
+    data["elements"][0]["excludes"] = ["secret"]
+    data["elements"][1]["requires"] = ["secret"]
+    sc = Scenario.model_validate(data)
+    for seat in (None, "ukraine"):
+        assert "Secret protocol" not in render_markdown(player_handout(sc, seat))
+    assert "1 not yet on the table" in render_markdown(player_handout(sc))
+    assert "Secret protocol" in render_markdown(facilitator_package(sc, Guide(None)))
+
+
 def test_scenario_criteria_glossary_and_epilogue_are_used():
     """A scenario's own objective criteria lead the evaluation; its glossary terms replace
     built-in ones; its epilogue closes the facilitator's package."""

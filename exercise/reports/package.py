@@ -190,10 +190,16 @@ def _element_blocks(scenario: Scenario) -> list[Block]:
             facts.append(f"Category: {e.category}.")
         if e.consent:
             facts.append(f"Needs the consent of: {_names(scenario, e.consent)}.")
-        if e.requires:
-            facts.append(f"Can be tabled once these are adopted: {_titles(scenario, e.requires)}.")
-        if e.excludes:
-            facts.append(f"Rules out: {_titles(scenario, e.excludes)}.")
+        # A hidden element's title is news the players do not have yet: name only the open.
+        shown = {x.id for x in scenario.elements if not x.hidden}
+        requires = [r for r in e.requires if r in shown]
+        if requires or e.requires:
+            unseen = ([f"{len(e.requires) - len(requires)} not yet on the table"]
+                      if len(requires) < len(e.requires) else [])
+            titles = _and([scenario.element(r).title for r in requires] + unseen)
+            facts.append(f"Can be tabled once these are adopted: {titles}.")
+        if excludes := [x for x in e.excludes if x in shown]:
+            facts.append(f"Rules out: {_titles(scenario, excludes)}.")
         if facts:
             blocks.append(Paragraph(spans(" ".join(facts))))
         if e.stances:
