@@ -37,6 +37,8 @@ examples:
   exercise host buffer-zone-2025 --bind 0.0.0.0  a class, each delegation on its own laptop
   exercise resume LOG                         continue a session from its log
   exercise report LOG --format html -o r.html the after-action report
+  exercise handout tutorial --seat russia --format html -o russia.html
+                                              a player handout with Russia's private brief
 
 SCENARIO is a path to a .yaml file or the name of a bundled scenario.
 """
@@ -320,6 +322,45 @@ def build_parser() -> argparse.ArgumentParser:
                          "the facilitator saw (private briefs, values, private injects, the "
                          "computer seats' reasons); a finished session's report always does")
     _scenario_option(rt)
+
+    ho = sub.add_parser(
+        "handout",
+        help="write a scenario's player handout or the facilitator's package",
+        description=(
+            "Write the exercise package of a scenario, for printing.\n\n"
+            "By default, the player handout (a situation manual): how the talks run, ground\n"
+            "rules, a note on teaching a live war, the background, the learning objectives,\n"
+            "every delegation's public brief, the plan elements with their public stances\n"
+            "and sources, the tracks, a glossary and the sources. With --seat PARTY, also\n"
+            "that delegation's private brief, walk-away and points: print one per delegation\n"
+            "and hand each its own.\n\n"
+            "With --facilitator, the facilitator's package: the inject schedule with expected\n"
+            "actions and the guide's notes for each round, evaluation criteria for each\n"
+            "objective with a P/S/M/U rating, hot wash questions, a feedback form, ground\n"
+            "rules, the sensitivity note, the grading rubric, every private brief, a glossary\n"
+            "and (when the scenario has one) its epilogue.\n\n"
+            "html is one self-contained page laid out for printing; md gives the same words.\n"
+            "Exit status 1 when the scenario does not validate (its problems are listed), 2\n"
+            "for a usage error (an unknown scenario or delegation)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  exercise handout berlin-2025 --format html -o berlin.html\n"
+            "  exercise handout berlin-2025 --seat ukraine --format html -o ukraine.html\n"
+            "  exercise handout berlin-2025 --facilitator --format html -o facilitator.html\n"
+            "open the .html file in a browser and print it (the page is laid out for paper)."
+        ),
+    )
+    ho.add_argument("scenario", metavar="SCENARIO", help="a scenario file or bundled name")
+    ho.add_argument("--seat", metavar="PARTY",
+                    help="add this delegation's private brief (a handout for that seat only)")
+    ho.add_argument("--facilitator", action="store_true",
+                    help="the facilitator's package instead of the player handout")
+    ho.add_argument("--format", choices=("md", "html"), default="md",
+                    help="md or html (default md)")
+    ho.add_argument("-o", "--output", metavar="PATH",
+                    help="write to PATH (mode 0600; default: stdout)")
     return parser
 
 
@@ -374,6 +415,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from exercise.commands import validate
 
             return validate(args.files, quiet=args.quiet)
+        if command == "handout":
+            from exercise.commands import handout
+
+            return handout(args)
         if command == "schema":
             from exercise.commands import schema
 

@@ -1,12 +1,13 @@
-"""The small subcommands: list, validate, schema."""
+"""The small subcommands: list, validate, schema, handout."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from exercise import catalog
-from exercise.scenario.problems import Severity, listing, suggest
+from exercise.scenario.problems import Severity, did_you_mean, listing, suggest
 from exercise.text import one_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -82,4 +83,54 @@ def schema(output: str | None) -> int:
             return EXIT_USAGE
         return EXIT_OK
     sys.stdout.write(text)
+    return EXIT_OK
+
+
+def handout(args: argparse.Namespace) -> int:
+    """Write a scenario's player handout or, with --facilitator, the facilitator's package."""
+    from exercise.files import FileProblem, write_output
+    from exercise.guide import find_guide
+    from exercise.reports.html import render_html
+    from exercise.reports.markdown import render_markdown
+    from exercise.reports.package import facilitator_package, player_handout
+    from exercise.scenario.loading import check_file
+    from exercise.text import escape_controls
+
+    seat: str | None = args.seat
+    output: str | None = args.output
+    if seat is not None and args.facilitator:
+        print("exercise handout: --seat is for a player handout; the facilitator's package "
+              "already holds every delegation's private brief", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = catalog.resolve(args.scenario)
+    except catalog.UnknownScenario as exc:
+        print(f"exercise handout: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    checked = check_file(path)
+    if checked.scenario is None:
+        for line in listing(suggest(checked.errors or checked.problems)):
+            print(line, file=sys.stderr)
+        print(f"exercise handout: {one_line(str(path))} is not a valid scenario "
+              "(exercise validate lists every problem)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    scenario = checked.scenario
+    ids = [p.id for p in scenario.parties]
+    if seat is not None and seat not in ids:
+        print(f"exercise handout: no delegation '{one_line(seat)}' in {scenario.id}"
+              f"{did_you_mean(seat, ids)}; its delegations: {', '.join(ids)}", file=sys.stderr)
+        return EXIT_USAGE
+    document = (facilitator_package(scenario, find_guide(path)) if args.facilitator
+                else player_handout(scenario, seat))
+    render = render_html if args.format == "html" else render_markdown
+    text = escape_controls(render(document))
+    if output:
+        try:
+            write_output(output, text)
+        except FileProblem as exc:
+            print(f"exercise handout: cannot write {one_line(output)}: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"Handout written to {one_line(output)}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK

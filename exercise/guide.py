@@ -21,10 +21,15 @@ class Guide:
     text: str = ""
     rounds: dict[int, str] = field(default_factory=dict)
     injects: dict[str, str] = field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)  # every part, by lower-case title
 
     def for_round(self, number: int) -> str:
         """The notes for a round ('' if the guide has none)."""
         return self.rounds.get(number, "")
+
+    def section(self, title: str) -> str:
+        """The body of the part with this title, without its heading ('' if none)."""
+        return self.sections.get(title.lower(), "")
 
     def for_inject(self, inject_id: str) -> str:
         """The guide's notes on an inject ('' if it has none)."""
@@ -39,6 +44,7 @@ def parse_guide(text: str, path: Path | None = None) -> Guide:
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
         body = text[head.end():end].strip()
         title = head.group(1).strip()
+        guide.sections[title.lower()] = body
         if m := _ROUND.match(title):
             guide.rounds[int(m.group(1))] = f"## {title}\n\n{body}"
         elif m := _INJECT.match(title):

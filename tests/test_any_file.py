@@ -22,6 +22,7 @@ COMMANDS = {
     "resume": ["resume", "{}", "--json"],
     "replay": ["replay", "{}", "--json"],
     "report": ["report", "{}"],
+    "handout": ["handout", "{}"],
 }
 WORDS = {
     "fifo": "pipe (FIFO)", "device": "device", "folder": "folder",
@@ -65,7 +66,7 @@ def test_a_special_or_unreadable_path_is_one_line_and_exit_1(tmp_path, kind, com
     args = [a.format(path) for a in COMMANDS[command]]
     done = run_cli(*args, timeout=30)  # a FIFO read would block until this kills it
     assert "Traceback" not in done.stderr
-    if kind == "through-a-file" and command in ("run", "simulate", "play"):
+    if kind == "through-a-file" and command in ("run", "simulate", "play", "handout"):
         assert done.returncode == 2 and "no scenario file" in done.stderr
         return
     assert done.returncode == 1, (done.returncode, done.stderr)

@@ -1,4 +1,7 @@
-"""The after-action report as a document: sections of blocks, built once, written many ways.
+"""A report as a document: sections of blocks, built once, written many ways.
+
+The after-action report and the exercise package (handout, facilitator's package) are
+both documents.
 
 Markdown, HTML, the debrief screen and JSON are thin writers of one :class:`Document`,
 so they carry the same words by construction. Two kinds of text come in: *text* (a
@@ -105,7 +108,15 @@ class Heading:
     level: int = 3
 
 
-Block = Paragraph | Prose | Quote | Items | Table | Chart | Heading
+@dataclass(frozen=True, slots=True)
+class Blank:
+    """A labelled space to write in by hand (a form's field, on a printed page)."""
+
+    label: str
+    lines: int = 1  # how many ruled lines to leave
+
+
+Block = Paragraph | Prose | Quote | Items | Table | Chart | Heading | Blank
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +126,7 @@ class Section:
     id: str
     title: str
     blocks: tuple[Block, ...]
+    new_page: bool = False  # printed from the top of a page (a form, one seat's brief)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +175,8 @@ def block_data(block: Block) -> dict[str, Any]:
         return {"type": "chart", "label": block.label, "points": list(block.points),
                 "low": block.low, "high": block.high, "collapse": block.collapse,
                 "caption": block.caption}
+    if isinstance(block, Blank):
+        return {"type": "blank", "label": block.label, "lines": block.lines}
     return {"type": "heading", "level": block.level, "text": block.text}
 
 
@@ -171,5 +185,6 @@ def document_data(document: Document) -> dict[str, Any]:
     return {"title": document.title,
             "note": _inline_data(document.note) if document.note else None,
             "sections": [{"id": s.id, "title": s.title,
+                          **({"new_page": True} if s.new_page else {}),
                           "blocks": [block_data(b) for b in s.blocks]}
                          for s in document.sections]}

@@ -10,6 +10,7 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from exercise.reports.document import (
+    Blank,
     Block,
     Chart,
     Document,
@@ -49,9 +50,15 @@ blockquote { margin: .3rem 0 .8rem; padding: .2rem .8rem; border-left: 4px solid
 figure { margin: .5rem 0 1rem; }
 .chart { max-width: 32rem; width: 100%; height: auto; }
 .chart text { font: 11px system-ui, sans-serif; fill: var(--muted); }
+.blank { margin: .4rem 0 1rem; break-inside: avoid; }
+.blank p { margin: 0; font-weight: 600; }
+.blank .rule { display: block; height: 2rem; border-bottom: 1px solid var(--muted); }
+.rate tbody th { font-weight: normal; } .rate td { min-width: 2.2rem; }
+.rate td:last-child { min-width: 9rem; }
 @media print {
   body { font-size: 11pt; } main { max-width: none; padding: 0; }
-  h2, h3 { break-after: avoid; } table, figure, blockquote { break-inside: avoid; }
+  h2, h3, h4 { break-after: avoid; } .new-page { break-before: page; }
+  table, figure, blockquote { break-inside: avoid; }
   .table-wrap { overflow: visible; }
   a { color: inherit; text-decoration: none; }
 }
@@ -169,6 +176,9 @@ def block(b: Block) -> str:
         return f"<{tag}>" + "".join(_item(i) for i in b.items) + f"</{tag}>"
     if isinstance(b, Table):
         return _table(b)
+    if isinstance(b, Blank):
+        rules = '<span class="rule"></span>' * max(1, b.lines)
+        return f'<div class="blank"><p>{_e(b.label)}</p>{rules}</div>'
     assert isinstance(b, Chart)
     return (f"<figure>{chart(b)}<figcaption>{_e(b.caption)}</figcaption></figure>")
 
@@ -183,7 +193,8 @@ def render_html(document: Document) -> str:
     if document.note:
         out.append(f'<p class="muted">{inline(document.note)}</p>')
     for s in document.sections:
-        out.append(f'<section aria-labelledby="s-{_e(s.id)}">'
+        css = ' class="new-page"' if s.new_page else ""
+        out.append(f'<section{css} aria-labelledby="s-{_e(s.id)}">'
                    f'<h2 id="s-{_e(s.id)}">{_e(s.title)}</h2>')
         out += [block(b) for b in s.blocks]
         out.append("</section>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from exercise.reports.document import (
+    Blank,
     Block,
     Chart,
     Document,
@@ -19,6 +20,7 @@ from exercise.reports.document import (
 from exercise.text import markdown_text
 
 BARS = "▁▂▃▄▅▆▇█"
+RULE = r"\_" * 40  # a line to write on, escaped so it is never emphasis or a thematic break
 
 
 def md(text: object) -> str:
@@ -85,6 +87,9 @@ def block(b: Block) -> list[str]:
                  "|" + "---|" * len(b.columns)]
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in b.rows]
         return lines
+    if isinstance(b, Blank):
+        # Each ruled line ends in a hard break, so the label and its lines stay together.
+        return [f"**{md(b.label)}**  ", *[RULE + "  " for _ in range(b.lines - 1)], RULE]
     assert isinstance(b, Chart)
     return [f"`{sparkline(b.points, b.low, b.high)}` {md(b.caption)}"]
 

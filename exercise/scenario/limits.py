@@ -22,7 +22,7 @@ MAX_PACKAGE = 6
 MAX_SOURCES = 100
 MAX_OBJECTIVES = 50  # learning objectives, and the objectives one element or inject serves
 MAX_REQUIRES = 50  # elements one element requires
-MAX_TEXTS = 50  # questions, expected actions, debrief questions
+MAX_TEXTS = 50  # questions, expected actions, debrief questions, criteria, glossary terms
 MAX_TURN_ORDER = MAX_ROUNDS  # one proposer a round at most: more would never be reached
 
 MAX_CONDITION_WIDTH = 50  # conditions in one all: or any:
@@ -52,7 +52,8 @@ LIMITS: tuple[tuple[str, int], ...] = (
     ("consent, audience, ratification.required; keys of stances, values, walk_away",
      MAX_PARTIES),
     ("keys of effects, on_reject, effects.tracks", MAX_TRACKS),
-    ("questions, expected_actions, debrief.questions", MAX_TEXTS),
+    ("questions, expected_actions, debrief.questions; criteria of an objective; glossary",
+     MAX_TEXTS),
     ("turn_order", MAX_TURN_ORDER),
     ("conditions in one all: or any:", MAX_CONDITION_WIDTH),
     ("depth of all/any/not", MAX_CONDITION_DEPTH),

@@ -100,6 +100,8 @@ class Objective(Model):
 
     id: Id
     text: Text
+    criteria: Texts = Field(
+        (), description="what a delegation that meets the objective does (evaluation criteria)")
 
 
 def _objective_tag(value: Any) -> str:
@@ -397,6 +399,13 @@ class Inject(Model):
         return self.audience != "all"
 
 
+class GlossaryTerm(Model):
+    """A term the scenario uses, and what it means (for the handout's glossary)."""
+
+    term: Text
+    meaning: Text
+
+
 class Ratification(Model):
     """Who must sign for an agreement."""
 
@@ -445,6 +454,7 @@ class Scenario(Model):
     injects: Annotated[tuple[Inject, ...], at_most(lim.MAX_INJECTS, "injects", _FILE)] = ()
     ratification: Ratification = Field(default_factory=Ratification)
     debrief: Debrief = Field(default_factory=Debrief)
+    glossary: Annotated[tuple[GlossaryTerm, ...], at_most(lim.MAX_TEXTS, "terms", _FILE)] = ()
 
     # --- derived views (computed, never stored in the file) ---
 
