@@ -42,6 +42,7 @@ _LEANS = {
     Ballot.REJECT: "is against",
     Ballot.ABSTAIN: "is indifferent to",
 }
+_NEVER = -1e9  # the worth of an element a seat would never table
 _STANCE_WEIGHT = 0.4  # a seat leans toward what it has said in public
 
 
@@ -568,12 +569,14 @@ class ComputerPlayer:
             unlock = max((self._value(game, d) / self.scale
                           for d in self.profile.dependents[element]), default=0.0)
             chance = self._chance(game, view, element)
-            base = _keep(self._worths, key, (
-                chance * (own + 0.5 * max(unlock, 0.0))
-                - (1 - chance) * p.caution * view.reject_risk(element)
-                + p.social * 0.3 * self._support(view, element),
-                chance,
-            ))
+            worth = (chance * (own + 0.5 * max(unlock, 0.0))
+                     - (1 - chance) * p.caution * view.reject_risk(element)
+                     + p.social * 0.3 * self._support(view, element))
+            if own < 0 and own + unlock <= 0:
+                # It costs us, and opens nothing worth the cost: no seat tables a loss for
+                # the room's sake alone (a cooperative Russia tabling NATO's arms surge).
+                worth = _NEVER
+            base = _keep(self._worths, key, (worth, chance))
         return base
 
     def proposal_plan(self, game: Game) -> ProposalPlan:
