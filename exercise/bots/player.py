@@ -372,7 +372,9 @@ class ComputerPlayer:
         "tabled": it tabled these elements this round, and no inject has changed its
         values on them since, so it accepts them (a proposer voting down its own package
         makes no sense). "consent": its consent is required, so an abstention would veto
-        them; it accepts or rejects, never abstains.
+        them; it accepts or rejects, never abstains. "consent-open": the same, and it does
+        not oppose them in public, so where it would have abstained (they make no
+        difference to it) it accepts rather than veto them by default.
         """
         s = game.session
         if s.proposer == self.party and s.tabled and all(e in s.tabled for e in elements):
@@ -383,7 +385,10 @@ class ComputerPlayer:
                 return "tabled"
         consent = game.book.consent
         if any(self.party in consent[e] for e in elements):
-            return "consent"
+            stances = s.stances
+            if any(stances[e].get(self.party) == "oppose" for e in elements):
+                return "consent"
+            return "consent-open"
         return None
 
     def _mood(self, game: Game) -> int:
@@ -399,22 +404,33 @@ class ComputerPlayer:
             base = _keep(self._judged, key, self._weigh(game, view, elements))
         return base
 
-    def _entry(self, raw: float, noiseless: float, rule: str | None = None
-               ) -> Ballot | tuple[float, float]:
+    def _entry(self, raw: float, noiseless: float, rule: str | None = None,
+               abstains: bool | None = None) -> Ballot | tuple[float, float]:
         """A ballot, or where this seat's mood in the round decides it.
 
         The mood moves the margin (``noiseless``) evenly within this seat's noise either
         way: at or above zero the seat accepts; an element worth nothing to it (``raw``
         0) is abstained on while the margin stays above -1, unless it is a hardliner or
         its consent is required (its abstention would be a veto); otherwise it rejects.
-        Its own proposal (``rule`` "tabled") it accepts. Where the mood can change the
+        Its own proposal (``rule`` "tabled") it accepts; where an indifferent consent
+        holder that does not oppose in public (``rule`` "consent-open") would abstain, it
+        accepts, whatever its persona. Where the mood can change the
         ballot, the entry says where the mood's draw ``u`` (uniform in [0, 1)) decides
         (see :func:`_by_mood`).
         """
         if rule == "tabled":
             return Ballot.ACCEPT
         noise = self.noise
-        can_abstain = raw == 0 and self.persona.name != "hardliner" and rule != "consent"
+        if rule == "consent-open" and raw == 0:
+            entry = self._entry(raw, noiseless, abstains=True)
+            if entry is Ballot.ABSTAIN:
+                return Ballot.ACCEPT
+            if type(entry) is tuple:  # where it would abstain, it accepts
+                accept_at, abstain_above = entry
+                return (min(accept_at, nextafter(abstain_above, 2.0)), 1.0)
+            return entry
+        can_abstain = abstains if abstains is not None else (
+            raw == 0 and self.persona.name != "hardliner" and rule is None)
         low, high = noiseless - noise, noiseless + noise
         if low >= 0:
             return Ballot.ACCEPT

@@ -224,7 +224,7 @@ def why(scene: Scene, ballot: Ballot, terms: tuple[float, ...], elements: tuple[
         return pick(scene, "tabled", ("we tabled it ourselves, and we stand by it",
                                       "it is our own proposal",
                                       "we put it on the table, and we vote for it"))
-    consent = rule == "consent"
+    consent = rule in ("consent", "consent-open")
     if ballot is Ballot.ABSTAIN:
         return pick(scene, "abstain", (
             "it makes little difference to us, and our abstention blocks no one",
