@@ -367,6 +367,7 @@ def test_reasons_vary_and_are_not_boilerplate(sketch: list[list[dict[str, Any]]]
     assert len(clauses) >= 40
     assert clauses.most_common(1)[0][1] < 0.12 * total, clauses.most_common(3)
     assert "it serves our interests." not in clauses
+    assert not any(";" in clause for clause in clauses)  # "; " separates a line's parts
 
 
 def test_reasons_are_the_same_for_the_same_seed():

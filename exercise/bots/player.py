@@ -512,7 +512,8 @@ class ComputerPlayer:
         terms = (value, room, danger_term, time_term, package, line, deal, stance)
         return raw, terms, sum(terms) - p.threshold
 
-    def _scene(self, game: Game, elements: tuple[str, ...], ballot: Ballot) -> Scene:
+    def _scene(self, game: Game, elements: tuple[str, ...], ballot: Ballot,
+               named: bool = False) -> Scene:
         """What the reason for a decision on ``elements`` may name, read from the game now."""
         s, book = game.session, game.book
         elements = tuple(e for e in elements if e in book.consent)
@@ -544,12 +545,12 @@ class ComputerPlayer:
             values=dict(s.values[self.party]), score=s.scores[self.party],
             walk_away=s.walk_away[self.party], scale=self.scale, tabled=s.tabled,
             tracks=[(label, value, at, push) for _, label, value, at, push in at_risk],
-            allies=tuple(allies), opposed_signers=signers,
-            index=self.profile.elements.get(elements[0], 0) if elements else 0)
+            allies=tuple(allies), opposed_signers=signers, named=named)
 
-    def _why(self, game: Game, judgement: _Judgement) -> str:
-        """The reason for one judgement: the concern that drove it, in this seat's voice."""
-        scene = self._scene(game, judgement.elements, judgement.ballot)
+    def _why(self, game: Game, judgement: _Judgement, named: bool = False) -> str:
+        """The reason for one judgement: the concern that drove it, in this seat's voice
+        (``named``: say which element, as a reaction to a whole package does)."""
+        scene = self._scene(game, judgement.elements, judgement.ballot, named)
         after = scene.score + sum(scene.values.get(e, 0) for e in judgement.elements)
         return why(scene, judgement.ballot, judgement.terms, judgement.elements,
                    judgement.rule, after)
@@ -768,7 +769,7 @@ class ComputerPlayer:
         # One reason: the one behind a rejection if there is one, else the first.
         first = next((j for j in judged.values() if j.ballot is Ballot.REJECT),
                      next(iter(judged.values())))
-        return f"{self.name} {leaning} — {self._why(game, first)}."
+        return f"{self.name} {leaning} — {self._why(game, first, named=len(judged) > 1)}."
 
     def best_package(self, game: Game) -> tuple[str, ...]:
         """The package this seat would table now (empty if it would pass); for hints."""

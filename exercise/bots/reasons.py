@@ -46,12 +46,16 @@ class Scene:
     tracks: list[tuple[str, float, float, float]]  # (label, value, collapse_at, push) at risk
     allies: tuple[str, ...]  # other voters whose public stance agrees with the ballot
     opposed_signers: tuple[str, ...]  # required signers who publicly oppose it
-    index: int  # the first element's index, for picking words
+    named: bool = False  # name a red-line element even when it is the only one judged
 
 
 def pick(scene: Scene, concern: str, options: tuple[str, ...]) -> str:
-    """One of ``options``, chosen by the seed, round, element and concern (not at random)."""
-    n = mix(scene.base, scene.round, scene.index, sum(map(ord, concern)))
+    """One of ``options``, chosen by the seed, round and concern (not at random).
+
+    The element is left out on purpose: one seat's ballot in a round says the same
+    thing the same way for every element it applies to, so the line can group them.
+    """
+    n = mix(scene.base, scene.round, sum(map(ord, concern)))
     return options[n % len(options)]
 
 
@@ -121,14 +125,15 @@ def concern_words(scene: Scene, concern: str, accept: bool,
             }[p])
         worst = red_line(scene, elements)
         if worst is not None:
-            title = scene.titles[worst]
+            named = scene.named or len(elements) > 1
+            title, it = (scene.titles[worst],) * 2 if named else ("this", "it")
             return pick(scene, "line-" + p, {
                 "hardliner": (f"{title} crosses a red line for us",
-                              f"we will never accept {title}",
+                              f"we will never accept {it}",
                               f"{title} is a red line, and we do not bend on it"),
                 "pragmatist": (f"{title} costs us more than it gives",
                                f"{title} is a bad trade for us as it stands",
-                               f"we lose more on {title} than we gain"),
+                               f"we lose more on {it} than we gain"),
                 "cooperative": (f"{title} asks more of us than we can give, even for a deal",
                                 f"we want a deal, but {title} costs us too much",
                                 f"{title} goes against what we must protect"),
@@ -167,7 +172,7 @@ def concern_words(scene: Scene, concern: str, accept: bool,
         return pick(scene, "time", (
             f"{when}, and we can still sign a deal with it",
             f"{when}: better this than no deal, and it keeps us above our bottom line",
-            f"{when}; we concede it to keep a deal we can sign within reach",
+            f"{when}, so we concede it to keep a deal we can sign within reach",
         ))
     if concern == "package":
         others = [e for e in scene.tabled if e not in elements]
@@ -228,7 +233,7 @@ def why(scene: Scene, ballot: Ballot, terms: tuple[float, ...], elements: tuple[
     if ballot is Ballot.ABSTAIN:
         return pick(scene, "abstain", (
             "it makes little difference to us, and our abstention blocks no one",
-            "we take no side on it; others must decide",
+            "we take no side on it and leave the choice to the others",
             "it neither helps nor harms us, so we leave it to the others",
         ))
     accept = ballot is Ballot.ACCEPT
@@ -247,16 +252,15 @@ def why(scene: Scene, ballot: Ballot, terms: tuple[float, ...], elements: tuple[
         words = concern_words(scene, "value", accept, elements, after)
     assert words is not None
     if consent and not accept:
-        lead = pick(scene, "veto", ("our consent is required, and we withhold it",
-                                    "without our consent it cannot pass, and we do not give it",
-                                    "we hold a veto here, and we use it"))
-        return f"{lead}: {words}"
+        return words + pick(scene, "veto", (", so we withhold the consent it needs",
+                                            ", and without our consent it cannot pass",
+                                            ", so we use our veto"))
     if consent and accept and terms[0] == 0:
-        return pick(scene, "consent+", (
-            "it matters little to us, but an abstention from us would veto it",
-            "our consent is needed, and we will not block it by sitting it out",
-            "we hold a veto here; abstaining would use it, and we do not want to",
-        )) + f"; {words}"
+        return words + pick(scene, "consent+", (
+            ", and an abstention from us would veto it",
+            ", and as its consent is ours to give, we will not block it by sitting it out",
+            ", and we hold a veto here that we do not mean to use",
+        ))
     return words
 
 
