@@ -367,7 +367,21 @@ def test_reasons_vary_and_are_not_boilerplate(sketch: list[list[dict[str, Any]]]
     assert len(clauses) >= 40
     assert clauses.most_common(1)[0][1] < 0.12 * total, clauses.most_common(3)
     assert "it serves our interests." not in clauses
-    assert not any(";" in clause for clause in clauses)  # "; " separates a line's parts
+
+
+
+def test_each_part_of_a_vote_line_is_a_ballot_and_its_reason(sketch: list[list[dict[str, Any]]]):
+    """A vote's line is "<party> accepts A: why; rejects B: why.": a reason never holds a
+    semicolon of its own, which would read as a new part."""
+    verbs = ("accepts ", "rejects ", "abstains on ")
+    book = book_of("sketch-2024")
+    names = {p.id: p.name for p in book.scenario.parties}
+    for game in sketch:
+        for r in game:
+            for party, reason in r["reasons"].items():
+                assert reason.startswith(names[party] + " ") and reason.endswith(".")
+                for part in reason[len(names[party]) + 1:-1].split("; "):
+                    assert part.startswith(verbs) and ": " in part, reason
 
 
 def test_reasons_are_the_same_for_the_same_seed():
