@@ -43,7 +43,7 @@ _LEANS = {
     Ballot.ABSTAIN: "is indifferent to",
 }
 _NEVER = -1e9  # the worth of an element a seat would never table
-_STANCE_WEIGHT = 0.4  # a seat leans toward what it has said in public
+_STANCE_WEIGHT = 0.4  # an indifferent seat leans toward what it has said in public
 
 
 def _and(items: list[str]) -> str:
@@ -461,7 +461,9 @@ class ComputerPlayer:
             danger += view.reject_risk(e) - view.adopt_risk(e)
             stance += STANCE_LEAN.get(s.stances[e].get(self.party, ""), 0.0)
         support /= len(elements)
-        stance *= _STANCE_WEIGHT / len(elements)
+        # What it has said in public tips only what is worth nothing to it either way (its
+        # values decide the rest, as they did before it spoke).
+        stance = stance * _STANCE_WEIGHT / len(elements) if raw == 0 else 0.0
         value = raw / self.scale
         score, walk_away = s.scores[self.party], s.walk_away[self.party]
         after = score + raw
