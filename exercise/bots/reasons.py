@@ -2,7 +2,8 @@
 
 A reason names what actually tipped the decision — the track nearest its collapse line
 that the element pushes toward it, the element the seat values least (its red line), how
-far the package leaves it from its walk-away (in words, never its secret numbers), the
+far the package leaves it from its walk-away (in words, never its secret numbers, and
+called its "bottom line": the projector never shows the word walk-away), the
 ally whose public stance it follows, the signer a deal cannot lose — in words that vary.
 Which words is a pure function of the seat's seed, the round, the elements and the
 concern, so a game replays with the same lines. Each persona has its own voice and its
@@ -190,14 +191,14 @@ def concern_words(scene: Scene, concern: str, accept: bool,
         if accept:
             return pick(scene, "line+", (
                 "it brings us to a deal we can sign",
-                "with it, the deal clears our walk-away",
+                "with it, the deal clears our bottom line",
                 "it carries us over the line we need to sign",
             ))
         if gap <= 0:
             return None
         far = _gap_words(scene, gap)
         return pick(scene, "line-", (
-            f"it would leave us {far} short of our walk-away",
+            f"it would leave us {far} short of our bottom line",
             f"with it we would still be {far} short of a deal we could sign",
             f"it leaves the deal {far} short of what we need to sign it",
         ))
