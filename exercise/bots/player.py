@@ -26,6 +26,7 @@ from statistics import median
 from typing import Any
 
 from exercise.bots.personas import PERSONAS, Persona, persona_for
+from exercise.bots.reasons import Scene, passing, tabling, why
 from exercise.bots.view import STANCE_LEAN, PublicView, view_of
 from exercise.engine.chance import mix, unit
 from exercise.engine.game import Game
@@ -35,31 +36,14 @@ from exercise.engine.rulebook import Rulebook
 from exercise.engine.session import Status
 
 _HOPELESS = 0.12  # below this estimated chance of adoption, a proposer leaves an element be
-_TERMS = ("value", "room", "danger", "time", "package", "line", "deal")
 _VOTES = {Ballot.ACCEPT: "accepts", Ballot.REJECT: "rejects", Ballot.ABSTAIN: "abstains on"}
 _LEANS = {
     Ballot.ACCEPT: "is for",
     Ballot.REJECT: "is against",
     Ballot.ABSTAIN: "is indifferent to",
 }
-_ACCEPT_WHY = {
-    "value": "it serves our interests",
-    "room": "most of the table backs it, and we can live with it",
-    "danger": "turning it down would push {track} toward the brink",
-    "time": "time is short, and the deal still clears our bottom line",
-    "package": "it comes in a package that pays for us overall",
-    "line": "it brings a deal we can sign within reach",
-    "deal": "it serves our interests",
-}
-_REJECT_WHY = {
-    "value": "it costs us more than it gives",
-    "room": "too few around the table back it",
-    "danger": "it would drive {track} too high",
-    "time": "it costs us more than it gives",
-    "package": "it costs us more than it gives",
-    "line": "it would leave us short of what we could sign",
-    "deal": "pushing it through would cost the deal a signature it needs",
-}
+_NEVER = -1e9  # the worth of an element a seat would never table
+_STANCE_WEIGHT = 0.4  # an indifferent seat leans toward what it has said in public
 
 
 def _and(items: list[str]) -> str:
@@ -102,6 +86,7 @@ class _Judgement:
     margin: float
     terms: tuple[float, ...]
     elements: tuple[str, ...]
+    rule: str | None  # "tabled": its own proposal; "consent": its abstention would veto
 
 
 def _by_mood(entry: tuple[float, float], u: float) -> Ballot:
@@ -143,6 +128,7 @@ class _Profile:
     voter_index: dict[str, int]
     elements: dict[str, int]
     titles: dict[str, str]
+    names: dict[str, str]
     dependents: dict[str, tuple[str, ...]]
     scale: float
     required: bool
@@ -201,6 +187,7 @@ def _profile(book: Rulebook, party: str) -> _Profile:
             voter_index={p: i for i, p in enumerate(book.voters)},
             elements={e: i for i, e in enumerate(book.element_ids)},
             titles={e.id: e.title for e in book.scenario.elements},
+            names={q.id: q.name for q in book.scenario.parties},
             dependents=_dependents(book),
             scale=max(1.0, median(own)) if own else 1.0,
             required=party in book.required,
@@ -373,10 +360,36 @@ class ComputerPlayer:
     def _judge(self, game: Game, elements: tuple[str, ...]) -> _Judgement:
         """Weigh adopting ``elements`` together: the ballot, its margin and its terms."""
         raw, terms, noiseless = self._base_judgement(game, elements)
-        entry = self._entry(raw, noiseless)
+        rule = self._rule(game, elements)
+        entry = self._entry(raw, noiseless, rule)
         if type(entry) is not Ballot:
             entry = _by_mood(entry, unit(self._base, self._mood(game)))  # type: ignore[arg-type]
-        return _Judgement(entry, noiseless, terms, elements)
+        return _Judgement(entry, noiseless, terms, elements, rule)
+
+    def _rule(self, game: Game, elements: tuple[str, ...]) -> str | None:
+        """What settles or bounds this seat's ballot before any weighing.
+
+        "tabled": it tabled these elements this round, and no inject has changed its
+        values on them since, so it accepts them (a proposer voting down its own package
+        makes no sense). "consent": its consent is required, so an abstention would veto
+        them; it accepts or rejects, never abstains. "consent-open": the same, and it does
+        not oppose them in public, so where it would have abstained (they make no
+        difference to it) it accepts rather than veto them by default.
+        """
+        s = game.session
+        if s.proposer == self.party and s.tabled and all(e in s.tabled for e in elements):
+            injects = game.book.injects
+            if not any(q == self.party and e in elements
+                       for inject in s.fired[s.tabled_fired:]
+                       for q, e, _ in injects[inject].values):
+                return "tabled"
+        consent = game.book.consent
+        if any(self.party in consent[e] for e in elements):
+            stances = s.stances
+            if any(stances[e].get(self.party) == "oppose" for e in elements):
+                return "consent"
+            return "consent-open"
+        return None
 
     def _mood(self, game: Game) -> int:
         """The detail of this seat's mood in this round: one draw moves all its ballots."""
@@ -391,17 +404,33 @@ class ComputerPlayer:
             base = _keep(self._judged, key, self._weigh(game, view, elements))
         return base
 
-    def _entry(self, raw: float, noiseless: float) -> Ballot | tuple[float, float]:
+    def _entry(self, raw: float, noiseless: float, rule: str | None = None,
+               abstains: bool | None = None) -> Ballot | tuple[float, float]:
         """A ballot, or where this seat's mood in the round decides it.
 
         The mood moves the margin (``noiseless``) evenly within this seat's noise either
         way: at or above zero the seat accepts; an element worth nothing to it (``raw``
-        0) is abstained on while the margin stays above -1, unless it is a hardliner;
-        otherwise it rejects. Where the mood can change the ballot, the entry says where
-        the mood's draw ``u`` (uniform in [0, 1)) decides (see :func:`_by_mood`).
+        0) is abstained on while the margin stays above -1, unless it is a hardliner or
+        its consent is required (its abstention would be a veto); otherwise it rejects.
+        Its own proposal (``rule`` "tabled") it accepts; where an indifferent consent
+        holder that does not oppose in public (``rule`` "consent-open") would abstain, it
+        accepts, whatever its persona. Where the mood can change the
+        ballot, the entry says where the mood's draw ``u`` (uniform in [0, 1)) decides
+        (see :func:`_by_mood`).
         """
+        if rule == "tabled":
+            return Ballot.ACCEPT
         noise = self.noise
-        can_abstain = raw == 0 and self.persona.name != "hardliner"
+        if rule == "consent-open" and raw == 0:
+            entry = self._entry(raw, noiseless, abstains=True)
+            if entry is Ballot.ABSTAIN:
+                return Ballot.ACCEPT
+            if type(entry) is tuple:  # where it would abstain, it accepts
+                accept_at, abstain_above = entry
+                return (min(accept_at, nextafter(abstain_above, 2.0)), 1.0)
+            return entry
+        can_abstain = abstains if abstains is not None else (
+            raw == 0 and self.persona.name != "hardliner" and rule is None)
         low, high = noiseless - noise, noiseless + noise
         if low >= 0:
             return Ballot.ACCEPT
@@ -425,12 +454,16 @@ class ComputerPlayer:
         p = self.persona
         values = s.values[self.party]
         raw: float = 0
-        support = danger = 0.0
+        support = danger = stance = 0.0
         for e in elements:
             raw += values.get(e, 0)
             support += self._support(view, e)
             danger += view.reject_risk(e) - view.adopt_risk(e)
+            stance += STANCE_LEAN.get(s.stances[e].get(self.party, ""), 0.0)
         support /= len(elements)
+        # What it has said in public tips only what is worth nothing to it either way (its
+        # values decide the rest, as they did before it spoke).
+        stance = stance * _STANCE_WEIGHT / len(elements) if raw == 0 else 0.0
         value = raw / self.scale
         score, walk_away = s.scores[self.party], s.walk_away[self.party]
         after = score + raw
@@ -478,26 +511,51 @@ class ComputerPlayer:
             opposed = sum(sum(p != self.party for p in view.opposed_by(e)) for e in elements)
             if opposed:
                 deal = -p.social * 0.8 * opposed / (others * len(elements))
-        terms = (value, room, danger_term, time_term, package, line, deal)
+        terms = (value, room, danger_term, time_term, package, line, deal, stance)
         return raw, terms, sum(terms) - p.threshold
 
-    def _why(self, book: Rulebook, judgement: _Judgement) -> str:
-        ballot, terms, elements = judgement.ballot, judgement.terms, judgement.elements
-        if ballot is Ballot.ABSTAIN:
-            return "it makes little difference to us"
+    def _scene(self, game: Game, elements: tuple[str, ...], ballot: Ballot,
+               named: bool = False) -> Scene:
+        """What the reason for a decision on ``elements`` may name, read from the game now."""
+        s, book = game.session, game.book
+        elements = tuple(e for e in elements if e in book.consent)
         accept = ballot is Ballot.ACCEPT
-        # The term that pushed hardest in the direction of the ballot explains it.
-        ranked = sorted(zip(_TERMS, terms, strict=True),
-                        key=lambda kv: kv[1] if accept else -kv[1], reverse=True)
-        top, weight = ranked[0]
-        if (weight <= 0 and accept) or (weight >= 0 and not accept):
-            top = "value"
-        tracks = [book.tracks[t].label.lower() for e in elements
-                  for t, _ in (book.on_reject[e] if accept else book.effects[e])]
-        track = tracks[0] if tracks else "tension"
-        if not accept and self.persona.name == "hardliner" and terms[0] >= 0 and top == "value":
-            return "we give nothing away without something in return"
-        return (_ACCEPT_WHY if accept else _REJECT_WHY)[top].format(track=track)
+        # The tracks this decision's other side would push toward collapse, nearest first.
+        at_risk = []
+        for track, spec in book.tracks.items():
+            if spec.collapse_at is None:
+                continue
+            push = sum(d for e in elements
+                       for t, d in (book.on_reject[e] if accept else book.effects[e])
+                       if t == track)
+            if (push > 0) if spec.rising else (push < 0):
+                value = s.tracks[track]
+                at_risk.append((abs(spec.collapse_at - value), spec.label, value,
+                                spec.collapse_at, push))
+        at_risk.sort(key=lambda r: r[0])
+        want = "support" if accept else "oppose"
+        consent = {q for e in elements for q in book.consent[e]}
+        allies = [q for q in book.voters if q != self.party
+                  and any(s.stances[e].get(q) == want for e in elements)]
+        allies.sort(key=lambda q: (q not in consent, q not in book.required))
+        view = self._fresh(game)
+        signers = tuple(dict.fromkeys(q for e in elements for q in view.opposed_by(e)
+                                      if q != self.party))
+        return Scene(
+            persona=self.persona.name, base=self._base, round=game.round,
+            rounds=book.rounds, titles=self.profile.titles, names=self.profile.names,
+            values=dict(s.values[self.party]), score=s.scores[self.party],
+            walk_away=s.walk_away[self.party], scale=self.scale, tabled=s.tabled,
+            tracks=[(label, value, at, push) for _, label, value, at, push in at_risk],
+            allies=tuple(allies), opposed_signers=signers, named=named)
+
+    def _why(self, game: Game, judgement: _Judgement, named: bool = False) -> str:
+        """The reason for one judgement: the concern that drove it, in this seat's voice
+        (``named``: say which element, as a reaction to a whole package does)."""
+        scene = self._scene(game, judgement.elements, judgement.ballot, named)
+        after = scene.score + sum(scene.values.get(e, 0) for e in judgement.elements)
+        return why(scene, judgement.ballot, judgement.terms, judgement.elements,
+                   judgement.rule, after)
 
     def _judge_tabled(self, game: Game) -> dict[str, _Judgement]:
         return {target: self._judge(game, elements) for target, elements in _on_ballot(game)}
@@ -505,16 +563,15 @@ class ComputerPlayer:
     def _vote(self, game: Game) -> Decision:
         judged = self._judge_tabled(game)
         move = Vote(self.party, {t: j.ballot for t, j in judged.items()})
-        book = game.book
-        return Decision(move, explain=lambda: self._say(book, judged, _VOTES))
+        return Decision(move, self._say(game, judged, _VOTES))
 
-    def _say(self, book: Rulebook, judged: dict[str, _Judgement],
+    def _say(self, game: Game, judged: dict[str, _Judgement],
              verbs: dict[Ballot, str]) -> str:
         """One line, grouped by ballot and reason: "accepts A and B: ...; rejects C: ..."."""
         groups: dict[tuple[Ballot, str], list[str]] = {}
         for target, j in judged.items():
             what = "the package" if target == PACKAGE else self.profile.titles[target]
-            groups.setdefault((j.ballot, self._why(book, j)), []).append(what)
+            groups.setdefault((j.ballot, self._why(game, j)), []).append(what)
         parts = [f"{verbs[ballot]} {_and(titles)}: {why}" for (ballot, why), titles in
                  groups.items()]
         return f"{self.name} " + "; ".join(parts) + "."
@@ -531,12 +588,14 @@ class ComputerPlayer:
             unlock = max((self._value(game, d) / self.scale
                           for d in self.profile.dependents[element]), default=0.0)
             chance = self._chance(game, view, element)
-            base = _keep(self._worths, key, (
-                chance * (own + 0.5 * max(unlock, 0.0))
-                - (1 - chance) * p.caution * view.reject_risk(element)
-                + p.social * 0.3 * self._support(view, element),
-                chance,
-            ))
+            worth = (chance * (own + 0.5 * max(unlock, 0.0))
+                     - (1 - chance) * p.caution * view.reject_risk(element)
+                     + p.social * 0.3 * self._support(view, element))
+            if own < 0 and own + unlock <= 0:
+                # It costs us, and opens nothing worth the cost: no seat tables a loss for
+                # the room's sake alone (a cooperative Russia tabling NATO's arms surge).
+                worth = _NEVER
+            base = _keep(self._worths, key, (worth, chance))
         return base
 
     def proposal_plan(self, game: Game) -> ProposalPlan:
@@ -555,7 +614,11 @@ class ComputerPlayer:
         bar = self.persona.ambition * (1.0 - 0.6 * lateness)
         spread = 0.5 * self.noise
         options = []
+        blocked = game.session.blocked
+        stamp = game.session.change_stamp() if blocked else None
         for element in game.tableable():
+            if blocked and self._still_blocked(blocked.get(element), stamp):
+                continue
             worth, chance = self._worth_base(game, view, element)
             if chance < _HOPELESS or worth + spread < bar:
                 continue
@@ -586,6 +649,12 @@ class ComputerPlayer:
         chosen = self._greedy(game, bar, [(w, e) for w, e, _ in options]) if settled else None
         plan = _keep(self._plans, key, ProposalPlan(bar, tuple(options), simple, chosen))
         return plan
+
+    def _still_blocked(self, block: tuple[tuple[str, ...], int, int] | None,
+                       stamp: tuple[int, int] | None) -> bool:
+        """A consent party blocked the element and nothing has changed since (no inject
+        fired, nothing adopted): tabling it again would only be blocked again."""
+        return block is not None and (block[1], block[2]) == stamp
 
     def settle_proposal(self, game: Game, plan: ProposalPlan, base: int) -> tuple[str, ...]:
         """What this seat's noise (from ``base``) makes of a plan: the elements it tables
@@ -634,7 +703,7 @@ class ComputerPlayer:
         entries = []
         for _, elements in _on_ballot(game):
             raw, _, noiseless = self._base_judgement(game, elements)
-            entries.append(self._entry(raw, noiseless))
+            entries.append(self._entry(raw, noiseless, self._rule(game, elements)))
         if all(type(e) is Ballot for e in entries):
             return tuple(entries)  # type: ignore[arg-type]
         breaks = sorted({at for e in entries if isinstance(e, tuple)
@@ -658,26 +727,20 @@ class ComputerPlayer:
     def _propose(self, game: Game) -> Decision:
         move = self.proposal_move(game)
         if isinstance(move, Pass):
-            reason = (
-                "nothing open is worth proposing to us yet"
-                if game.tableable()
-                else "nothing can be tabled until other elements are adopted"
-            )
+            s = game.session
+            stamp = s.change_stamp()
+            blocked = [(e, s.blocked[e][0]) for e in game.tableable()
+                       if self._still_blocked(s.blocked.get(e), stamp)]
+            scene = self._scene(game, ("",), Ballot.ABSTAIN)
+            reason = passing(scene, blocked, bool(game.tableable()))
             return Decision(move, f"{self.name} passes: {reason}.")
         assert isinstance(move, Table)
         view = self._fresh(game)
-        chosen = list(move.elements)
+        chosen = move.elements
         backed = sum(self._support(view, e) for e in chosen) / len(chosen)
-        return Decision(move, explain=lambda: self._tabling_reason(chosen, backed))
-
-    def _tabling_reason(self, chosen: list[str], backed: float) -> str:
+        scene = self._scene(game, chosen, Ballot.ACCEPT)
         listed = _and([self.profile.titles[e] for e in chosen])
-        why = "they serve us and have support around the table" if backed > 0.2 else (
-            "they serve us, and we want the others on record" if backed >= -0.2
-            else "they serve us, even if the room must be won over")
-        if len(chosen) == 1:
-            why = why.replace("they serve", "it serves").replace("have support", "has support")
-        return f"{self.name} tables {listed}: {why}."
+        return Decision(move, f"{self.name} tables {listed}: {tabling(scene, chosen, backed)}.")
 
     def _package_outlook(self, game: Game, elements: tuple[str, ...]) -> float:
         own = sum(self._value(game, e) for e in elements) / self.scale
@@ -708,7 +771,7 @@ class ComputerPlayer:
         # One reason: the one behind a rejection if there is one, else the first.
         first = next((j for j in judged.values() if j.ballot is Ballot.REJECT),
                      next(iter(judged.values())))
-        return f"{self.name} {leaning} — {self._why(game.book, first)}."
+        return f"{self.name} {leaning} — {self._why(game, first, named=len(judged) > 1)}."
 
     def best_package(self, game: Game) -> tuple[str, ...]:
         """The package this seat would table now (empty if it would pass); for hints."""

@@ -74,7 +74,8 @@ class PublicView:
             s = self.session
             self._key = (s.round, s.state, s.tabled, tuple(s.status.values()),
                          tuple(s.rejections.values()), tuple(s.tracks.values()),
-                         tuple(s.fire_count.values()))
+                         tuple(s.fire_count.values()), s.tabled_fired,
+                         tuple(sorted(s.blocked.items())))
         return self._key
 
     @property

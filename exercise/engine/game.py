@@ -398,6 +398,7 @@ class Game:
                 s.fire(Trigger.CLOSE_VOTE)
         elif kind is Table:
             s.tabled = move.elements  # type: ignore[union-attr]
+            s.tabled_fired = len(s.fired)
             s.emit(EventKind.TABLED, party=move.party,  # type: ignore[union-attr]
                    elements=list(move.elements))  # type: ignore[union-attr]
             s.fire(Trigger.TABLE)

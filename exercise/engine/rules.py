@@ -286,6 +286,21 @@ def open_voting(s: Session) -> None:
     s.emit(EventKind.VOTING_OPENED, elements=list(s.tabled))
 
 
+def _note_blocks(s: Session, rejected: list[str]) -> None:
+    """Remember which consent parties withheld consent from each rejected element, and
+    what the game looked like then (see ``Session.blocked``)."""
+    book = s.book
+    stamp = s.change_stamp()
+    for element in rejected:
+        target = PACKAGE if book.package_voting else element
+        withheld = tuple(p for p in book.consent[element] if p in s.ballots
+                         and s.ballots[p].get(target) is not Ballot.ACCEPT)
+        if withheld:
+            s.blocked[element] = (withheld, *stamp)
+        else:
+            s.blocked.pop(element, None)
+
+
 def resolve_round(s: Session) -> None:
     """Resolution: adopt or reject what was tabled, then check the conditional injects."""
     revealed = ({p: {k: str(v) for k, v in b.items()} for p, b in s.ballots.items()}
@@ -304,6 +319,8 @@ def resolve_round(s: Session) -> None:
         else:
             reject(s, element, _cause(s, element) if s.record_events else None)
             rejected.append(element)
+    if rejected:
+        _note_blocks(s, rejected)
     assert s.proposer is not None
     s.history.append(
         RoundRecord(s.round, s.proposer, s.tabled, s.ballots, tuple(adopted), tuple(rejected))

@@ -78,6 +78,7 @@ class Session:
         self.round = 0
         self.proposer: str | None = None
         self.tabled: tuple[str, ...] = ()
+        self.tabled_fired = 0  # how many injects had fired when the package was tabled
         self.ballots: dict[str, dict[str, Ballot]] = {}
         self.status: dict[str, Status] = {
             e: Status.HIDDEN if e in book.hidden else Status.OPEN for e in book.element_ids
@@ -95,6 +96,10 @@ class Session:
         self.shared: set[str] = set()  # containers shared with another session (copy on write)
         self.signed = dict.fromkeys(book.voters, False)
         self.history: list[RoundRecord] = []
+        # Element -> (the consent parties that withheld consent when it was last rejected,
+        # then how many injects had fired and elements were adopted): public once the
+        # ballots are revealed, and what tells a computer player whether anything changed.
+        self.blocked: dict[str, tuple[tuple[str, ...], int, int]] = {}
         self.outcome: Outcome | None = None
         self.collapse_reason: str | None = None
         self.stop_reason: str | None = None
@@ -118,6 +123,7 @@ class Session:
                      "attempts", "signed"):
             setattr(other, name, dict(getattr(self, name)))
         other.fired = list(self.fired)
+        other.blocked = dict(self.blocked)
         other.history = []
         other.events = []
         other.bot_view = None
@@ -146,6 +152,11 @@ class Session:
             self.version += 1
         if self.record_events:
             self.events.append(Event(kind, self.round, data, audience))
+
+    def change_stamp(self) -> tuple[int, int]:
+        """What marks a change a blocked element could be tabled again after: injects fired
+        (values, stances, walk-aways) and elements adopted."""
+        return len(self.fired), sum(1 for st in self.status.values() if st is Status.ADOPTED)
 
     @property
     def open_elements(self) -> list[str]:

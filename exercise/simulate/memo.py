@@ -103,7 +103,7 @@ def state_key(s: Session) -> tuple[Any, ...]:
     """
     outcome = s.outcome
     return (
-        s.state, s.round, s.proposer, s.tabled,
+        s.state, s.round, s.proposer, s.tabled, s.tabled_fired, tuple(sorted(s.blocked.items())),
         tuple(s.status.values()), tuple(s.rejections.values()),
         tuple(s.tracks.values()), tuple(s.scores.values()), tuple(s.fired),
         tuple(s.attempts.values()),
