@@ -153,26 +153,40 @@ def test_the_debrief_tabs_hold_every_section_of_the_report(berlin_game: Conducto
 
 
 def test_the_timeline_is_the_order_things_happened(berlin_game: Conductor):
-    """News that a vote set off comes after that vote: "Congress has now voted" follows the
-    adoption of the Congress guarantee, and a round's briefing news comes before its tabling
-    (scenario-format.md, "A round": briefing, proposal, ..., resolution, then `when` injects)."""
+    """News that a vote set off comes after that vote: "Congress gives the guarantee legal
+    force" follows the adoption of the Congress guarantee, and a round's briefing news comes
+    before its tabling (scenario-format.md, "A round": briefing, proposal, ..., resolution,
+    then `when` injects)."""
     text = render(report_of(berlin_game), "md")
     timeline = text[text.index("## Timeline"):text.index("## Element outcomes")]
-    adopted = timeline.index("**Adopted:** Guarantee given legal force by Congress")
+    adopted = re.search(r"^\*\*Adopted:\*\* .*Guarantee given legal force by Congress",
+                        timeline, flags=re.M)
+    assert adopted is not None
     voted = timeline.index("News: Congress gives the guarantee legal force")
-    assert adopted < voted
+    assert adopted.start() < voted
     round_2 = timeline.index("### Round 2")
     briefing = timeline.index("News: Kremlin rejects a Christmas ceasefire")
     tabled = timeline.index("United States tabled", round_2)
     assert round_2 < briefing < tabled
 
 
-def test_a_rejection_says_who_withheld_consent(berlin_game: Conductor):
+def test_each_rejection_gives_the_cause_the_engine_found(berlin_game: Conductor):
     """Resolution (scenario-format.md, "A round", 5): a consent party that does not accept
-    blocks an element, and the report names it."""
+    blocks an element, and the report names it; otherwise it gives the count."""
+    from exercise.engine import EventKind
+    from exercise.narration import Narrator
+
     text = render(report_of(berlin_game), "md")
-    assert ("**Rejected:** US military support \"within a few days\" (United States withheld "
-            "consent") in text
+    narrator = Narrator(berlin_game.scenario)
+    rejections = [e for e in berlin_game.game.events if e.kind is EventKind.ELEMENT_REJECTED]
+    assert rejections  # the game has some
+    for event in rejections:
+        cause = event.data["cause"]
+        ballots = next(r.ballots for r in berlin_game.game.history if r.round == event.round)
+        for party in cause["withheld"]:
+            assert ballots[party][event.data["element"]] is not Ballot.ACCEPT
+        title = berlin_game.scenario.element(event.data["element"]).title
+        assert f"{title} ({narrator.cause(cause)}" in text
 
 
 def _vote_game(majority: float, ballots: dict[str, str], consent: list[str] | None = None
@@ -353,10 +367,13 @@ def test_the_json_report_carries_the_analysis_at_the_end_and_at_the_start(berlin
     assert analysis["frontier"] and all(set(p) == {"elements", "values"}
                                         for p in analysis["frontier"])
     assert len(analysis["nash_packages"]) == analysis["nash_ties"] >= 1
-    assert analysis["deal_on_frontier"] is False  # seed 7: a package betters the deal
-    better = analysis["dominating_package"]["values"]
     deal = analysis["actual"]["values"]
-    assert all(better[p] >= deal[p] for p in deal) and any(better[p] > deal[p] for p in deal)
+    if analysis["dominating_package"] is not None:
+        better = analysis["dominating_package"]["values"]
+        assert analysis["deal_on_frontier"] is False
+        assert all(better[p] >= deal[p] for p in deal) and any(better[p] > deal[p] for p in deal)
+    else:
+        assert analysis["deal_on_frontier"] is analysis["actual"]["signable"]
     assert len(analysis["at_start"]["nash_packages"]) == 2  # berlin's tie at product 20
     assert data["votes"] and data["document"]["sections"]
 
@@ -409,8 +426,14 @@ def test_the_debrief_says_why_each_element_failed_and_how_to_replay(berlin_game:
     report = report_of(berlin_game, log_path="/tmp/s.jsonl")
     text = render(report, "md")
     results = text[text.index("## What was adopted"):text.index("## Learning objectives")]
-    assert "**US military support \"within a few days\"**: rejected 3 times, last because " \
-           "United States withheld consent." in results
+    from exercise.engine import EventKind
+    from exercise.narration import Narrator
+
+    last = [e for e in berlin_game.game.events if e.kind is EventKind.ELEMENT_REJECTED][-1]
+    title = berlin_game.scenario.element(last.data["element"]).title
+    times = report.rejections[last.data["element"]]
+    assert (f"**{title}**: rejected {times} time{'s' * (times != 1)}, last because "
+            f"{Narrator(berlin_game.scenario).cause(last.data['cause'])}") in results
     assert "**Cap on Ukraine's armed forces**: ruled out when Peacetime army of about " \
            "800,000 was adopted." in results
     assert "**Ukraine cedes the rest of Donbas**: never tabled." in results
