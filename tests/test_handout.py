@@ -269,3 +269,18 @@ def test_an_invalid_scenario_gives_its_problems(tmp_path: Path):
     assert done.returncode == 1
     assert re.search(r"bad\.yaml:\d+", done.stderr)
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED))
+def test_every_region_of_a_page_has_its_own_name(name: str):
+    """axe-core's landmark-unique rule: each section (named by its heading) and each table's
+    scrolling region has a name no other region has, even where a package shows the same
+    table twice or a table shares its section's title."""
+    sc = scenario(name)
+    for doc in (facilitator_package(sc, find_guide(BUNDLED[name])), player_handout(sc, None),
+                player_handout(sc, sc.parties[0].id)):
+        page = render_html(doc)
+        regions = re.findall(r'role="region" aria-label="([^"]*)"', page)
+        headings = re.findall(r'<h2 id="s-[^"]*">([^<]*)</h2>', page)
+        names = regions + headings
+        assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)

@@ -4,6 +4,7 @@ headers, every chart a text alternative)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from html import escape
 
@@ -199,4 +200,26 @@ def render_html(document: Document) -> str:
         out += [block(b) for b in s.blocks]
         out.append("</section>")
     out.append("</main></body></html>")
-    return "\n".join(out) + "\n"
+    return _unique_regions("\n".join(out) + "\n", [s.title for s in document.sections])
+
+
+_REGION = re.compile(r'(<div class="table-wrap" tabindex="0" role="region" aria-label=")([^"]*)"')
+
+
+def _unique_regions(page: str, sections: list[str]) -> str:
+    """A table's region is named apart from the sections (each a region named by its
+    heading) and from other tables with the same caption: a screen reader lists regions by
+    name."""
+    seen: dict[str, int] = {}
+    headings = {escape(title, quote=True) for title in sections}
+
+    def name(match: re.Match[str]) -> str:
+        label = match.group(2)
+        if label in headings:
+            label = f"{label}, table"
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label = f"{label} ({seen[label]})"
+        return f'{match.group(1)}{label}"'
+
+    return _REGION.sub(name, page)
