@@ -76,10 +76,7 @@ class Narrator:
 
     def listing(self, ids: list[str]) -> str:
         """Element titles joined for a sentence."""
-        titles = [self.element(e) for e in ids]
-        if len(titles) <= 1:
-            return "".join(titles)
-        return ", ".join(titles[:-1]) + " and " + titles[-1]
+        return and_join([self.element(e) for e in ids])
 
     def tally(self, ballots: dict[str, dict[str, str]]) -> list[str]:
         """Per target: who accepted, rejected and abstained."""
@@ -190,7 +187,5 @@ def private_mark(names: Sequence[str]) -> str:
 def outcome_reason(scenario: Scenario, outcome: Outcome) -> str:
     """Why the exercise ended, with names instead of ids."""
     if outcome.kind is OutcomeKind.NO_AGREEMENT and outcome.refused:
-        names = [scenario.party(p).name for p in outcome.refused]
-        return "not signed by " + (names[0] if len(names) == 1 else
-                                   ", ".join(names[:-1]) + " and " + names[-1])
+        return "not signed by " + and_join([scenario.party(p).name for p in outcome.refused])
     return outcome.reason

@@ -34,6 +34,7 @@ from exercise.engine.moves import PACKAGE, Ballot, Move, Pass, Table, Vote
 from exercise.engine.phases import Phase
 from exercise.engine.rulebook import Rulebook
 from exercise.engine.session import Status
+from exercise.narration import and_join
 
 _HOPELESS = 0.12  # below this estimated chance of adoption, a proposer leaves an element be
 _VOTES = {Ballot.ACCEPT: "accepts", Ballot.REJECT: "rejects", Ballot.ABSTAIN: "abstains on"}
@@ -44,10 +45,6 @@ _LEANS = {
 }
 _NEVER = -1e9  # the worth of an element a seat would never table
 _STANCE_WEIGHT = 0.4  # an indifferent seat leans toward what it has said in public
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 class Decision:
@@ -572,7 +569,7 @@ class ComputerPlayer:
         for target, j in judged.items():
             what = "the package" if target == PACKAGE else self.profile.titles[target]
             groups.setdefault((j.ballot, self._why(game, j)), []).append(what)
-        parts = [f"{verbs[ballot]} {_and(titles)}: {why}" for (ballot, why), titles in
+        parts = [f"{verbs[ballot]} {and_join(titles)}: {why}" for (ballot, why), titles in
                  groups.items()]
         return f"{self.name} " + "; ".join(parts) + "."
 
@@ -739,7 +736,7 @@ class ComputerPlayer:
         chosen = move.elements
         backed = sum(self._support(view, e) for e in chosen) / len(chosen)
         scene = self._scene(game, chosen, Ballot.ACCEPT)
-        listed = _and([self.profile.titles[e] for e in chosen])
+        listed = and_join([self.profile.titles[e] for e in chosen])
         return Decision(move, f"{self.name} tables {listed}: {tabling(scene, chosen, backed)}.")
 
     def _package_outlook(self, game: Game, elements: tuple[str, ...]) -> float:
@@ -767,7 +764,7 @@ class ComputerPlayer:
         for target, j in judged.items():
             what = "the package" if target == PACKAGE else self.profile.titles[target]
             groups.setdefault(j.ballot, []).append(what)
-        leaning = "; ".join(f"{_LEANS[b]} {_and(titles)}" for b, titles in groups.items())
+        leaning = "; ".join(f"{_LEANS[b]} {and_join(titles)}" for b, titles in groups.items())
         # One reason: the one behind a rejection if there is one, else the first.
         first = next((j for j in judged.values() if j.ballot is Ballot.REJECT),
                      next(iter(judged.values())))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from exercise.engine.chance import mix
 from exercise.engine.moves import Ballot
+from exercise.narration import and_join
 
 _WORDS = ("no", "one", "two", "three", "four", "five")
 TERMS = ("value", "room", "danger", "time", "package", "line", "deal", "stance")
@@ -60,12 +61,8 @@ def pick(scene: Scene, concern: str, options: tuple[str, ...]) -> str:
     return options[n % len(options)]
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _who(scene: Scene, parties: tuple[str, ...], most: int = 2) -> str:
-    return _and([scene.names[p] for p in parties[:most]])
+    return and_join([scene.names[p] for p in parties[:most]])
 
 
 def _nearness(distance: float, push: float) -> str:

@@ -34,7 +34,7 @@ from exercise.engine import (
     Vote,
 )
 from exercise.engine.moves import PACKAGE
-from exercise.narration import STANCE_VERBS, Narrator, outcome_reason
+from exercise.narration import STANCE_VERBS, Narrator, and_join, outcome_reason
 from exercise.reports.document import (
     Block,
     Chart,
@@ -135,12 +135,6 @@ def _who(human: bool, persona: object) -> str:
     return "a person" if human else f"the computer ({persona})"
 
 
-def _and(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def build_report(restored: Restored, *, reveal: bool = True) -> Report:
     """The report of a session rebuilt from its log (see :func:`report_of`)."""
     record = restored.record
@@ -199,7 +193,7 @@ class _Builder:
         return self.scenario.element(eid).title
 
     def titles(self, ids: Any) -> str:
-        return _and([self.title(e) for e in ids])
+        return and_join([self.title(e) for e in ids])
 
     # --- the timeline ---------------------------------------------------------------------
 
@@ -342,8 +336,8 @@ class _Builder:
         elif kind is EventKind.RATIFICATION:
             signed = [self.name(p) for p, ok in d["signed"].items() if ok]
             refused = [self.name(p) for p, ok in d["signed"].items() if not ok]
-            text = f"Ratification: signed by {_and(signed) or 'no one'}"
-            self.line("event", text + (f"; not by {_and(refused)}." if refused else "."))
+            text = f"Ratification: signed by {and_join(signed) or 'no one'}"
+            self.line("event", text + (f"; not by {and_join(refused)}." if refused else "."))
         elif kind is EventKind.ENDED:
             outcome = self.game.outcome()
             why = outcome_reason(self.scenario, outcome) if outcome else str(d["reason"])
@@ -354,7 +348,7 @@ class _Builder:
         inject = self.scenario.inject(str(event.data["inject"]))
         head: list[str | Span] = [Span(f"News: {inject.title}", strong=True)]
         if event.audience:
-            head.append(f" (private to {_and([self.name(p) for p in event.audience])})")
+            head.append(f" (private to {and_join([self.name(p) for p in event.audience])})")
         if event.data.get("by") == "facilitator" or isinstance(
                 entry.move if entry else None, FireInject):
             head.append(" — played by the facilitator")
@@ -685,7 +679,7 @@ def deal_blocks(report: Report, name: Callable[[str], str],
     the session ended with, then beside those the scenario starts with."""
     deal = report.analysis
     assert deal is not None
-    names = _and([name(p) for p in deal.required])
+    names = and_join([name(p) for p in deal.required])
     feasible = package_count(deal.feasible)
     if not deal.feasible_exact:
         feasible = f"at least {feasible}"
@@ -747,7 +741,7 @@ def _actual(report: Report, deal: DealAnalysis, name: Callable[[str], str],
     if not deal.actual_signable:
         short = [name(p) for p in deal.required
                  if deal.actual_values[p] < report.walk_away.get(p, 0)]
-        out.append(f" Its values ({values}) fall short of the walk-away of {_and(short)}.")
+        out.append(f" Its values ({values}) fall short of the walk-away of {and_join(short)}.")
     else:
         out.append(f" Every required party would sign it ({values}); its Nash product is "
                    f"{_num(deal.actual_product or 0)}, against the best "
@@ -858,4 +852,4 @@ def versus(package: tuple[str, ...], deal: tuple[str, ...], title: Callable[[str
 
 def deal_titles(package: Any, title: Callable[[str], str]) -> str:
     """A package's elements by title."""
-    return _and([title(e) for e in package])
+    return and_join([title(e) for e in package])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from exercise.guide import Guide
+from exercise.narration import and_join
 from exercise.reports import teaching
 from exercise.reports.document import (
     Blank,
@@ -57,17 +58,12 @@ def _cell(text: object) -> Inline:
     return spans(str(text))
 
 
-def _and(words: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
-
-
 def _names(scenario: Scenario, ids: tuple[str, ...] | list[str]) -> str:
-    return _and([scenario.party(p).name for p in ids])
+    return and_join([scenario.party(p).name for p in ids])
 
 
 def _titles(scenario: Scenario, ids: tuple[str, ...] | list[str]) -> str:
-    return _and([scenario.element(e).title for e in ids])
+    return and_join([scenario.element(e).title for e in ids])
 
 
 def _number(value: float) -> str:
@@ -196,7 +192,7 @@ def _element_blocks(scenario: Scenario) -> list[Block]:
         if requires or e.requires:
             unseen = ([f"{len(e.requires) - len(requires)} not yet on the table"]
                       if len(requires) < len(e.requires) else [])
-            titles = _and([scenario.element(r).title for r in requires] + unseen)
+            titles = and_join([scenario.element(r).title for r in requires] + unseen)
             facts.append(f"Can be tabled once these are adopted: {titles}.")
         if excludes := [x for x in e.excludes if x in shown]:
             facts.append(f"Rules out: {_titles(scenario, excludes)}.")
