@@ -407,9 +407,13 @@ class GlossaryTerm(Model):
 
 
 class Ratification(Model):
-    """Who must sign for an agreement."""
+    """Who must sign for an agreement, and how each party decides to."""
 
     required: PartyIds | None = None
+    signing: Literal["automatic", "choice"] = Field(
+        "automatic", description="automatic: each party signs when its score reaches its "
+        "walk-away (the contract's rule); choice: people decide at ratification whether to "
+        "sign, computer seats sign by their walk-away")
 
 
 class Debrief(Model):
