@@ -7,6 +7,7 @@ a note beside its value.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from datetime import datetime
 
 from exercise.msel.export import clock
 from exercise.scenario.model import Party
-from exercise.scenario.problems import did_you_mean
 
 
 class CellError(ValueError):
@@ -131,9 +131,9 @@ def read_recipients(text: str, parties: Sequence[Party]) -> tuple[str | list[str
         word = re.sub(r"^(the)\s+|\s+(delegation|team|cell|seat)$", "", name.strip(), flags=re.I)
         pid = known.get(squash(word)) or known.get(squash(name))
         if pid is None:
-            names = [p.id for p in parties] + [p.name for p in parties]
-            unknown.append(f"'{name[:40]}' is no party of this scenario"
-                           f"{did_you_mean(name, names)}; its parties: "
+            close = difflib.get_close_matches(squash(word), list(known), n=1, cutoff=0.6)
+            hint = f" (did you mean '{known[close[0]]}'?)" if close else ""
+            unknown.append(f"'{name[:40]}' is no party of this scenario{hint}; its parties: "
                            f"{', '.join(p.id for p in parties)}")
         elif pid not in ids:
             ids.append(pid)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from exercise import catalog
 from exercise.files import FileProblem, read_input, write_output
+from exercise.scenario.model import Scenario
 from exercise.scenario.problems import Problem, Severity, listing, suggest
 from exercise.text import escape_controls, one_line
 
@@ -44,7 +46,6 @@ def export_command(args: argparse.Namespace) -> int:
     """Write a scenario's injects as an MSEL (CSV or XLSX), with what fired given a log."""
     from exercise.msel.export import firings, msel_table
     from exercise.msel.sheets import csv_bytes, xlsx_bytes
-    from exercise.scenario.model import Scenario
 
     output: str | None = args.output
     if output and not output.lower().endswith((".csv", ".xlsx")):
@@ -102,13 +103,6 @@ def export_command(args: argparse.Namespace) -> int:
 
 def import_command(args: argparse.Namespace) -> int:
     """Read an MSEL (CSV or XLSX) into a scenario's injects; write the scenario."""
-    from exercise.msel.importer import check_imported, read_injects
-    from exercise.msel.sheets import SheetProblem, read_sheet
-    from exercise.msel.yaml_out import with_injects
-    from exercise.scenario.loading import check_text
-    from exercise.scenario.model import Scenario
-    from exercise.scenario.yaml_source import MAX_BYTES, read_yaml
-
     if args.minutes_per_round is not None and args.minutes_per_round <= 0:
         _say("import", "--minutes-per-round must be more than 0")
         return EXIT_USAGE
@@ -127,39 +121,14 @@ def import_command(args: argparse.Namespace) -> int:
                  "(a bundled scenario is not changed in place)")
             return EXIT_USAGE
         output = str(target_path)
-    name = one_line(args.file)
-    try:
-        sheet, _names = read_sheet(args.file, args.sheet)
-    except SheetProblem as exc:
-        print(Problem(name, None, None, "", str(exc)), file=sys.stderr)
-        _say("import", f"nothing written: {name} cannot be read as an MSEL")
-        return EXIT_PROBLEMS
-    where = f"{name} (sheet '{sheet.title}')" if sheet.title else name
-    per_round = args.minutes_per_round or scenario.round_minutes or None
-    imported = read_injects(sheet, name, scenario, per_round)
-    source = read_input(target_path, MAX_BYTES)
-    target_doc = read_yaml(source, str(target_path))
-    checked = check_imported(imported, name, target_doc, one_line(str(target_path)))
-    problems = sorted([*imported.problems, *checked.problems],
-                      key=lambda p: (p.file != name, *Problem.sort_key(p)))
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    for line in listing(suggest(problems)):
+    result = import_sheet(args.file, target_path, scenario, output, sheet=args.sheet,
+                          per_round=args.minutes_per_round)
+    for line in listing(suggest(result.problems)):
         print(line, file=sys.stderr)
-    if errors or checked.scenario is None:
-        _say("import", f"nothing written: {len(errors)} problem{'s' * (len(errors) != 1)} in "
-             f"{where} (each shown as FILE:ROW:COLUMN)")
+    if result.text is None or result.scenario is None:
+        _say("import", f"nothing written: {result.why}")
         return EXIT_PROBLEMS
-    new = checked.scenario
-    keep = {i: inject.id for i, inject in enumerate(new.injects)
-            if any(old == inject for old in scenario.injects)}
-    text = with_injects(source.decode("utf-8-sig"), imported.injects, keep)
-    written = check_text(text, output)
-    if written.scenario is None or written.scenario.injects != new.injects:
-        for line in listing(suggest(written.errors)):
-            print(line, file=sys.stderr)
-        _say("import", "nothing written: the scenario as it would be written does not read "
-             "back as the sheet's injects (please report this)")
-        return EXIT_PROBLEMS
+    text, new, where = result.text, result.scenario, result.where
     try:
         write_output(output, text, mode=0o644)
     except FileProblem as exc:
@@ -172,3 +141,60 @@ def import_command(args: argparse.Namespace) -> int:
          f"the rest of {one_line(str(target_path))} is kept as it was. Check it with: "
          f"exercise validate {one_line(output)}")
     return EXIT_OK
+
+
+@dataclass
+class ImportResult:
+    """What importing a sheet gives: every problem, and the scenario text to write (None,
+    with why, when nothing may be written)."""
+
+    problems: list[Problem]
+    text: str | None = None
+    scenario: Scenario | None = None
+    why: str = ""
+    where: str = ""
+
+
+def import_sheet(file: str | Path, target_path: Path, scenario: Scenario, output: str, *,
+                 sheet: str | None = None, per_round: float | None = None) -> ImportResult:
+    """Read the MSEL at ``file`` into the injects of the scenario at ``target_path``
+    (already checked: ``scenario``); the text to write at ``output``, or every problem."""
+    from exercise.msel.importer import check_imported, has_header, read_injects
+    from exercise.msel.sheets import SheetProblem, read_sheet
+    from exercise.msel.yaml_out import with_injects
+    from exercise.scenario.loading import check_text
+    from exercise.scenario.yaml_source import MAX_BYTES, read_yaml
+
+    name = one_line(str(file))
+    try:
+        grid, names = read_sheet(file, sheet)
+    except SheetProblem as exc:
+        return ImportResult([Problem(name, None, None, "", str(exc))],
+                            why=f"{name} cannot be read as an MSEL")
+    if sheet is None and len(names) > 1 and not has_header(grid):
+        for other in names[1:]:  # the first sheet is often a cover page: take the MSEL's
+            candidate, _ = read_sheet(file, other)
+            if has_header(candidate):
+                grid = candidate
+                break
+    where = f"{name} (sheet '{grid.title}')" if grid.title else name
+    imported = read_injects(grid, name, scenario, per_round or scenario.round_minutes or None)
+    source = read_input(target_path, MAX_BYTES)
+    target_doc = read_yaml(source, str(target_path))
+    checked = check_imported(imported, name, target_doc, one_line(str(target_path)))
+    problems = sorted([*imported.problems, *checked.problems],
+                      key=lambda p: (p.file != name, *Problem.sort_key(p)))
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors or checked.scenario is None:
+        return ImportResult(problems, why=f"{len(errors)} problem{'s' * (len(errors) != 1)} "
+                            f"in {where} (each shown as FILE:ROW:COLUMN)", where=where)
+    new = checked.scenario
+    keep = {i: inject.id for i, inject in enumerate(new.injects)
+            if any(old == inject for old in scenario.injects)}
+    text = with_injects(source.decode("utf-8-sig"), imported.injects, keep)
+    written = check_text(text, output)
+    if written.scenario is None or written.scenario.injects != new.injects:
+        return ImportResult([*problems, *written.errors], where=where,
+                            why="the scenario as it would be written does not read back as "
+                            "the sheet's injects (please report this)")
+    return ImportResult(problems, text, new, where=where)

@@ -56,6 +56,12 @@ def _header_score(cells: list[Cell]) -> tuple[int, bool]:
     return len(hits), bool({col.SUBJECT, col.MESSAGE} & set(hits))
 
 
+def has_header(sheet: Sheet) -> bool:
+    """Whether a header row of an MSEL is among the sheet's first rows."""
+    return any(hits >= 2 and content for hits, content in
+               (_header_score(cells) for _n, cells in sheet.rows[:HEADER_SEARCH]))
+
+
 class _Reader:
     """Reads the rows of one sheet against one target scenario."""
 
@@ -84,8 +90,7 @@ class _Reader:
 
     def find_header(self) -> int | None:
         for index, (number, cells) in enumerate(self.sheet.rows[:HEADER_SEARCH]):
-            hits, names_content = _header_score(cells)
-            if hits >= 2 and names_content:
+            if has_header(Sheet(self.sheet.kind, rows=[(number, cells)])):
                 for above, above_cells in self.sheet.rows[:index]:
                     filled = _filled(above_cells)
                     if filled:
@@ -357,8 +362,8 @@ def read_injects(sheet: Sheet, name: str, scenario: Scenario,
     reader.read_rows(start)
     if not reader.out.injects and not any(p.severity is Severity.ERROR
                                           for p in reader.out.problems):
-        reader.problem(reader.out.header_row, None, "", "the sheet has a header but no inject "
-                       "rows below it")
+        reader.warn(reader.out.header_row, None, "", "the sheet has a header but no inject "
+                    "rows below it: the scenario will have no injects")
     return reader.out
 
 
