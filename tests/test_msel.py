@@ -260,3 +260,43 @@ def test_a_bundled_scenario_is_not_changed_in_place(tmp_path: Path) -> None:
     done = run_cli("msel", "import", str(HERE / "conducttr.csv"), "--into", "tutorial")
     assert done.returncode == 2
     assert "-o OUT.yaml" in done.stderr
+
+
+def test_an_edit_in_the_sheet_changes_only_that_value_in_the_file(tmp_path: Path) -> None:
+    """Changing one subject and one recipient in the exported sheet changes just those
+    lines of the scenario file; the command says which injects changed."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_bytes(TUTORIAL.read_bytes())
+    sheet = tmp_path / "msel.csv"
+    assert run_cli("msel", "export", str(mine), "-o", str(sheet)).returncode == 0
+    rows = list(csv.reader(io.StringIO(sheet.read_text("utf-8-sig"), newline="")))
+    header = rows[0]
+    rows[1][header.index("Subject")] += " again"
+    rows[3][header.index("To")] = "Ukraine and the United States"
+    with sheet.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    done = run_cli("msel", "import", str(sheet), "--into", str(mine))
+    assert done.returncode == 0, done.stderr
+    assert f"changed by the sheet: {rows[1][1]}, {rows[3][1]}" in done.stderr
+    before = TUTORIAL.read_text("utf-8").splitlines()
+    after = mine.read_text("utf-8").splitlines()
+    gone = [line for line in before if line not in after]
+    new = [line for line in after if line not in before]
+    assert [line.strip() for line in gone] == [f"title: {rows[1][header.index('Subject')]}"
+                                               .removesuffix(" again")]
+    assert sorted(line.strip() for line in new) == sorted([
+        f"title: {rows[1][header.index('Subject')]}", "audience: [ukraine, us]"])
+
+
+def test_columns_we_do_not_know_come_back_on_export(tmp_path: Path) -> None:
+    """A column of the sheet that the format has no key for (HSEEP's 'Responsible
+    Controller') is kept with each inject and is a column of the exported MSEL again."""
+    out = tmp_path / "out.yaml"
+    assert run_cli("msel", "import", str(HERE / "hseep.csv"), "--into", "tutorial",
+                   "-o", str(out)).returncode == 0
+    done = run_cli("msel", "export", str(out), "-o", str(tmp_path / "again.csv"))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "again.csv").read_text("utf-8-sig"))))
+    source = list(csv.reader(io.StringIO((HERE / "hseep.csv").read_text("utf-8"))))
+    wanted = [r[4] for r in source[2:] if r[0].isdigit()]
+    assert [r["Responsible Controller"] for r in rows] == wanted

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from exercise import catalog
@@ -129,6 +129,8 @@ def import_command(args: argparse.Namespace) -> int:
         _say("import", f"nothing written: {result.why}")
         return EXIT_PROBLEMS
     text, new, where = result.text, result.scenario, result.where
+    for note in result.notes:
+        _say("import", f"note: {note}")
     try:
         write_output(output, text, mode=0o644)
     except FileProblem as exc:
@@ -153,6 +155,7 @@ class ImportResult:
     scenario: Scenario | None = None
     why: str = ""
     where: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 def import_sheet(file: str | Path, target_path: Path, scenario: Scenario, output: str, *,
@@ -189,12 +192,18 @@ def import_sheet(file: str | Path, target_path: Path, scenario: Scenario, output
         return ImportResult(problems, why=f"{len(errors)} problem{'s' * (len(errors) != 1)} "
                             f"in {where} (each shown as FILE:ROW:COLUMN)", where=where)
     new = checked.scenario
-    keep = {i: inject.id for i, inject in enumerate(new.injects)
-            if any(old == inject for old in scenario.injects)}
-    text = with_injects(source.decode("utf-8-sig"), imported.injects, keep)
+    text = with_injects(source.decode("utf-8-sig"), imported.injects)
     written = check_text(text, output)
     if written.scenario is None or written.scenario.injects != new.injects:
         return ImportResult([*problems, *written.errors], where=where,
                             why="the scenario as it would be written does not read back as "
                             "the sheet's injects (please report this)")
-    return ImportResult(problems, text, new, where=where)
+    before = {inject.id: inject for inject in scenario.injects}
+    changed = [inject.id for inject in new.injects
+               if inject.id in before and before[inject.id] != inject]
+    notes = []
+    if changed:
+        notes.append(f"changed by the sheet: {', '.join(changed)}; the values that changed "
+                     "are written afresh (a comment beside one of them is not kept), the rest "
+                     "of the file as it was")
+    return ImportResult(problems, text, new, where=where, notes=notes)

@@ -139,7 +139,8 @@ def msel_table(scenario: Scenario, fired: dict[str, Firing] | None = None
     extra: list[str] = []  # the kept columns no column of ours holds, first seen first
     for inject in injects:
         for name in inject.msel:
-            if name not in col.KEPT and name not in extra:
+            # a kept column named like one of ours would be written twice: ours wins
+            if name not in (*col.COLUMNS, *col.LOG_COLUMNS) and name not in extra:
                 extra.append(name)
     header = [*col.COLUMNS, *extra]
     if fired is not None:

@@ -91,24 +91,57 @@ def inject_node(item: Mapping[str, Any]) -> CommentedMap:
     return node
 
 
-def with_injects(source: str, items: Sequence[Mapping[str, Any]],
-                 keep: Mapping[int, str]) -> str:
-    """The scenario ``source`` with its injects replaced by ``items``.
+def _data(value: Any) -> Any:
+    """A ruamel value (or the safe reader's) as plain data, for comparing."""
+    if isinstance(value, Mapping):
+        return {str(k): _data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return value
 
-    Args:
-        source: the scenario file's text.
-        items: the injects, as data.
-        keep: for an item that is unchanged from an inject of the file, that inject's id:
-            its original text (and comments) is kept.
-    """
+
+def _merge(node: CommentedMap, item: Mapping[str, Any]) -> None:
+    """Make an inject's ruamel mapping hold ``item``, keeping every key whose value did not
+    change as it was written (style, quotes, comments)."""
+    fresh = inject_node(item)
+    for key in [k for k in node if k not in fresh]:
+        del node[key]
+    for key, value in fresh.items():
+        if key in node:
+            if _data(node[key]) != _data(_number(item[key])):
+                node[key] = value
+            continue
+        rank = _ORDER.index(key) if key in _ORDER else len(_ORDER)
+        before = [i for i, k in enumerate(node)
+                  if (_ORDER.index(k) if k in _ORDER else len(_ORDER)) <= rank]
+        node.insert(before[-1] + 1 if before else 0, key, value)
+
+
+def with_injects(source: str, items: Sequence[Mapping[str, Any]]) -> str:
+    """The scenario ``source`` with its injects replaced by ``items``: an inject of the file
+    that an item has the id of keeps its place in the text, and every key it keeps the same
+    value for keeps its text (and comments)."""
     yaml = _yaml()
     data = yaml.load(source)
     old = data.get("injects")
-    originals = {}
+    originals: dict[str, CommentedMap] = {}
     if isinstance(old, list):
-        originals = {str(node.get("id")): node for node in old if isinstance(node, Mapping)}
-    nodes = [originals[keep[i]] if i in keep and keep[i] in originals else inject_node(item)
-             for i, item in enumerate(items)]
+        originals = {str(node.get("id")): node for node in old
+                     if isinstance(node, CommentedMap)}
+    nodes = []
+    for item in items:
+        node = originals.pop(str(item.get("id")), None)
+        if node is None:
+            node = inject_node(item)
+        else:
+            _merge(node, item)
+        nodes.append(node)
     if isinstance(old, CommentedSeq):
         # The comments (and blank lines) before an item are the list's, by index: move them
         # with the items they stand before; a new item gets the file's usual separator.
