@@ -75,6 +75,7 @@ class _Reader:
         self.kept: set[int] = set()  # columns kept in `msel:` under their own header
         self.header_text: dict[int, str] = {}
         self.ids: set[str] = set()
+        self.clock_said = False  # the note on how clock times are read is given once
 
     # --- problems ---
 
@@ -146,6 +147,9 @@ class _Reader:
                 clocks.append(moment.clock)
             rows.append((number, values, moment))
         base = min(clocks, default=0.0)
+        if col.SUBJECT not in self.columns.values() and col.MESSAGE in self.columns.values():
+            self.warn(self.out.header_row, None, "", "no Subject column: each inject's title is "
+                      "the first words of its message")
         for number, values, moment in rows:
             self.read_inject(number, values, moment, base)
 
@@ -214,7 +218,8 @@ class _Reader:
         elif message.strip():
             first = message.strip().splitlines()[0]
             put("title", first[:80].rstrip() + ("…" if len(first) > 80 else ""), col.MESSAGE)
-            fail(col.MESSAGE, "no subject: the title is the message's first words", True)
+            if col.SUBJECT in self.columns.values():  # else said once, at the header
+                fail(col.MESSAGE, "no subject: the title is the message's first words", True)
         else:
             self.problem(number, None, "", "a row with neither a subject nor a message; give "
                          "it one (or clear the row)")
@@ -327,9 +332,10 @@ class _Reader:
             return None
         minutes = moment.minutes if moment.minutes is not None else (moment.clock or 0) - base
         number, note = rd.round_at(minutes, self.per_round, shown)
-        if moment.clock is not None:
-            note = (f"'{shown}' is a clock time, counted from the sheet's earliest; "
-                    f"{note or f'it is the start of round {number}'}")
+        if moment.clock is not None and minutes == 0 and not self.clock_said:
+            self.clock_said = True
+            note = (f"'{shown}' is a clock time: clock times are counted from the sheet's "
+                    "earliest, which starts round 1")
         if note:
             fail(col.TIME, note, True)
         return number

@@ -123,6 +123,8 @@ def _decode(data: bytes) -> str:
 
 def _read_csv(data: bytes) -> Sheet:
     text = _decode(data)
+    if not text.strip():
+        raise SheetProblem("the file is empty")
     sample = text[:16384]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
