@@ -169,7 +169,7 @@ def read_yes_no(text: str) -> bool:
 def read_lines(text: str) -> list[str]:
     """A list cell: one item a line (a leading bullet • is dropped)."""
     out = []
-    for line in text.splitlines():
+    for line in text.replace("\r\n", "\n").split("\n"):  # not splitlines: U+2028 is text
         item = line.strip()
         if item.startswith(("• ", "· ")):
             item = item[2:].strip()

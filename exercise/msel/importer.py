@@ -308,16 +308,28 @@ class _Reader:
                 put("at", {"round": round_}, col.ROUND)
             except rd.CellError as exc:
                 fail(col.ROUND, str(exc))
-        from_time = self.time_round(moment, base, values, fail)
-        if round_ is None and from_time is not None:
-            put("at", {"round": from_time}, col.TIME)
-        elif round_ is not None and from_time is not None and from_time != round_:
-            fail(col.TIME, f"this time is in round {from_time} but the Round column says "
-                 f"{round_}; the Round column is used", True)
+        if round_ is None:
+            from_time = self.time_round(moment, base, values, fail)
+            if from_time is not None:
+                put("at", {"round": from_time}, col.TIME)
+        elif moment is not None and self.disagrees(moment, base, round_):
+            fail(col.TIME, f"this time is not in round {round_}, as the Round column says; "
+                 "the Round column is used", True)
         if ad_hoc and ("at" in item or "when" in item):
             column = col.TRIGGER if rd.is_ad_hoc(trigger) else col.TIME
             fail(column, "says the inject is ad hoc, but the row also gives a "
                  f"{'round' if 'at' in item else 'condition'}; clear one of them")
+
+    def disagrees(self, moment: rd.Moment, base: float, round_: int) -> bool:
+        """Whether a time is clearly outside the round a Round cell gives (a minute either
+        side of its start is the rounding of our own T+HH:MM)."""
+        if moment.round is not None:
+            return moment.round != round_
+        if not self.per_round:
+            return False  # an untimed scenario: the time is the designer's note
+        minutes = moment.minutes if moment.minutes is not None else (moment.clock or 0) - base
+        start = (round_ - 1) * self.per_round
+        return not start - 1 < minutes < start + self.per_round
 
     def time_round(self, moment: rd.Moment | None, base: float,
                    values: dict[str, tuple[str, int]], fail: Any) -> int | None:
