@@ -64,7 +64,7 @@ def export_command(args: argparse.Namespace) -> int:
         try:
             record = read_log(args.log)
         except LogError as exc:
-            _say("export", f"{one_line(args.log)}: {exc}")
+            _say("export", str(exc))
             return EXIT_PROBLEMS
         logged = record.header.get("scenario", {})
         if logged.get("id") != scenario.id:
@@ -132,7 +132,11 @@ def import_command(args: argparse.Namespace) -> int:
     for note in result.notes:
         _say("import", f"note: {note}")
     try:
-        write_output(output, text, mode=0o644)
+        mode = Path(output).stat().st_mode & 0o777  # a file updated keeps its permissions
+    except OSError:
+        mode = 0o644  # a scenario is for sharing
+    try:
+        write_output(output, text, mode=mode)
     except FileProblem as exc:
         _say("import", f"cannot write {one_line(output)}: {exc}")
         return EXIT_PROBLEMS
