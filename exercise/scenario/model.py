@@ -296,6 +296,8 @@ def condition_form(value: Any) -> str | None:
 
 
 def _condition_tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):  # serializing a condition already read: its own keys
+        value = dict.fromkeys(f.alias or name for name, f in type(value).model_fields.items())
     form = condition_form(value)
     return f"cond:{form}" if form else None
 
