@@ -30,6 +30,7 @@ from exercise.engine import (
     Vote,
 )
 from exercise.engine.move_data import read_move
+from exercise.engine.moves import TALK_MOVES
 from exercise.files import FileProblem, read_input
 from exercise.narration import Narrator, outcome_reason, private_mark
 from exercise.room import Room
@@ -228,7 +229,10 @@ def drive(
 
     queue = deque(moves)
     while not game.is_over:
-        while queue and queue[0].move.actor == FACILITATOR and not game.is_over:
+        # The facilitator's moves and the talks (a statement, an offer, an answer) are not
+        # turns: they happen the moment the script reaches them.
+        while queue and (queue[0].move.actor == FACILITATOR or
+                         isinstance(queue[0].move, TALK_MOVES)) and not game.is_over:
             if illegal := scripted_move():
                 return illegal
         if game.is_over:

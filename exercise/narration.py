@@ -12,17 +12,22 @@ from typing import Any
 
 from exercise.engine.events import Event, EventKind
 from exercise.engine.moves import (
+    ROOM,
+    Answer,
     CallRatification,
     CallVote,
     EndExercise,
     FireInject,
     Move,
+    Offer,
     Pass,
     Player,
+    Say,
     SeatChanged,
     Sign,
     Table,
     Vote,
+    describe,
 )
 from exercise.engine.session import Outcome, OutcomeKind
 from exercise.scenario.model import Scenario
@@ -92,6 +97,48 @@ class Narrator:
             out.append(f"{name}: {votes}")
         return out
 
+    def audience(self, to: Any) -> str:
+        """Who a message or an offer is for: "the room" or "Russia and the US"."""
+        return "the room" if to == ROOM else and_join([self.party(p) for p in to])
+
+    def terms(self, terms: dict[str, list[str]]) -> str:
+        """An offer's side in words: "accept X and table Y"."""
+        parts = [f"{verb} {self.listing(ids)}" for verb, ids in terms.items() if ids]
+        return " and ".join(parts) or "nothing"
+
+    def talk(self, event: Event) -> str | None:
+        """A line for an event of the side talks, or None when it is not one."""
+        d = event.data
+        kind = event.kind
+        if kind is EventKind.SAID:
+            return f"{self.party(d['party'])} to {self.audience(d['to'])}: “{d['text']}”"
+        if kind is EventKind.OFFER_MADE:
+            until = f" (open until the end of round {d['until']})" \
+                if d.get("until", event.round) != event.round else " (open this round)"
+            return (f"OFFER {d['offer']}: {self.party(d['party'])} to "
+                    f"{self.audience(d['to'])}: we will {self.terms(d['give'])} if you "
+                    f"{self.terms(d['want'])}{until}.")
+        if kind is EventKind.OFFER_ANSWERED:
+            verb = "accepts" if d["accept"] else "declines"
+            reason = f" — {d['reason']}" if d.get("reason") else ""
+            return f"{self.party(d['party'])} {verb} offer {d['offer']}{reason}."
+        if kind is EventKind.OFFER_SETTLED:
+            return f"Offer {d['offer']} is {d['status']}."
+        if kind is EventKind.PROMISE_SETTLED:
+            verb = "to accept" if d["verb"] == "accept" else "to table"
+            result = {"kept": "KEPT", "broken": "BROKEN", "untested": "never tested"}.get(
+                d["result"], d["result"])
+            return (f"PROMISE {result}: {self.party(d['party'])}'s promise {verb} "
+                    f"{self.element(d['element'])} (offer {d['offer']}).")
+        if kind is EventKind.TALKS_PAUSED:
+            return "The facilitator has paused the talks."
+        if kind is EventKind.TALKS_RESUMED:
+            return "The talks go on."
+        if kind is EventKind.CHANNEL_CLOSED:
+            return f"The facilitator has closed the channel of {self.audience(d['channel'])}." \
+                if d["channel"] != ROOM else "The facilitator has closed the room's talk."
+        return None
+
     def move(self, move: Move, by: str) -> str:
         """A move in words, with names and who made it: "Russia (the computer) votes."
 
@@ -103,6 +150,15 @@ class Narrator:
         if isinstance(move, Sign):  # the choice, like a ballot, shows at the reveal
             return f"{self.party(move.party)} ({MADE_BY.get(by, by)}) makes its choice on " \
                    "signing."
+        if isinstance(move, Say):
+            return f"{self.party(move.party)} to {self.audience(move.to)}: “{move.text}”"
+        if isinstance(move, Offer):
+            return f"{self.party(move.party)} makes an offer to {self.audience(move.to)}."
+        if isinstance(move, Answer):
+            verb = "accepts" if move.accept else "declines"
+            return f"{self.party(move.party)} {verb} offer {move.offer}."
+        if move.kind in ("pause_talks", "resume_talks", "close_channel"):
+            return f"{describe(move)[0].upper()}{describe(move)[1:]}."
         if isinstance(move, (Table, Pass, Vote)):
             who = f"{self.party(move.party)} ({MADE_BY.get(by, by)})"
             if isinstance(move, Table):
@@ -182,6 +238,8 @@ class Narrator:
             text = f"Ratification: signed by {', '.join(signed) or 'no one'}"
             verb = "refused by" if d.get("chosen") else "not by"
             return text + (f"; {verb} {', '.join(refused)}." if refused else ".")
+        if (talk := self.talk(event)) is not None:
+            return talk
         if kind is EventKind.ENDED:
             return f"The exercise has ended: {d['outcome'].replace('_', ' ')} ({d['reason']})."
         return None  # pragma: no cover - every kind is handled above

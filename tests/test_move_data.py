@@ -12,17 +12,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exercise.engine import (
+    Answer,
     Ballot,
     CallRatification,
     CallVote,
+    CloseChannel,
     EndExercise,
     FireInject,
     Move,
+    Offer,
     Pass,
+    PauseTalks,
     Player,
+    ResumeTalks,
+    Say,
     SeatChanged,
     Sign,
     Table,
+    Terms,
     Vote,
 )
 from exercise.engine.move_data import SHAPES, MoveDataError, move_from_data, read_move
@@ -41,6 +48,16 @@ EXAMPLES: list[Move] = [
     SeatChanged("russia", Player.PERSON),
     CallVote(),
     Sign("russia", False),
+    Say("ukraine", ("russia", "us"), "We can talk about the line."),
+    Say("ukraine", "all", "To the room: [b]literal[/b]"),
+    Offer("ukraine", ("russia",), Terms(accept=("dmz",)), Terms(accept=("us-monitoring",),
+                                                                 table=("dmz",)), 4),
+    Offer("us", ("ukraine", "russia"), Terms(table=("dmz",)), Terms()),
+    Answer("russia", 3, True),
+    PauseTalks(),
+    ResumeTalks(),
+    CloseChannel(("russia", "ukraine")),
+    CloseChannel("all"),
 ]
 
 

@@ -32,6 +32,14 @@ class EventKind(StrEnum):
     SIGNING_OPENED = "signing_opened"  # ratification waits for each party's choice
     SIGNATURE_CAST = "signature_cast"  # a party has chosen (secret until all have)
     RATIFICATION = "ratification"
+    SAID = "said"  # a statement: to the room (public) or on a channel (its members)
+    OFFER_MADE = "offer_made"  # to the offer's parties
+    OFFER_ANSWERED = "offer_answered"
+    OFFER_SETTLED = "offer_settled"  # accepted, declined or expired
+    PROMISE_SETTLED = "promise_settled"  # kept, broken or untested, at the vote that tests it
+    TALKS_PAUSED = "talks_paused"
+    TALKS_RESUMED = "talks_resumed"
+    CHANNEL_CLOSED = "channel_closed"
     ENDED = "ended"
 
 

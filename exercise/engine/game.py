@@ -19,6 +19,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from exercise.engine import talks
 from exercise.engine.errors import (
     GameOverError,
     IllegalMoveError,
@@ -32,13 +33,19 @@ from exercise.engine.events import Event, EventKind
 from exercise.engine.machine import attach_machine
 from exercise.engine.moves import (
     FACILITATOR,
+    Answer,
     Ballot,
     CallRatification,
     CallVote,
+    CloseChannel,
     EndExercise,
     FireInject,
     Move,
+    Offer,
     Pass,
+    PauseTalks,
+    ResumeTalks,
+    Say,
     SeatChanged,
     Sign,
     Table,
@@ -241,6 +248,14 @@ class Game:
                     move=move, expected="one of: " + ", ".join(self.book.party_ids))
         elif kind is Sign:
             self._check_sign(move)  # type: ignore[arg-type]
+        elif kind is Say:
+            talks.check_say(self, move)  # type: ignore[arg-type]
+        elif kind is Offer:
+            talks.check_offer(self, move)  # type: ignore[arg-type]
+        elif kind is Answer:
+            talks.check_answer(self, move)  # type: ignore[arg-type]
+        elif kind in (PauseTalks, ResumeTalks, CloseChannel):
+            talks.check_facilitator(self, move)  # type: ignore[arg-type]
         elif kind is EndExercise and self.phase is Phase.RATIFICATION:
             pass  # the facilitator may stop the exercise while the parties choose
         elif kind in (CallRatification, EndExercise):
@@ -437,11 +452,13 @@ class Game:
             s.tabled_fired = len(s.fired)
             s.emit(EventKind.TABLED, party=move.party,  # type: ignore[union-attr]
                    elements=list(move.elements))  # type: ignore[union-attr]
+            talks.test_proposal(s, move.party, move.elements)  # type: ignore[union-attr]
             s.fire(Trigger.TABLE)
         elif kind is CallVote:
             s.fire(Trigger.CALL_VOTE)
         elif kind is Pass:
             s.emit(EventKind.PASSED, party=move.party)  # type: ignore[union-attr]
+            talks.test_proposal(s, move.party, ())  # type: ignore[union-attr]
             s.fire(Trigger.PASS_TURN)
         elif kind is FireInject:
             had_package = bool(s.tabled)
@@ -451,6 +468,14 @@ class Game:
             s.fire(Trigger.RATIFY)
         elif kind is Sign:
             sign(s, move.party, move.signs)  # type: ignore[union-attr]
+        elif kind is Say:
+            talks.say(s, move)  # type: ignore[arg-type]
+        elif kind is Offer:
+            talks.offer(s, move)  # type: ignore[arg-type]
+        elif kind is Answer:
+            talks.answer(s, move)  # type: ignore[arg-type]
+        elif kind in (PauseTalks, ResumeTalks, CloseChannel):
+            talks.facilitator(s, move)  # type: ignore[arg-type]
         elif kind is SeatChanged:
             data: dict[str, Any] = {"party": move.party,  # type: ignore[union-attr]
                                     "player": str(move.player)}  # type: ignore[union-attr]

@@ -22,17 +22,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exercise.engine.moves import (
+    ROOM,
+    VERBS,
+    Answer,
     Ballot,
     CallRatification,
     CallVote,
+    CloseChannel,
     EndExercise,
     FireInject,
     Move,
+    Offer,
     Pass,
+    PauseTalks,
     Player,
+    ResumeTalks,
+    Say,
     SeatChanged,
     Sign,
     Table,
+    Terms,
     Vote,
 )
 from exercise.scenario.problems import did_you_mean
@@ -151,6 +160,96 @@ def _reason(value: Any) -> str:
     return str(value)
 
 
+def _parties(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or \
+            not all(isinstance(p, str) and p.strip() for p in value):
+        raise _Refused(((), "to must be a list of party ids, e.g. [russia, us]"))
+    return tuple(str(p) for p in value)
+
+
+def _audience(value: Any) -> tuple[str, ...] | str:
+    if value == ROOM:
+        return ROOM
+    if isinstance(value, str) and value.strip():
+        return (value,)  # one party, written without brackets
+    try:
+        return _parties(value)
+    except _Refused:
+        raise _Refused(((), "to must be 'all' (the room) or a list of party ids, e.g. "
+                            "[russia, us]")) from None
+
+
+def _channel(value: Any) -> tuple[str, ...] | str:
+    if value == ROOM:
+        return ROOM
+    if not isinstance(value, list) or len(value) < 2 or \
+            not all(isinstance(p, str) and p.strip() for p in value):
+        raise _Refused(((), "close_channel takes 'all' (the room) or the list of the "
+                            "channel's parties, e.g. [ukraine, russia]"))
+    return tuple(str(p) for p in value)
+
+
+def _words(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Refused(((), "text must be the words said, as text"))
+    return value
+
+
+def _terms(value: Any) -> Terms:
+    if value is None:
+        return Terms()
+    if not isinstance(value, dict):
+        raise _Refused(((), "terms map accept and/or table to lists of element ids, e.g. "
+                            "{accept: [dmz]}"))
+    bad = [((_seg(key),), f"unknown key '{_shown(key)}'{did_you_mean(_shown(key), VERBS)}; "
+            "terms are accept and table") for key in value if key not in VERBS]
+    lists: dict[str, tuple[str, ...]] = {}
+    for verb in VERBS:
+        ids = value.get(verb)
+        if ids is None:
+            continue
+        if not isinstance(ids, list) or not all(isinstance(e, str) and e.strip() for e in ids):
+            bad.append(((verb,), f"{verb} must be a list of element ids, e.g. [dmz]"))
+        else:
+            lists[verb] = tuple(str(e) for e in ids)
+    if bad:
+        raise _Refused(*bad)
+    return Terms(**lists)
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number 1 or more (a moves file keeps its scalars as text), else None."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None
+    return value
+
+
+def _round(value: Any) -> int | None:
+    if value is None:
+        return None
+    if (number := _whole(value)) is None:
+        raise _Refused(((), f"until must be a round number (1 or more), not '{_shown(value)}'"))
+    return number
+
+
+def _offer_number(value: Any) -> int:
+    if (number := _whole(value)) is None:
+        raise _Refused(((), f"offer must be an offer's number (1 or more), not "
+                            f"'{_shown(value)}'"))
+    return number
+
+
+def _accepts(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUTH:
+        return _TRUTH[value.lower()]
+    raise _Refused(((), f"accept must be true (the party accepts) or false (it declines), "
+                        f"not '{_shown(value)}'"))
+
+
 # --- the shapes ----------------------------------------------------------------------------
 
 
@@ -181,6 +280,13 @@ class Shape:
         return not self.keys and self.value is None
 
 
+def _offer_check(values: dict[str, Any]) -> MoveProblem | None:
+    if not values["give"] and not values["want"]:
+        return MoveProblem(("offer",), "an offer needs terms: give (what the party will "
+                                       "accept or table) and want (what it asks in return)")
+    return None
+
+
 def _seat_check(values: dict[str, Any]) -> MoveProblem | None:
     if values.get("persona") is not None and values["player"] is Player.PERSON:
         return MoveProblem(("seat", "persona"), "a persona is for a computer player only")
@@ -207,6 +313,20 @@ SHAPES: dict[str, Shape] = {
         Shape(Sign, {"party": PARTY,
                      "signs": Part(_yes_no, "sign needs signs: true (the party signs) or "
                                             "false (it refuses)")}),
+        Shape(Say, {"party": PARTY,
+                    "to": Part(_audience, "say needs to: all (the room) or a list of parties"),
+                    "text": Part(_words, "say needs text: the words said")}),
+        Shape(Offer, {"party": PARTY,
+                      "to": Part(_parties, "offer needs to: the list of parties it is made to"),
+                      "give": Part(_terms), "want": Part(_terms), "until": Part(_round)},
+              check=_offer_check),
+        Shape(Answer, {"party": PARTY,
+                       "offer": Part(_offer_number, "answer needs offer: the offer's number"),
+                       "accept": Part(_accepts, "answer needs accept: true or false")}),
+        Shape(PauseTalks),
+        Shape(ResumeTalks),
+        Shape(CloseChannel, value=Part(_channel, "close_channel needs 'all' or the list of "
+                                                 "the channel's parties")),
     )
 }
 KINDS = tuple(SHAPES)

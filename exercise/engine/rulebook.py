@@ -151,6 +151,8 @@ class Rulebook:
             self.stances[e.id] = dict(e.stances)
         self.walk_away = {p.id: p.walk_away for p in scenario.parties}
         self.signing_choice = scenario.ratification.signing == "choice"
+        self.talks_enabled = scenario.talks.enabled
+        self.offers_per_round = scenario.talks.offers_per_round
         self.tracks = {
             t.id: TrackSpec(
                 t.id,

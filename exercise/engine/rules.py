@@ -17,6 +17,7 @@ from exercise.engine.moves import PACKAGE, Ballot
 from exercise.engine.phases import Trigger
 from exercise.engine.rulebook import InjectSpec, Rulebook
 from exercise.engine.session import Outcome, OutcomeKind, RoundRecord, Session, Status
+from exercise.engine.talks import lapse, test_votes
 
 # Scores and tracks are sums of author-written decimals; rounding each sum to nine
 # places keeps 0.1 + 0.2 equal to 0.3, so "score at least walk-away" means what it says.
@@ -272,6 +273,7 @@ def begin_round(s: Session) -> None:
     s.tabled = ()
     s.ballots = {}
     s.emit(EventKind.ROUND_STARTED, proposer=s.proposer)
+    lapse(s)  # offers whose last round is over
     for spec in s.book.at_round.get(s.round, ()):
         if s.collapse_reason:
             break
@@ -306,6 +308,7 @@ def resolve_round(s: Session) -> None:
     revealed = ({p: {k: str(v) for k, v in b.items()} for p, b in s.ballots.items()}
                 if s.record_events else None)  # a simulation keeps no events
     s.emit(EventKind.VOTES_REVEALED, ballots=revealed)
+    test_votes(s)  # the promises to accept what was tabled meet their votes
     adopted: list[str] = []
     rejected: list[str] = []
     for element, ok in zip(s.tabled, verdicts(s.book, s.tabled, s.ballots), strict=True):
@@ -385,6 +388,7 @@ def finish(s: Session) -> None:
         else:
             reason = s.stop_reason or "The facilitator stopped the exercise"
             s.outcome = Outcome(OutcomeKind.ENDED, s.round, reason, dict(s.signed))
+    lapse(s, ending=True)
     s.tabled = ()
     s.ballots = {}
     s.emit(EventKind.ENDED, outcome=str(s.outcome.kind), reason=s.outcome.reason)

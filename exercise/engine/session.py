@@ -16,6 +16,7 @@ from exercise.engine.events import Event, EventKind
 from exercise.engine.moves import Ballot
 from exercise.engine.phases import Phase, Trigger
 from exercise.engine.rulebook import Rulebook
+from exercise.engine.talks import TalkState
 
 
 class Status(StrEnum):
@@ -108,6 +109,7 @@ class Session:
         self.collapse_reason: str | None = None
         self.stop_reason: str | None = None
         self.events: list[Event] = []
+        self.talks = TalkState()  # side talks: channels closed, offers and their promises
         self.version = 0  # counts every change a player can see (not secret ballots)
         self.bot_view: Any = None  # computer players' shared view at some version
 
@@ -128,6 +130,7 @@ class Session:
             setattr(other, name, dict(getattr(self, name)))
         other.fired = list(self.fired)
         other.blocked = dict(self.blocked)
+        other.talks = self.talks.copy()
         other.history = []
         other.events = []
         other.bot_view = None

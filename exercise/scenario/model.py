@@ -423,6 +423,16 @@ class Ratification(Model):
         "sign, computer seats sign by their walk-away")
 
 
+class Talks(Model):
+    """Side talks between the votes: statements, private channels and offers."""
+
+    enabled: bool = Field(
+        True, description="whether delegations may talk (say), make offers and answer them "
+        "between the votes; false turns side talks off")
+    offers_per_round: Annotated[int, Field(ge=0, le=100)] | None = Field(
+        None, description="at most this many offers per delegation per round (none: no limit)")
+
+
 class Debrief(Model):
     """Prompts for the after-action discussion, and what happened next."""
 
@@ -464,6 +474,7 @@ class Scenario(Model):
         min_length=1)
     injects: Annotated[tuple[Inject, ...], at_most(lim.MAX_INJECTS, "injects", _FILE)] = ()
     ratification: Ratification = Field(default_factory=Ratification)
+    talks: Talks = Field(default_factory=Talks)
     debrief: Debrief = Field(default_factory=Debrief)
     glossary: Annotated[tuple[GlossaryTerm, ...], at_most(lim.MAX_TEXTS, "terms", _FILE)] = ()
 
