@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from exercise.bots import PERSONAS, ComputerPlayer, Decision
+from exercise.bots.bargain import next_talk
 from exercise.bots.personas import DEFAULT_PERSONA, persona_for
 from exercise.chronicle import Entry, Moved, Noted, Reacted, Started
 from exercise.engine import (
@@ -31,7 +32,7 @@ from exercise.engine import (
     Sign,
     Vote,
 )
-from exercise.engine.moves import describe
+from exercise.engine.moves import TALK_MOVES, Answer, Offer, Say, describe
 from exercise.narration import Narrator
 from exercise.scenario.model import Scenario
 from exercise.sessions import log as session_log
@@ -219,7 +220,43 @@ class Conductor:
         self._absorb()
         return decision
 
+    def talk_move(self) -> tuple[str, Decision] | None:
+        """Let a computer seat make its next talk move (an answer to an offer, or an offer
+        of its own during discussion); log it with its reason; None when none has one."""
+        found = next_talk(self.game, self.players)
+        if found is None:
+            return None
+        party, decision = found
+        self._note_reason(decision.move, decision.reason)
+        made_in = self.game.round
+        events = self.game.push(decision.move)
+        if self.log is not None:
+            self.log.move(decision.move, "computer", events, round_number=made_in,
+                          reason=decision.reason)
+        self._record(decision.move, "computer", made_in, events, decision.reason, party)
+        self._absorb()
+        return party, decision
+
+    def talk_due(self) -> bool:
+        """Whether a computer seat has a talk move to make now."""
+        return next_talk(self.game, self.players) is not None
+
+    def _talk_audience(self, move: Move) -> tuple[str, ...] | None:
+        """Who may read a talk move's reason: its channel or its offer's parties."""
+        if isinstance(move, Say):
+            return move.channel
+        if isinstance(move, Offer):
+            return (move.party, *move.to)
+        if isinstance(move, Answer):
+            state = self.game.session.talks.offer(move.offer)
+            return state.parties if state is not None else (move.party,)
+        return None
+
     def _note_reason(self, move: Move, reason: str) -> None:
+        if isinstance(move, TALK_MOVES):
+            self.feed.append(FeedLine(reason, self._talk_audience(move), "reason",
+                                      self.game.round))
+            return
         line = FeedLine(reason, kind="reason", round=self.game.round)
         if isinstance(move, (Vote, Sign)):
             self._held.append(line)  # its reason would give a secret ballot (or choice) away

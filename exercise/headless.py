@@ -30,7 +30,7 @@ from exercise.engine import (
     Vote,
 )
 from exercise.engine.move_data import read_move
-from exercise.engine.moves import TALK_MOVES
+from exercise.engine.moves import TALK_MOVES, Offer
 from exercise.files import FileProblem, read_input
 from exercise.narration import Narrator, outcome_reason, private_mark
 from exercise.room import Room
@@ -211,6 +211,8 @@ def drive(
         if on_reason:
             for party, line in stepped.reactions:
                 on_reason(party, line, None)
+            for party, decision in stepped.talks:
+                on_reason(party, decision.reason, decision.move)
             if stepped.kind == "computer":
                 on_reason(stepped.party or "", stepped.reason, stepped.move)
         flush()
@@ -420,7 +422,12 @@ def narration(scenario: Scenario, bots: Iterable[str]) -> tuple[
             print(("\n" if event.kind is EventKind.ROUND_STARTED else "") + line)
 
     def explain(party: str, reason: str, move: Move | None) -> None:
-        if not isinstance(move, Vote):  # reactions and proposals; the votes are revealed later
+        if isinstance(move, Offer):  # the talks' reasons are the offer's parties' only
+            print("  " + private_mark([narrator.party(p) for p in (move.party, *move.to)])
+                  + reason)
+        elif isinstance(move, TALK_MOVES):
+            print("  " + private_mark([]) + reason)
+        elif not isinstance(move, Vote):  # reactions, proposals; the votes are revealed later
             print(f"  {reason}")
 
     return tell, explain

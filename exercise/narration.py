@@ -125,10 +125,9 @@ class Narrator:
         if kind is EventKind.OFFER_SETTLED:
             return f"Offer {d['offer']} is {d['status']}."
         if kind is EventKind.PROMISE_SETTLED:
-            verb = "to accept" if d["verb"] == "accept" else "to table"
-            result = {"kept": "KEPT", "broken": "BROKEN", "untested": "never tested"}.get(
+            result = {"kept": "KEPT", "broken": "BROKEN", "untested": "NEVER TESTED"}.get(
                 d["result"], d["result"])
-            return (f"PROMISE {result}: {self.party(d['party'])}'s promise {verb} "
+            return (f"PROMISE {result}: {self.party(d['party'])} promised to {d['verb']} "
                     f"{self.element(d['element'])} (offer {d['offer']}).")
         if kind is EventKind.TALKS_PAUSED:
             return "The facilitator has paused the talks."

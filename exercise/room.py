@@ -44,6 +44,7 @@ from exercise.view import View, view
 
 if TYPE_CHECKING:
     from exercise.analysis import DealAnalysis
+    from exercise.bots import Decision
     from exercise.guide import Guide
     from exercise.reports.document import Document
     from exercise.sessions.log import LogWriteError
@@ -86,6 +87,7 @@ class Stepped:
     move: Move | None = None
     reason: str = ""
     reactions: tuple[tuple[str, str], ...] = ()  # (party, line) for each computer reaction
+    talks: tuple[tuple[str, Decision], ...] = ()  # the computer seats' offers and answers
 
 
 @dataclass
@@ -417,9 +419,11 @@ class Room:
         conductor = self.conductor
         game = conductor.game
         step = conductor.next_step()
+        if step.kind is StepKind.DISCUSSION and self._discussed != game.round:
+            return self._begin_discussion()
+        if step.kind is not StepKind.OVER and (talked := self._talk()) is not None:
+            return talked
         if step.kind is StepKind.DISCUSSION:
-            if self._discussed != game.round:
-                return self._begin_discussion()
             if self.auto_vote:
                 self._push(CallVote(), "auto")
                 return Stepped("open_voting")
@@ -433,6 +437,16 @@ class Room:
         self._after_move()
         return Stepped("computer", step.party, decision.move, decision.reason)
 
+    def _talk(self) -> Stepped | None:
+        """A computer seat's talk move (an answer, or its offer in discussion), if due."""
+        with self._stopping():
+            found = self.conductor.talk_move()
+        if found is None:
+            return None
+        party, decision = found
+        self._after_move()
+        return Stepped("computer", party, decision.move, decision.reason)
+
     def settle(self) -> list[Stepped]:
         """Make automatic moves until a person (or the script) is awaited."""
         done = []
@@ -441,20 +455,26 @@ class Room:
         return done
 
     def _begin_discussion(self) -> Stepped:
-        """A package is on the table: the computer seats react; the timer starts."""
+        """A package is on the table: the computer seats react and make their offers; the
+        timer starts."""
         game = self.conductor.game
         self._discussed = game.round
         lines: list[tuple[str, str]] = []
+        talks: list[tuple[str, Decision]] = []
         with self._stopping():
             if self.react:
                 lines = self.conductor.reactions()
+            # The computer seats open the discussion with their offers (and answer each
+            # other's) at once, as a simulation has them do before the vote.
+            while (found := self.conductor.talk_move()) is not None:
+                talks.append(found)
             minutes = self.conductor.scenario.round_minutes
             if self.use_timer and minutes and not self.auto_vote:
                 self.timer.start(minutes * 60)
                 self.conductor.timer_changed("start", minutes * 60)
         self._set_alarm()
         self._changed("move")
-        return Stepped("reactions", reactions=tuple(lines))
+        return Stepped("reactions", reactions=tuple(lines), talks=tuple(talks))
 
     # --- live pacing ---------------------------------------------------------------------------
 
@@ -486,8 +506,18 @@ class Room:
         if self._scheduler is None or self.stopped is not None or self.paused:
             return
         step = self.conductor.next_step()
+        if step.kind is StepKind.DISCUSSION and \
+                self._discussed != self.conductor.game.round:
+            self._safely(self.step)
+            return
+        if step.kind is not StepKind.OVER and self._pending is None and \
+                self.conductor.talk_due():
+            # a computer seat answers an offer, or makes its own, after its pause
+            self._pending = self._scheduler.call_later(max(self.bot_delay, 0.0),
+                                                       self._talk_turn)
+            return
         if step.kind is StepKind.DISCUSSION:
-            if self._discussed != self.conductor.game.round or self.auto_vote:
+            if self.auto_vote:
                 self._safely(self.step)
             return
         if step.kind is StepKind.COMPUTER and self._pending is None:
@@ -506,6 +536,11 @@ class Room:
         else:
             self._changed("thinking")
             self._pace()
+
+    def _talk_turn(self) -> None:
+        self._pending = None
+        if not self.paused:
+            self._safely(self.step)
 
     def _cancel_pending(self) -> None:
         if self._pending is not None:

@@ -22,6 +22,10 @@ class Persona:
         ambition: what a package must promise before this persona tables it.
         noise: spread of the seeded noise on each judgement.
         description: one line for seat assignment and help screens.
+        fidelity: the most a promise may cost it (in units of its typical element value)
+            for it still to keep it at the vote; beyond that it votes its own interest.
+        forgives: how many broken promises it forgives a party before it declines that
+            party's offers.
     """
 
     name: str
@@ -32,6 +36,8 @@ class Persona:
     ambition: float
     noise: float
     description: str
+    fidelity: float = 1.0
+    forgives: int = 1
 
 
 PERSONAS: dict[str, Persona] = {
@@ -44,6 +50,8 @@ PERSONAS: dict[str, Persona] = {
         ambition=0.8,
         noise=0.4,
         description="wants clear gains, concedes late and little, shrugs off the room",
+        fidelity=0.0,
+        forgives=0,
     ),
     "pragmatist": Persona(
         name="pragmatist",
@@ -54,6 +62,8 @@ PERSONAS: dict[str, Persona] = {
         ambition=0.2,
         noise=0.5,
         description="takes what is worth taking, bends as time runs out if the deal still pays",
+        fidelity=1.0,
+        forgives=1,
     ),
     "cooperative": Persona(
         name="cooperative",
@@ -64,6 +74,8 @@ PERSONAS: dict[str, Persona] = {
         ambition=-0.2,
         noise=0.5,
         description="builds consensus, accepts small losses for a deal, fears escalation",
+        fidelity=float("inf"),
+        forgives=2,
     ),
 }
 

@@ -25,6 +25,7 @@ from math import nextafter
 from statistics import median
 from typing import Any
 
+from exercise.bots.bargain import keeps, promise_on
 from exercise.bots.personas import PERSONAS, Persona, persona_for
 from exercise.bots.reasons import Scene, passing, tabling, why
 from exercise.bots.view import STANCE_LEAN, PublicView, view_of
@@ -84,6 +85,7 @@ class _Judgement:
     terms: tuple[float, ...]
     elements: tuple[str, ...]
     rule: str | None  # "tabled": its own proposal; "consent": its abstention would veto
+    promise: tuple[int, bool] | None = None  # (offer, kept) when a promise is at stake
 
 
 def _by_mood(entry: tuple[float, float], u: float) -> Ballot:
@@ -361,7 +363,16 @@ class ComputerPlayer:
         entry = self._entry(raw, noiseless, rule)
         if type(entry) is not Ballot:
             entry = _by_mood(entry, unit(self._base, self._mood(game)))  # type: ignore[arg-type]
-        return _Judgement(entry, noiseless, terms, elements, rule)
+        promise = self._promise(game, elements)
+        if promise is not None and promise[1]:
+            entry = Ballot.ACCEPT
+        return _Judgement(entry, noiseless, terms, elements, rule, promise)
+
+    def _promise(self, game: Game, elements: tuple[str, ...]) -> tuple[int, bool] | None:
+        """A promise of this seat's to accept these elements, still untested: (its offer,
+        whether the seat keeps it); see :mod:`exercise.bots.bargain`."""
+        found = promise_on(game, self.party, elements)
+        return None if found is None else (found[0], keeps(self, game, elements))
 
     def _rule(self, game: Game, elements: tuple[str, ...]) -> str | None:
         """What settles or bounds this seat's ballot before any weighing.
@@ -549,10 +560,18 @@ class ComputerPlayer:
     def _why(self, game: Game, judgement: _Judgement, named: bool = False) -> str:
         """The reason for one judgement: the concern that drove it, in this seat's voice
         (``named``: say which element, as a reaction to a whole package does)."""
+        if judgement.promise is not None:
+            number, kept = judgement.promise
+            if kept:
+                return f"it keeps its promise of offer {number}"
         scene = self._scene(game, judgement.elements, judgement.ballot, named)
         after = scene.score + sum(scene.values.get(e, 0) for e in judgement.elements)
-        return why(scene, judgement.ballot, judgement.terms, judgement.elements,
-                   judgement.rule, after)
+        reason = why(scene, judgement.ballot, judgement.terms, judgement.elements,
+                     judgement.rule, after)
+        if judgement.promise is not None and judgement.ballot is not Ballot.ACCEPT:
+            reason += f" (breaking its promise of offer {judgement.promise[0]}: it costs " \
+                      "more than it will bear)"
+        return reason
 
     def _judge_tabled(self, game: Game) -> dict[str, _Judgement]:
         return {target: self._judge(game, elements) for target, elements in _on_ballot(game)}
@@ -697,16 +716,20 @@ class ComputerPlayer:
     def ballot_plan(self, game: Game) -> tuple[Ballot, ...] | BallotPlan:
         """This seat's ballot before its mood: the ballot itself when the mood cannot
         change it, else a :class:`BallotPlan`."""
-        entries = []
+        entries: list[Any] = []
         for _, elements in _on_ballot(game):
+            promise = self._promise(game, elements)
+            if promise is not None and promise[1]:
+                entries.append(Ballot.ACCEPT)  # a promise it keeps
+                continue
             raw, _, noiseless = self._base_judgement(game, elements)
             entries.append(self._entry(raw, noiseless, self._rule(game, elements)))
         if all(type(e) is Ballot for e in entries):
-            return tuple(entries)  # type: ignore[arg-type]
+            return tuple(entries)
         breaks = sorted({at for e in entries if isinstance(e, tuple)
                          for at in (e[0], nextafter(e[1], 2.0))})
         points = [nextafter(breaks[0], -2.0), *breaks]
-        outcomes = tuple(tuple(e if type(e) is Ballot else _by_mood(e, u)  # type: ignore[arg-type]
+        outcomes = tuple(tuple(e if type(e) is Ballot else _by_mood(e, u)
                                for e in entries) for u in points)
         return BallotPlan(self._mood(game), tuple(breaks), outcomes)
 

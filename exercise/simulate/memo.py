@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from exercise.bots import ComputerPlayer
+from exercise.bots.bargain import next_talk
 from exercise.bots.player import forget
 from exercise.engine import CallVote, Game, Move, Pass, Phase, Rulebook, Table, Vote
 from exercise.engine.chance import DRAW_SALT, mix, unit
@@ -110,6 +111,7 @@ def state_key(s: Session) -> tuple[Any, ...]:
         tuple((p, tuple(b.items())) for p, b in s.ballots.items()),
         tuple(s.signed.values()), s.collapse_reason, s.stop_reason,
         (outcome.kind, outcome.reason) if outcome else None,
+        s.talks.key(),  # offers and promises change how the computer players vote
     )
 
 
@@ -117,8 +119,10 @@ class Simulator:
     """Plays computer-only games of one scenario, one after another."""
 
     def __init__(self, book: Rulebook, personas: dict[str, str] | None = None,
-                 max_nodes: int = MAX_NODES):
+                 max_nodes: int = MAX_NODES, *, talks: bool = True):
         self.book = book
+        # Whether the computer players bargain in discussion (``simulate --no-talks``: not).
+        self.talks = talks and book.talks_enabled
         self.max_nodes = node_bound(book, max_nodes)
         self.shell = Game.__new__(Game)  # a Game whose session is swapped for each state
         self.shell.book = book
@@ -181,11 +185,20 @@ class Simulator:
             game.book, game.scenario, game.seed, game.session = (
                 self.book, self.book.scenario, seed, session)
             for move in moves:
+                if type(move) is CallVote and self.talks:
+                    self._bargain(game)  # the discussion: offers and answers, then the vote
                 game.push(move)
         log = session.draw_log
         session.draw_log = None
         del session.fire  # the phase machine's hold on the session (a reference cycle)
         return session, log
+
+    def _bargain(self, game: Game) -> None:
+        """The computer players' talks in discussion, as the room has them make them
+        (:func:`exercise.bots.bargain.next_talk`, noise-free: the edge stays one move)."""
+        while (found := next_talk(game, self.players)) is not None:
+            game.push(found[1].move)
+        game.session.bot_view = None
 
     def _intern(self, session: Session) -> Node:
         key = state_key(session)
