@@ -206,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--jobs", type=_positive_int, default=1, metavar="K",
                     help="processes to share the games out to (default 1; 0: one per core)")
     sm.add_argument("--json", action="store_true", help="print the findings as JSON")
+    sm.add_argument("--no-talks", action="store_true",
+                    help="play the games without side talks (no offers, no promises), and set "
+                         "them beside the same games with talks, the default: what "
+                         "bargaining does to agreement and scores")
     sm.add_argument("-q", "--quiet", action="store_true",
                     help="no progress bar and no timing line on stderr")
 

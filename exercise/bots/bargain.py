@@ -8,7 +8,9 @@ simulation's memoized states stay valid (the talks are part of the state it keys
 * **Offers.** During discussion, each computer seat looks at the tabled elements for a
   trade: an element it gains by (``want``) that another delegation does not publicly
   support, against one that delegation supports in public (``give``), such that the two
-  together raise its own score. At most one offer a seat a round, to one delegation.
+  together raise its own score. It keeps the deal signable: it never asks for an element
+  that a party whose signature the deal needs has said in public it opposes. At most one
+  offer a seat a round, to one delegation.
 * **Answers.** A seat weighs an offer by what its terms are worth to it (a promise to
   table counts half: a tabled element may still fall), its persona's bar, its walk-away
   in the last round, and the promises the offering party has broken before.
@@ -134,6 +136,8 @@ def propose_trade(player: ComputerPlayer, game: Game) -> Decision | None:
         mine = values.get(want, 0)
         if mine <= 0:
             continue
+        if any(_stance(game, want, p) == "oppose" for p in book.required if p != me):
+            continue  # the deal must stay signable: nothing a required signer opposes
         for other in book.voters:
             if other == me or _stance(game, want, other) == "support":
                 continue

@@ -29,7 +29,7 @@ def simulate_command(args: Any) -> int:
     from exercise.scenario.loading import check_text
     from exercise.scenario.problems import Problem
     from exercise.scenario.yaml_source import MAX_BYTES
-    from exercise.simulate.report import personas_in_play, render, summarise
+    from exercise.simulate.report import personas_in_play, render, summarise, talks_effect
     from exercise.simulate.runner import simulate
 
     if not 1 <= args.games <= MAX_GAMES:
@@ -60,19 +60,30 @@ def simulate_command(args: Any) -> int:
     personas = personas_in_play(book, overrides)
 
     started = time.perf_counter()
-    with _progress(args.games, enabled=not args.quiet and sys.stderr.isatty()) as advance:
+    no_talks = getattr(args, "no_talks", False)
+    passes = 2 if no_talks and book.talks_enabled else 1
+    with _progress(args.games * passes,
+                   enabled=not args.quiet and sys.stderr.isatty()) as advance:
         tally = simulate(book, args.games, args.seed, personas=overrides, jobs=jobs,
-                         source=(source, str(path)), on_progress=advance)
+                         source=(source, str(path)), on_progress=advance, talks=not no_talks)
+        if passes == 2:
+            # the same games with talks (the default), to show what bargaining does
+            talked = simulate(book, args.games, args.seed, personas=overrides, jobs=jobs,
+                              source=(source, str(path)), talks=True,
+                              on_progress=advance and (lambda d: advance(args.games + d)))
     took = time.perf_counter() - started
-    summary = summarise(book, tally, seed=args.seed, personas=personas)
+    summary = summarise(book, tally, seed=args.seed, personas=personas, talks=not no_talks)
+    if passes == 2:
+        with_talks = summarise(book, talked, seed=args.seed, personas=personas)
+        summary["talks_effect"] = talks_effect(summary, with_talks)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         print(render(summary), end="")
     sys.stdout.flush()
     if not args.quiet:
-        rate = args.games / took if took > 0 else float("inf")
-        print(f"{args.games:,} games in {took:.2f} s ({rate:,.0f} games/s, "
+        rate = args.games * passes / took if took > 0 else float("inf")
+        print(f"{args.games * passes:,} games in {took:.2f} s ({rate:,.0f} games/s, "
               f"{jobs} process{'es' if jobs != 1 else ''})", file=sys.stderr)
     return EXIT_OK
 

@@ -14,7 +14,7 @@ from exercise import __version__
 from exercise.analysis import SEARCH_BUDGET, analyse_at_start, package_count
 from exercise.bots.personas import persona_for
 from exercise.engine.rulebook import Rulebook
-from exercise.simulate.stats import BINS, OUTCOMES, SCALE, Tally, layout, wilson
+from exercise.simulate.stats import BINS, OUTCOMES, SCALE, TALK_COUNTS, Tally, layout, wilson
 from exercise.text import escape_controls
 
 COLLAPSE_WARNING = 0.9  # a scenario that collapses at least this often gets a warning
@@ -40,7 +40,7 @@ def _mean(total: int, count: int, scale: int = 1) -> float | None:
 
 
 def summarise(book: Rulebook, tally: Tally, *, seed: int,
-              personas: dict[str, str]) -> dict[str, Any]:
+              personas: dict[str, str], talks: bool = True) -> dict[str, Any]:
     """The simulation's findings as plain data (the ``--json`` output)."""
     sc = book.scenario
     lay = layout(book)
@@ -132,9 +132,50 @@ def summarise(book: Rulebook, tally: Tally, *, seed: int,
         "outcomes": outcomes, "rounds": rounds, "elements": elements, "parties": parties,
         "injects": injects, "tracks": tracks, "packages": packages,
         "deal_analysis": deal_reference(book, tally),
+        "talks": {"on": talks and book.talks_enabled,
+                  **{name: sums[lay.talks + k] for k, name in enumerate(TALK_COUNTS)}},
     }
     summary["warnings"] = warnings(summary)
     return summary
+
+
+def talks_effect(without: dict[str, Any], with_talks: dict[str, Any]) -> dict[str, Any]:
+    """What bargaining does: the same games (same seeds) without side talks and with them,
+    side by side — agreement, and each delegation's mean score and signing rate."""
+    def rate(summary: dict[str, Any]) -> float:
+        found = summary["outcomes"].get("agreement")
+        return found["rate"] if found else 0.0
+
+    parties = []
+    for a, b in zip(without["parties"], with_talks["parties"], strict=True):
+        change = None if a["mean_score"] is None or b["mean_score"] is None \
+            else round(b["mean_score"] - a["mean_score"], 6)
+        parties.append({"id": a["id"], "name": a["name"],
+                        "mean_score": [a["mean_score"], b["mean_score"]], "change": change,
+                        "signing_rate": [a["signing_rate"], b["signing_rate"]]})
+    return {"agreement_rate": [rate(without), rate(with_talks)],
+            "change": round(rate(with_talks) - rate(without), 6),
+            "talks": with_talks["talks"], "parties": parties}
+
+
+def _effect_lines(effect: dict[str, Any], games: int) -> list[str]:
+    before, after = effect["agreement_rate"]
+    talks = effect["talks"]
+    out = ["", "What bargaining does (the same games without side talks, then with them)",
+           f"  agreement: {_pct(before)} without talks, {_pct(after)} with them "
+           f"({effect['change'] * 100:+.1f} points)",
+           f"  with talks: {talks['offers'] / games:.2f} offers a game, "
+           f"{talks['accepted'] / games:.2f} accepted; promises kept {talks['kept']:,}, "
+           f"broken {talks['broken']:,}, never tested {talks['untested']:,}"
+           if games else "  with talks: no games"]
+    rows = [["", "score without", "score with", "change", "signs without", "signs with"]]
+    _name = _namer([p["id"] for p in effect["parties"]])
+    for p in effect["parties"]:
+        without, with_talks = p["mean_score"]
+        rows.append([_name(p["name"], p["id"]), _num(without), _num(with_talks),
+                     "–" if p["change"] is None else f"{p['change']:+.2f}",
+                     _pct(p["signing_rate"][0]), _pct(p["signing_rate"][1])])
+    return out + _columns(rows, {1, 2, 3, 4, 5})
 
 
 def deal_reference(book: Rulebook, tally: Tally) -> dict[str, Any]:
@@ -400,6 +441,18 @@ def render(summary: dict[str, Any]) -> str:
             out.append(f"  {_pct(p['rate']):>6}  {lines[0]}")
             out += [f"          {line}" for line in lines[1:]]
 
+    talks = summary.get("talks")
+    if talks and "talks_effect" not in summary:
+        if not talks["on"]:
+            out += ["", "Side talks: off (--no-talks, or the scenario has none)"]
+        elif n:
+            out += ["", f"Side talks: {talks['offers'] / n:.2f} offers a game, "
+                        f"{talks['accepted'] / n:.2f} accepted; promises kept "
+                        f"{talks['kept']:,}, broken {talks['broken']:,}, never tested "
+                        f"{talks['untested']:,}"]
+    if "talks_effect" in summary:
+        out += _effect_lines(summary["talks_effect"], n)
+
     out += ["", "Deal analysis", *_deal_lines(summary["deal_analysis"]), ""]
     out += ["Warnings" if summary["warnings"] else "Warnings: none"]
     for warning in summary["warnings"]:
@@ -410,4 +463,5 @@ def render(summary: dict[str, Any]) -> str:
     return escape_controls("\n".join(out) + "\n")
 
 
-__all__ = ["bars", "deal_reference", "personas_in_play", "render", "summarise", "warnings"]
+__all__ = ["bars", "deal_reference", "personas_in_play", "render", "summarise", "talks_effect",
+           "warnings"]

@@ -52,13 +52,13 @@ def play_chunk(sim: Simulator, seed: int, games: range) -> Tally:
 _worker: Simulator | None = None
 
 
-def _start_worker(source: bytes, name: str, personas: dict[str, str]) -> None:
+def _start_worker(source: bytes, name: str, personas: dict[str, str], talks: bool) -> None:
     from exercise.scenario.loading import check_text
 
     global _worker
     checked = check_text(source, name)
     assert checked.scenario is not None, "the scenario was checked before the workers began"
-    _worker = Simulator(Rulebook(checked.scenario), personas)
+    _worker = Simulator(Rulebook(checked.scenario), personas, talks=talks)
     gc.disable()  # see paused_gc; a worker lives only for the simulation
 
 
@@ -80,6 +80,7 @@ def simulate(
     jobs: int = 1,
     source: tuple[bytes, str] | None = None,
     on_progress: Callable[[int], Any] | None = None,
+    talks: bool = True,
 ) -> Tally:
     """Play ``games`` computer-only games and count what happened.
 
@@ -91,13 +92,15 @@ def simulate(
         jobs: processes to share the games out to (1: this one).
         source: the scenario file's bytes and name, for the other processes to load.
         on_progress: called with the number of games done after each chunk.
+        talks: whether the computer players bargain in discussion (the default, as in
+            play); False for ``simulate --no-talks``.
     """
     personas = personas or {}
     tally = Tally(book)
     done = 0
     parts = chunks(games)
     if jobs <= 1 or len(parts) <= 1:
-        sim = Simulator(book, personas)
+        sim = Simulator(book, personas, talks=talks)
         with paused_gc():
             for part in parts:
                 tally.merge(play_chunk(sim, seed, part))
@@ -109,7 +112,7 @@ def simulate(
         raise ValueError("other processes need the scenario's source")
     context = multiprocessing.get_context()
     with context.Pool(min(jobs, len(parts)), _start_worker,
-                      (source[0], source[1], personas)) as pool:
+                      (source[0], source[1], personas, talks)) as pool:
         for part, counted in zip(parts, pool.imap(_worker_chunk, [(seed, p) for p in parts]),
                                  strict=True):
             tally.merge(counted)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 SCALE = 10**PLACES  # values are kept in billionths
 BINS = 10  # a track's final values, in this many equal bins from its low to its high
 OUTCOMES = tuple(str(kind) for kind in OutcomeKind)
+TALK_COUNTS = ("offers", "accepted", "kept", "broken", "untested")
 
 
 def whole(value: float) -> int:
@@ -67,6 +68,7 @@ class Layout:
         self.track_sum = block(t)
         self.track_collapsed = block(t)
         self.track_bins = block(t * BINS)
+        self.talks = block(len(TALK_COUNTS))  # offers made and accepted, promises settled
         self.size = at
         self.voter_index = {party: n for n, party in enumerate(self.voters)}
         self.element_index = {el: n for n, el in enumerate(self.elements)}
@@ -119,6 +121,13 @@ class Ending:
             if spec.collapsed(value):
                 adds.append((lay.track_collapsed + n, 1))
         self.tracks = tuple(tracks)
+        offers = session.talks.offers
+        if offers:
+            results = [p.result for o in offers for p in o.promises]
+            counts = (len(offers), sum(1 for o in offers if o.status == "accepted"),
+                      results.count("kept"), results.count("broken"),
+                      results.count("untested"))
+            adds.extend((lay.talks + k, c) for k, c in enumerate(counts))
         self.adds = tuple((at, amount) for at, amount in adds if amount)
 
 
