@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from exercise.bots import PERSONAS, ComputerPlayer, Decision
-from exercise.bots.bargain import next_talk
+from exercise.bots.bargain import next_talk, promise_audience
 from exercise.bots.personas import DEFAULT_PERSONA, persona_for
 from exercise.chronicle import Entry, Moved, Noted, Reacted, Started
 from exercise.engine import (
@@ -258,6 +258,10 @@ class Conductor:
                                       self.game.round))
             return
         line = FeedLine(reason, kind="reason", round=self.game.round)
+        if isinstance(move, Vote):
+            # A ballot that meets a promise says so: its reason is then the offers' parties'.
+            line = FeedLine(reason, promise_audience(self.game, move.party), "reason",
+                            self.game.round)
         if isinstance(move, (Vote, Sign)):
             self._held.append(line)  # its reason would give a secret ballot (or choice) away
         else:

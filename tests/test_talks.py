@@ -391,3 +391,98 @@ def test_an_illegal_talk_move_in_a_script_stops_the_run_clearly(scenario_file, t
     assert done.returncode == 2
     assert "the move at index 0" in done.stderr and "there is no offer 4" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_no_seat_reads_of_an_offer_it_is_not_party_to_in_a_whole_game(seed):
+    """Over a whole computer game of the buffer-zone scenario (offers, answers, promises and
+    the ballots that keep or break them), every line a seat can read that names an offer
+    names one the seat is a party to; the facilitator reads them all."""
+    from exercise import catalog
+    from exercise.scenario.loading import load_scenario
+
+    path = {e.name: e.path for e in catalog.bundled()}["buffer-zone-2025"]
+    scenario = load_scenario(path)
+    plans = {p.id: SeatPlan(p.id, human=False) for p in scenario.parties}
+    room = Room(Conductor(scenario, plans, seed), bot_delay=0, auto_vote=True, timer=False)
+    room.settle()
+    conductor = room.conductor
+    offers = conductor.game.session.talks.offers
+    assert offers, "the computer delegations made no offer"
+    for viewer in [p.id for p in scenario.parties] + [PUBLIC]:
+        for line in conductor.feed_for(viewer):
+            for state in offers:
+                if re.search(rf"\b[Oo](?:ffer|FFER) {state.number}\b", line.text):
+                    assert viewer in state.parties, (viewer, line.text)
+    everything = " ".join(line.text for line in conductor.feed_for(FACILITATOR))
+    assert all(f"offer {o.number}" in everything.lower() for o in offers)
+
+
+# --- the report and the debrief reveal the talks -------------------------------------------------
+
+REVEAL_SCRIPT = SCRIPT + """\
+- say: {party: us, to: all, text: "<script>alert(1)</script> *not emphasis*"}
+- pass: {party: russia}
+- end: time is up
+"""
+
+
+def _played(text: str) -> Conductor:
+    from exercise.headless import play, read_moves
+
+    result = play(load(talks_data()), read_moves(text, "moves.yaml"), seed=3)
+    assert result.conductor is not None
+    return result.conductor
+
+
+def test_the_report_reveals_every_channel_the_matrix_and_the_offers():
+    """Once the session is over the report's "Side talks" section shows every channel's
+    messages, who talked to whom in each round, and each offer with its answer, its
+    promises and the votes that kept or broke them."""
+    from exercise.reports.formats import render, report_data
+    from exercise.reports.model import report_of
+
+    report = report_of(_played(REVEAL_SCRIPT))
+    md = render(report, "md")
+    talks = md.split("## Side talks", 1)[1].split("\n## ", 1)[0]
+    assert "Between Russia, Ukraine and United States" in talks
+    assert "Round 1, Ukraine: “We can live with a \\[b\\]freeze\\[/b\\].”" in talks
+    assert "To the whole room" in talks and "Moscow is listening." in talks
+    assert "*Round 1: who talked to whom*" in talks
+    assert "| Ukraine | – | 2 | 1 | – | – |" in talks  # to Russia: a message and an offer
+    assert ("Russia to accept Buffer zone: broken at the vote of round 1 (the element was "
+            "adopted)") in talks  # by the majority, without Russia
+    assert ("Ukraine to accept NATO moratorium: kept at the vote of round 1 (the element was "
+            "adopted)") in talks
+    data = report_data(report)["talks"]
+    assert data["offers"][0]["promises"][1] == {
+        "party": "russia", "verb": "accept", "element": "dmz", "result": "broken", "round": 1,
+        "element_then": "adopted"}
+    assert data["contacts"]["1"]["ukraine>russia"] == 2
+    html = render(report, "html")
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_report_of_a_running_session_shows_only_what_the_room_heard():
+    """Before the end, the report shows statements to the whole room and nothing of the side
+    channels or the offers (not even a computer's ballot reason that names one)."""
+    from exercise.reports.formats import render, report_data
+    from exercise.reports.model import report_of
+
+    report = report_of(_played(SCRIPT), reveal=False)
+    md = render(report, "md")
+    assert "Moscow is listening." in md
+    assert "We can live with" not in md and "OFFER" not in md and "offer 1" not in md
+    assert report_data(report)["talks"] is None
+
+
+def test_the_debrief_shows_the_talks_tab_to_every_seat():
+    """The debrief every seat sees once the exercise is over has a Talks tab with the
+    channels it was not in, by design: nothing is hidden from the debrief."""
+    from exercise.tui.screens import debrief_tabs
+
+    conductor = _played(REVEAL_SCRIPT)
+    room = Room(conductor, bot_delay=0, auto_vote=True, timer=False)
+    document = view(room, "turkey").debrief.document  # type: ignore[union-attr]
+    tabs = dict(debrief_tabs(document))
+    assert "We can live with" in tabs["Talks"] and "OFFER" not in tabs["Outcome"]

@@ -53,6 +53,23 @@ def promise_on(game: Game, party: str, elements: tuple[str, ...]) -> tuple[int, 
     return None
 
 
+def promise_audience(game: Game, party: str) -> tuple[str, ...] | None:
+    """Who may read the reason of ``party``'s ballot now: None (everyone, at the reveal)
+    unless the ballot meets promises of its; then only those party to every offer it
+    names (a reason that names an offer must not show anyone else that the offer exists)."""
+    talks = game.session.talks
+    if not talks.offers:
+        return None
+    tabled = game.session.tabled
+    at_stake = [state.parties for state in talks.offers
+                if state.status == ACCEPTED and state.until >= game.round and any(
+                    p.result is None and p.party == party and p.verb == "accept"
+                    and p.element in tabled for p in state.promises)]
+    if not at_stake:
+        return None
+    return tuple(p for p in at_stake[0] if all(p in parties for parties in at_stake))
+
+
 def keeps(player: ComputerPlayer, game: Game, elements: tuple[str, ...]) -> bool:
     """Whether ``player`` keeps its promise to accept ``elements`` at this vote: when what
     accepting them costs it is within its persona's fidelity."""

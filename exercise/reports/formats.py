@@ -65,6 +65,7 @@ def report_data(report: Report) -> dict[str, Any]:
                    for pid in report.scores} if report.reveal else None,
         "analysis": analysis,
         "votes": vote_rows(report),
+        "talks": report.talks,
         "document": document_data(report.document),
     }
 

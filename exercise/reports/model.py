@@ -33,7 +33,7 @@ from exercise.engine import (
     Status,
     Vote,
 )
-from exercise.engine.moves import PACKAGE
+from exercise.engine.moves import PACKAGE, TALK_MOVES
 from exercise.narration import STANCE_VERBS, Narrator, and_join, outcome_reason
 from exercise.reports.document import (
     Block,
@@ -51,6 +51,7 @@ from exercise.reports.document import (
     Table,
     spans,
 )
+from exercise.reports.talks import TALK_KINDS, talk_line, talks_data, talks_section
 from exercise.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ class Report:
     votes: list[VoteRow]
     analysis: DealAnalysis | None  # at the values as the exercise ended; None unless revealed
     analysis_at_start: DealAnalysis | None  # at the values as the scenario starts
+    talks: dict[str, Any] | None = None  # messages, contacts and offers; None unless revealed
     document: Document = field(default_factory=lambda: Document("", None))
 
     @property
@@ -182,6 +184,8 @@ class _Builder:
         self.revealed_rounds = {e.round for e in self.game.events
                                 if e.kind is EventKind.VOTES_REVEALED}
         self.narrator = Narrator(self.scenario)
+        self.promised = {(e.data["party"], e.round) for e in self.game.events
+                         if e.kind is EventKind.PROMISE_SETTLED and e.data["verb"] == "accept"}
         self.pending: tuple[str, list[list[str]]] | None = None  # a run of like lines
 
     # --- names ----------------------------------------------------------------------------
@@ -258,6 +262,13 @@ class _Builder:
         said = entry.reason if entry.by == "computer" and (
             self.reveal or not isinstance(move, Vote)
             or entry.round in self.revealed_rounds) else None  # a reason can give a ballot away
+        if said and isinstance(move, Vote) and not self.reveal and \
+                (entry.party, entry.round) in self.promised:
+            said = None  # it names a private offer: for the offers' parties only
+        if said and isinstance(move, TALK_MOVES):  # a talk's reason is its channel's
+            audience = next((e.audience for e in entry.events if e.audience is not None), None)
+            said = None if not self.reveal else said if audience is None else \
+                f"(Private to {and_join([self.name(p) for p in audience])}) {said}"
         if said and isinstance(move, Vote):
             self.line("said", said)  # why it votes, before the votes are shown
         if isinstance(move, CallRatification):
@@ -277,7 +288,11 @@ class _Builder:
         kind = event.kind
         if event.audience is not None and not self.reveal:
             return  # private: the public table never showed it
-        if kind is EventKind.ROUND_STARTED:
+        if kind in TALK_KINDS:
+            text = talk_line(self.narrator, event)
+            if text:
+                self.line("talk", text)
+        elif kind is EventKind.ROUND_STARTED:
             self.flush()
             self.rounds.append((event.round, [Heading(
                 f"Round {event.round} — {self.name(d['proposer'])} proposes")]))
@@ -410,6 +425,7 @@ class _Builder:
             signed=dict(s.signed),
             votes=self.vote_rows(),
             analysis=analysis, analysis_at_start=at_start,
+            talks=talks_data(game) if self.reveal else None,
         )
         report.document = _Writer(self, report).document()
         return report
@@ -451,8 +467,11 @@ class _Writer:
 
     def document(self) -> Document:
         r = self.r
-        sections = [self.overview(), self.results(), self.objectives(), self.timeline(),
-                    self.elements()]
+        sections = [self.overview(), self.results(), self.objectives(), self.timeline()]
+        talks = talks_section(self.b.game, self.sc, reveal=r.reveal)
+        if talks is not None:
+            sections.append(talks)
+        sections.append(self.elements())
         if self.sc.tracks:
             sections.append(self.tracks())
         if r.reveal and r.analysis is not None:

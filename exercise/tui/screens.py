@@ -279,6 +279,7 @@ DEBRIEF_TABS = (
     ("Outcome", ("overview", "results", "scores", "tracks", "elements")),
     ("Deal analysis", ("analysis",)),
     ("Timeline", ("timeline",)),
+    ("Talks", ("talks",)),
     ("Reveal", ("reveal",)),
     ("Debrief", ("questions", "epilogue", "objectives", "observations")),
 )
