@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 
 from exercise.conduct import FACILITATOR, PUBLIC, FeedLine
 from exercise.engine import EventKind, Phase, Status
+from exercise.engine.phases import LIVE
 from exercise.engine.session import OutcomeKind
-from exercise.narration import outcome_reason
+from exercise.narration import Narrator, outcome_reason
 from exercise.reports.document import Document
 
 if TYPE_CHECKING:
@@ -166,6 +167,15 @@ class DeckCard:
 
 
 @dataclass(frozen=True, slots=True)
+class OfferRow:
+    """An offer made to the viewer, in words (it is party to it)."""
+
+    number: int
+    party: str  # who made it (id)
+    text: str  # "we will accept X if you accept Y (open until round 3)"
+
+
+@dataclass(frozen=True, slots=True)
 class Legal:
     """What the viewer may do now."""
 
@@ -182,6 +192,12 @@ class Legal:
     end: bool = False
     change_seats: bool = False  # the facilitator hands seats to people or the computer
     sign: bool = False  # choose whether to sign the deal (ratification by choice)
+    talk: bool = False  # say something, or make an offer (side talks are open to this seat)
+    talk_to: tuple[str, ...] = ()  # the delegations this seat may address (party ids)
+    offer_elements: tuple[str, ...] = ()  # open elements an offer may name
+    answer: tuple[OfferRow, ...] = ()  # open offers made to this seat, yet to be answered
+    pause_talks: bool = False  # the facilitator may pause the talks
+    resume_talks: bool = False  # ... or resume them
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,7 +508,25 @@ def _legal(room: Room, viewer: str) -> Legal:
                                  inject.at.round if inject.at else None,
                                  tuple(scenario.party(p).name for p in inject.audience)
                                  if inject.is_private else ()))
+    talks = game.session.talks
+    open_talks = game.book.talks_enabled and game.phase in LIVE and not talks.paused
+    talk = human and open_talks
+    answer: list[OfferRow] = []
+    if talk and seat is not None:
+        narrator = Narrator(scenario)
+        for state in talks.offers:
+            if state.status == "open" and seat in state.to and seat not in state.answers:
+                answer.append(OfferRow(state.number, state.party, (
+                    f"{narrator.party(state.party)} will {narrator.terms(state.give.to_data())}"
+                    f" if you {narrator.terms(state.want.to_data())} (open until the end of "
+                    f"round {state.until})")))
     return Legal(
+        talk=talk, talk_to=tuple(p for p in game.book.party_ids if p != seat) if talk else (),
+        offer_elements=tuple(game.session.open_elements) if talk else (),
+        answer=tuple(answer),
+        pause_talks=runs_room and game.book.talks_enabled and not talks.paused
+        and game.phase in LIVE,
+        resume_talks=runs_room and talks.paused,
         propose=propose, tableable=game.tableable() if propose else (), blocked=tuple(blocked),
         max_package=game.book.max_package if propose else 0,
         vote=vote, ballot_targets=game.ballot_targets() if vote else (),

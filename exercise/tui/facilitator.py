@@ -27,6 +27,8 @@ from exercise.engine import (
     FireInject,
     IllegalMoveError,
     Move,
+    PauseTalks,
+    ResumeTalks,
 )
 from exercise.room import Room
 from exercise.sessions.log import LogWriteError
@@ -40,7 +42,7 @@ from exercise.view import View
 class ConsoleAction:
     """What the facilitator chose: fire an inject, call ratification, end, or a note."""
 
-    kind: str  # "fire", "ratify", "end", "note"
+    kind: str  # "fire", "ratify", "end", "note", "talks" (pause or resume them)
     inject: str | None = None
     text: str | None = None
 
@@ -110,6 +112,8 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
         Binding("r", "ratify", "Ratify", id="ratify", tooltip="Call ratification now"),
         Binding("x", "end", "End", id="end", tooltip="End the exercise"),
         Binding("n", "note", "Note", id="note"),
+        Binding("t", "talks", "Pause/resume talks", id="talks",
+                tooltip="Pause the side talks (no message, offer or answer), or resume them"),
         Binding("escape,f", "close", "Back", id="close"),
     ]
 
@@ -181,6 +185,14 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
                 self.dismiss(ConsoleAction("note", text=text.strip()))
 
         self.app.push_screen(NoteDialog(), written)
+
+    def action_talks(self) -> None:
+        """Pause the side talks, or resume them."""
+        legal = self.view.legal
+        if legal.pause_talks or legal.resume_talks:
+            self.dismiss(ConsoleAction("talks"))
+        else:
+            self.notify("The side talks cannot be paused now.", severity="warning")
 
     def action_ratify(self) -> None:
         """Call ratification now."""
@@ -272,6 +284,9 @@ class RoomRunner:
             text = action.text
             if self.do(lambda who: room.note(who, text)):
                 self.screen.notify("Observation recorded.", title="Facilitator", timeout=3)
+        elif action.kind == "talks":
+            legal = room.view(runner).legal
+            self.move(ResumeTalks() if legal.resume_talks else PauseTalks())
         elif action.kind == "fire" and action.inject:
             self.move(FireInject(action.inject))
         elif action.kind == "ratify":

@@ -45,6 +45,7 @@ from exercise.tui.handover import hand_over
 from exercise.tui.literal import plain
 from exercise.tui.messages import ExerciseOver
 from exercise.tui.screens import briefing_markdown, seat_markdown
+from exercise.tui.talk_dialogs import AnswerDialog, TalkDialog
 from exercise.tui.widgets import (
     ElementsTable,
     ElementStrip,
@@ -108,6 +109,9 @@ class TableScreen(RoomScreen):
         Binding("b", "briefing", "Briefing", id="briefing"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit_exercise", "Quit", id="quit"),
+        # last: a narrow footer cuts from the end, and t and a are in the help and palette
+        Binding("t", "talk", "Talk", id="talk"),
+        Binding("a", "answer_offer", "Answer", id="answer-offer"),
     ]
 
     def __init__(self, station: Station, turns: Turns, *,
@@ -328,6 +332,10 @@ class TableScreen(RoomScreen):
             return view.phase is Phase.VOTING and self._turn_here(MomentKind.VOTE)
         if action == "sign":
             return view.phase is Phase.RATIFICATION and self._turn_here(MomentKind.SIGN)
+        if action == "talk":
+            return any(legal.talk for legal in self._people_legal.values())
+        if action == "answer_offer":
+            return any(legal.answer for legal in self._people_legal.values())
         if action == "open_voting":
             return station.runner is not None and view.phase is Phase.DISCUSSION \
                 and not view.paused
@@ -364,6 +372,57 @@ class TableScreen(RoomScreen):
         runner = self.runner()
         if self.check_action("open_voting", ()) and runner is not None:
             runner.move(CallVote())
+
+    def action_talk(self) -> None:
+        """Say something, or make an offer (after a hand-over at a shared screen)."""
+        if self.check_action("talk", ()):
+            self.request(self.talk)
+
+    def action_answer_offer(self) -> None:
+        """Answer an offer made to a seat at this screen (after a hand-over if shared)."""
+        if self.check_action("answer_offer", ()):
+            self.request(self.answer_offer)
+
+    async def _seat_for(self, able: Callable[[Legal], object], why: str) -> str | None:
+        """The person at this screen who will act: the only one able, or the one picked;
+        after a hand-over at a shared screen (the dialog shows that seat's own values)."""
+        station = self.station
+        seats = [seat for seat, legal in self._people_legal.items() if able(legal)]
+        if not seats:
+            return None
+        seat = seats[0] if len(seats) == 1 else await self.app.push_screen_wait(
+            SeatPick([(p, station.name(p)) for p in seats]))
+        if not seat or not await hand_over(self.app, station, self.turns, seat, why):
+            return None
+        return str(seat)
+
+    async def talk(self) -> None:
+        """A seat's message or offer."""
+        seat = await self._seat_for(lambda legal: legal.talk,
+                                    "You asked to talk: the dialog shows your own values.")
+        if seat is None:
+            return
+        view = self.station.view(seat)
+        move = await self.app.push_screen_wait(
+            TalkDialog(view, lambda m: self.station.check(seat, m)))
+        if move is not None:
+            self.act(seat, move)
+        self.render_view()
+
+    async def answer_offer(self) -> None:
+        """A seat answers the first open offer made to it."""
+        seat = await self._seat_for(lambda legal: legal.answer,
+                                    "An offer to your delegation is waiting (private).")
+        if seat is None:
+            return
+        view = self.station.view(seat)
+        if not view.legal.answer:
+            return
+        move = await self.app.push_screen_wait(
+            AnswerDialog(view, lambda m: self.station.check(seat, m), view.legal.answer[0]))
+        if move is not None:
+            self.act(seat, move)
+        self.render_view()
 
     def action_details(self) -> None:
         """Show the highlighted element in full, with its source."""

@@ -62,10 +62,16 @@ def test_the_headless_narration_says_private_once(tmp_path):
     done = run_cli("run", "tutorial", "--bots", "all", "--moves", str(moves), "--verbose",
                    "--no-log")
     assert done.returncode == 0, done.stderr
-    private = [line for line in done.stdout.splitlines() if "private" in line.lower()]
+    lines = done.stdout.splitlines()
+    talks = ("OFFER", "Offer", "offer", "PROMISE")  # the computer delegations' side talks
+    private = [line for line in lines if "private" in line.lower()
+               and not any(word in line for word in talks)]
     assert private == ["(private to Russia) NEWS: Private: Moscow signals flexibility "
                        "(played by the facilitator)",
                        "(private to Russia) Russia's walk-away is now 1."]
+    talk_lines = [line for line in lines if any(word in line for word in talks)]
+    assert talk_lines and all(line.strip().startswith("(private") for line in talk_lines)
+    assert all(line.lower().count("(private") == 1 for line in talk_lines)
 
 
 async def test_the_element_detail_gives_each_fact_its_own_line_and_says_tabled():

@@ -34,9 +34,9 @@ async def test_tutorial_solo_played_to_an_outcome_with_keys():
         assert isinstance(app.screen, DebriefScreen)
         assert {"agreement": "Agreement", "no_agreement": "No agreement",
                 "collapse": "Collapse"}[str(outcome.kind)] in text
-        for tab in ("Outcome", "Deal analysis", "Timeline", "Reveal", "Debrief"):
-            assert tab in text
-        await pilot.press("right", "right", "right")
+        for tab in ("Outcome", "Deal analysis", "Timeline", "Talks", "Reveal", "Debrief"):
+            assert tab in text  # Talks: the computer delegations bargained
+        await pilot.press("right", "right", "right", "right")
         await settle(pilot)
         assert "Reveal: private briefs and values" in screen_text(app)
 
@@ -105,7 +105,7 @@ async def test_real_scenario_played_to_an_outcome():
         text = screen_text(app)
         for element in adopted:
             assert app.conductor.scenario.element(element).title[:30] in text
-        await pilot.press("right", "right", "right", "right")
+        await pilot.press("right", "right", "right", "right", "right")
         await settle(pilot)
         assert app.conductor.scenario.debrief.questions[0][:40] in screen_text(app)
 

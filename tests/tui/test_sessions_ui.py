@@ -43,9 +43,11 @@ async def test_a_terminal_session_is_logged_with_the_facilitators_notes(tmp_path
         assert record.notes[-1]["text"] == "Russia stalls on the freeze"
         assert record.notes[-1]["round"] == game.round
         assert record.notes[-1]["phase"] == str(game.phase)
-        # One move record per move the engine accepted: tablings, passes, calls and votes.
+        # One move record per move the engine accepted: tablings, passes, calls, votes,
+        # and the computer delegations' offers and answers.
         moves = [e for e in game.events if e.kind in ("tabled", "passed", "voting_opened",
-                                                      "vote_cast")]
+                                                      "vote_cast", "offer_made",
+                                                      "offer_answered")]
         assert len(record.moves) == len(moves)
         assert [e for e in record.events if e["n"] > 0] == [
             {"type": "event", "n": e["n"], **e} for e in record.events if e["n"] > 0]

@@ -1,0 +1,76 @@
+"""The side talks in the terminal UI: `t` to say something or make an offer, `a` to answer
+one, the facilitator's console pausing the talks; a student's words shown literally."""
+
+from __future__ import annotations
+
+from exercise.engine import EventKind, Phase
+from exercise.tui.facilitator import FacilitatorConsole
+from exercise.tui.table import TableScreen
+from exercise.tui.talk_dialogs import AnswerDialog, TalkDialog
+
+from .helpers import make_app, screen_text, settle
+
+
+async def _at_discussion(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """Past the briefing and the news, to round 1's discussion (the US tables first)."""
+    await settle(pilot)
+    await pilot.press("enter")
+    for _ in range(10):
+        await settle(pilot, 5)
+        if isinstance(app.screen, TableScreen) and app.conductor.game.phase is Phase.DISCUSSION:
+            return
+        await pilot.press("enter")
+    raise AssertionError("never reached the discussion")
+
+
+async def test_a_solo_seat_talks_privately_and_its_words_stay_literal():
+    """Solo as Ukraine: `t`, choose Russia, type words that look like markup, enter: the
+    message reaches Russia's channel only, and the feed shows the words as typed."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TalkDialog)
+        await pilot.press("down", "space")  # the first delegation after the room: Russia
+        app.screen.query_one("#text").focus()
+        await pilot.press(*"[b]Moscow[/b] listen")
+        await pilot.press("enter")
+        await settle(pilot)
+        said = [e for e in app.conductor.game.events if e.kind is EventKind.SAID]
+        assert [(e.data["text"], e.audience) for e in said] == [
+            ("[b]Moscow[/b] listen", ("russia", "ukraine"))]
+        assert "[b]Moscow[/b] listen" in screen_text(app)
+
+
+async def test_a_solo_seat_answers_a_computer_offer_with_a_key():
+    """A computer delegation's offer to Ukraine waits for an answer: `a` opens it, `y`
+    accepts it, and the offer binds."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        offers = app.conductor.game.session.talks.offers
+        waiting = [o for o in offers if "ukraine" in o.to and o.status == "open"]
+        assert waiting, "no computer offer to Ukraine in this game"
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerDialog)
+        assert f"Offer {waiting[0].number}" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert waiting[0].answers == {"ukraine": True}
+
+
+async def test_the_console_pauses_and_resumes_the_talks():
+    """`f` then `t` in the console pauses the side talks; again resumes them."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        talks = app.conductor.game.session.talks
+        for expected in (True, False):
+            await pilot.press("f")
+            await settle(pilot)
+            assert isinstance(app.screen, FacilitatorConsole)
+            await pilot.press("t")
+            await settle(pilot)
+            assert talks.paused is expected
