@@ -256,7 +256,8 @@ class BriefingScreen(HelpfulScreen):
 
 
 def seat_markdown(view: View) -> str:
-    """A seat's private view: its brief, its values, its score, its private news."""
+    """A seat's private view: its brief, its values, its score, its private news and the
+    side talks it is in (at a shared screen they wait here, behind the seat's hand-over)."""
     assert view.seat is not None
     lines = [f"# {md_escape(view.name(view.seat))} — private", "",
              view.private_brief or "(no private brief)", ""]
@@ -267,7 +268,8 @@ def seat_markdown(view: View) -> str:
             lines.append(f"| {md_escape(row.title)} | {row.status} | {row.value or 0:+g} |")
     private = [item.text for item in view.feed if item.private]
     if private:
-        lines += ["", "## Private news", ""] + [f"- {md_escape(t)}" for t in private]
+        lines += ["", "## Private news and side talks", ""] + [f"- {md_escape(t)}"
+                                                               for t in private]
     return "\n".join(lines)
 
 
