@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from exercise.conduct import FACILITATOR, PUBLIC, FeedLine
 from exercise.engine import EventKind, Phase, Status
+from exercise.engine.moves import ROOM
 from exercise.engine.phases import LIVE
 from exercise.engine.session import OutcomeKind
 from exercise.narration import Narrator, outcome_reason
@@ -197,6 +198,7 @@ class Legal:
     offer_elements: tuple[str, ...] = ()  # open elements an offer may name
     answer: tuple[OfferRow, ...] = ()  # open offers made to this seat, yet to be answered
     pause_talks: bool = False  # the facilitator may pause the talks
+    close_channels: tuple[tuple[str, ...], ...] = ()  # open channels it may close (() = room)
     resume_talks: bool = False  # ... or resume them
 
 
@@ -520,7 +522,18 @@ def _legal(room: Room, viewer: str) -> Legal:
                     f"{narrator.party(state.party)} will {narrator.terms(state.give.to_data())}"
                     f" if you {narrator.terms(state.want.to_data())} (open until the end of "
                     f"round {state.until})")))
+    closable: list[tuple[str, ...]] = []
+    if runs_room and game.book.talks_enabled and not game.is_over:
+        seen = [() if e.audience is None else e.audience for e in game.events
+                if e.kind is EventKind.SAID]
+        for channel in dict.fromkeys([(), *seen]):
+            closed = ROOM if channel == () else channel
+            if closed in talks.closed or (viewer != FACILITATOR and channel
+                                          and seat not in channel):
+                continue  # a solo player closes only the channels it is in
+            closable.append(channel)
     return Legal(
+        close_channels=tuple(closable),
         talk=talk, talk_to=tuple(p for p in game.book.party_ids if p != seat) if talk else (),
         offer_elements=tuple(game.session.open_elements) if talk else (),
         answer=tuple(answer),

@@ -496,14 +496,15 @@ class SeatPick(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Back", id="cancel")]
 
-    def __init__(self, seats: list[tuple[str, str]]):
-        """Offer ``seats``: (party id, name) each."""
+    def __init__(self, seats: list[tuple[str, str]], title: str = "Whose private view?"):
+        """Offer ``seats``: (party id, name) each (or any other choices, with ``title``)."""
         super().__init__()
         self.seats = seats
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label("Whose private view?", classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title")
             yield OptionList(*[Option(line(name), id=pid) for pid, name in self.seats],
                              id="seat-choice")
             yield Footer()

@@ -30,9 +30,10 @@ from exercise.engine import (
     PauseTalks,
     ResumeTalks,
 )
+from exercise.engine.moves import ROOM, CloseChannel
 from exercise.room import Room
 from exercise.sessions.log import LogWriteError
-from exercise.tui.dialogs import ConfirmDialog
+from exercise.tui.dialogs import ConfirmDialog, SeatPick
 from exercise.tui.literal import literal, md_escape, styled
 from exercise.tui.literal_markdown import LiteralMarkdown
 from exercise.view import View
@@ -42,7 +43,7 @@ from exercise.view import View
 class ConsoleAction:
     """What the facilitator chose: fire an inject, call ratification, end, or a note."""
 
-    kind: str  # "fire", "ratify", "end", "note", "talks" (pause or resume them)
+    kind: str  # "fire", "ratify", "end", "note", "talks" (pause/resume), "close" (a channel)
     inject: str | None = None
     text: str | None = None
 
@@ -114,6 +115,8 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
         Binding("n", "note", "Note", id="note"),
         Binding("t", "talks", "Pause/resume talks", id="talks",
                 tooltip="Pause the side talks (no message, offer or answer), or resume them"),
+        Binding("c", "close_channel", "Close a channel", id="close-channel",
+                tooltip="Close one channel of the side talks (or the room's) for good"),
         Binding("escape,f", "close", "Back", id="close"),
     ]
 
@@ -193,6 +196,13 @@ class FacilitatorConsole(ModalScreen[ConsoleAction | None]):
             self.dismiss(ConsoleAction("talks"))
         else:
             self.notify("The side talks cannot be paused now.", severity="warning")
+
+    def action_close_channel(self) -> None:
+        """Close a channel of the side talks."""
+        if self.view.legal.close_channels:
+            self.dismiss(ConsoleAction("close"))
+        else:
+            self.notify("No channel to close.", severity="warning")
 
     def action_ratify(self) -> None:
         """Call ratification now."""
@@ -287,6 +297,14 @@ class RoomRunner:
         elif action.kind == "talks":
             legal = room.view(runner).legal
             self.move(ResumeTalks() if legal.resume_talks else PauseTalks())
+        elif action.kind == "close":
+            view = room.view(runner)
+            choices = [("+".join(c) or ROOM, "The whole room" if not c else
+                        ", ".join(view.name(p) for p in c))
+                       for c in view.legal.close_channels]
+            chosen = await app.push_screen_wait(SeatPick(choices, "Close which channel?"))
+            if chosen:
+                self.move(CloseChannel(ROOM if chosen == ROOM else tuple(chosen.split("+"))))
         elif action.kind == "fire" and action.inject:
             self.move(FireInject(action.inject))
         elif action.kind == "ratify":

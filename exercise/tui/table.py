@@ -391,7 +391,7 @@ class TableScreen(RoomScreen):
         if not seats:
             return None
         seat = seats[0] if len(seats) == 1 else await self.app.push_screen_wait(
-            SeatPick([(p, station.name(p)) for p in seats]))
+            SeatPick([(p, station.name(p)) for p in seats], "Which delegation acts?"))
         if not seat or not await hand_over(self.app, station, self.turns, seat, why):
             return None
         return str(seat)

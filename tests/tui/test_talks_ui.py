@@ -74,3 +74,30 @@ async def test_the_console_pauses_and_resumes_the_talks():
             await pilot.press("t")
             await settle(pilot)
             assert talks.paused is expected
+
+
+async def test_the_console_closes_a_channel():
+    """`f`, `c`, then a channel the runner can see: it is closed for good, and a message on
+    it is refused from then on."""
+    from exercise.engine import IllegalMoveError, Say
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        room = app.conductor
+        app.room.act("ukraine", Say("ukraine", ("russia",), "before"))
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert "Close which channel?" in screen_text(app)
+        await pilot.press("down", "enter")  # the room first, then Russia and Ukraine
+        await settle(pilot)
+        assert ("russia", "ukraine") in room.game.session.talks.closed
+        try:
+            app.room.act("ukraine", Say("ukraine", ("russia",), "after"))
+        except IllegalMoveError as exc:
+            assert "closed the channel" in str(exc)
+        else:
+            raise AssertionError("a message on a closed channel was let through")
