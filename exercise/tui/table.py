@@ -136,6 +136,7 @@ class TableScreen(RoomScreen):
         self._wake = asyncio.Event()
         self._active = asyncio.Event()
         self._people_legal: dict[str, Legal] = {}
+        self._private_seen: dict[str, int] = {}  # private lines each person's seat has had
         if story and turns.catch_up():
             self.requests.append(self.show_story)
 
@@ -186,9 +187,11 @@ class TableScreen(RoomScreen):
             return
         if fresh:
             self.view = view = self.station.view()
-            self._people_legal = {seat: (view if seat == view.viewer
-                                         else self.station.view(seat)).legal
-                                  for seat in self.station.people}
+            views = {seat: view if seat == view.viewer else self.station.view(seat)
+                     for seat in self.station.people}
+            self._people_legal = {seat: v.legal for seat, v in views.items()}
+            if self.station.shared:
+                self.tell_private_waiting(views)
         view = self.view
         status = self.query_one(StatusLine)
         status.shared = self.station.shared
@@ -204,6 +207,18 @@ class TableScreen(RoomScreen):
         self.query_one(TracksPanel).view = view
         self.query_one(Feed).view = view
         self.offer_keys()
+
+    def tell_private_waiting(self, views: dict[str, View]) -> None:
+        """At a shared screen: a private line (a message, an offer) for a person's seat
+        waits behind that seat's hand-over; say whose, never what."""
+        for seat, seat_view in views.items():
+            count = sum(1 for item in seat_view.feed if item.private)
+            before = self._private_seen.setdefault(seat, count)
+            if count > before:
+                self.notify(f"Something private for {plain(self.station.name(seat))} is "
+                            "waiting: m shows it after a hand-over.", title="Private",
+                            timeout=6)
+            self._private_seen[seat] = count
 
     def about_to_be_covered(self) -> bool:
         """A news card for this screen's own viewer has arrived: the flow opens it next."""

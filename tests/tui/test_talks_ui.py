@@ -101,3 +101,35 @@ async def test_the_console_closes_a_channel():
             assert "closed the channel" in str(exc)
         else:
             raise AssertionError("a message on a closed channel was let through")
+
+
+async def test_hot_seat_a_private_message_waits_behind_its_hand_over():
+    """Two people at one screen: a private message to Russia is not on the shared table;
+    the screen says something private waits for Russia, and Russia's private view (`m`,
+    after the hand-over) holds it."""
+    from exercise.engine import Say
+    from exercise.tui.dialogs import SeatPick
+    from exercise.tui.handover import HandOver
+
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        app.room.act("ukraine", Say("ukraine", ("russia",), "only for Moscow"))
+        await settle(pilot, 5)
+        told = [n.message for n in app._notifications]
+        assert any("Something private for Russia is waiting" in m for m in told)
+        assert not any("Moscow" in m for m in told)  # whose, never what
+        assert "only for Moscow" not in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, SeatPick)
+        russia = next(i for i, (pid, _) in enumerate(app.screen.seats) if pid == "russia")
+        await pilot.press(*["down"] * russia, "enter")
+        await settle(pilot)
+        if isinstance(app.screen, HandOver):
+            await pilot.press("enter")
+            await settle(pilot)
+        assert "Russia only (private)" in screen_text(app)
+        from exercise.tui.screens import seat_markdown
+
+        assert "only for Moscow" in seat_markdown(app.screen_stack[-2].station.view("russia"))
