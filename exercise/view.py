@@ -65,11 +65,7 @@ class SourceView:
     title: str
     date: str
     quote: str
-
-    @property
-    def where(self) -> str:
-        """Outlet, title and date in one line."""
-        return f"{self.outlet}, “{self.title}”, {self.date}" if self.title else self.outlet
+    where: str  # outlet, title and date in one line (Scenario.cited)
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,9 +367,10 @@ def _source(scenario: Scenario, citation: Citation | None) -> SourceView | None:
     if citation is None:
         return None
     ref = next((s for s in scenario.sources if s.id == citation.ref), None)
+    where = scenario.cited(citation.ref)
     if ref is None:
-        return SourceView(citation.ref, "", "", citation.quote)
-    return SourceView(ref.outlet, ref.title, str(ref.date), citation.quote)
+        return SourceView(citation.ref, "", "", citation.quote, where)
+    return SourceView(ref.outlet, ref.title, str(ref.date), citation.quote, where)
 
 
 def _feed(room: Room, viewer: str) -> tuple[FeedItem, ...]:

@@ -109,10 +109,8 @@ def _parties_table(scenario: Scenario, *, walk_aways: bool = False) -> Table:
 
 
 def _source_line(scenario: Scenario, citation: Citation) -> list[Block]:
-    source = next((s for s in scenario.sources if s.id == citation.ref), None)
-    where = (f"{source.outlet}, “{source.title}” ({source.date})" if source is not None
-             else citation.ref)
-    return [Quote(citation.quote), Paragraph(spans("Source: ", where), muted=True)]
+    return [Quote(citation.quote),
+            Paragraph(spans("Source: ", scenario.cited(citation.ref)), muted=True)]
 
 
 def _ground_rules() -> Section:
