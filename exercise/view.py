@@ -181,6 +181,7 @@ class Legal:
     ratify: bool = False
     end: bool = False
     change_seats: bool = False  # the facilitator hands seats to people or the computer
+    sign: bool = False  # choose whether to sign the deal (ratification by choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +333,7 @@ class View:
     debrief: DebriefView | None = None
     stopped: str | None = None  # why the session had to stop (a log write failed)
     paused: bool = False  # the facilitator has paused the exercise
+    signing_choice: bool = False  # people choose at ratification whether to sign
 
     @property
     def would_sign(self) -> bool | None:
@@ -478,6 +480,7 @@ def _legal(room: Room, viewer: str) -> Legal:
             if why:
                 blocked.append((element.id, why))
     vote = human and game.phase is Phase.VOTING and seat in game.awaiting()
+    sign = human and game.phase is Phase.RATIFICATION and seat in game.awaiting()
     runs_room = viewer == FACILITATOR or (seat is not None and seat == room.solo_seat)
     deck: list[DeckCard] = []
     if runs_room:
@@ -494,8 +497,8 @@ def _legal(room: Room, viewer: str) -> Legal:
         max_package=game.book.max_package if propose else 0,
         vote=vote, ballot_targets=game.ballot_targets() if vote else (),
         runs_room=runs_room, open_voting=runs_room and game.phase is Phase.DISCUSSION,
-        deck=tuple(deck), ratify=runs_room, end=runs_room,
-        change_seats=viewer == FACILITATOR,
+        deck=tuple(deck), ratify=runs_room and game.phase is not Phase.RATIFICATION,
+        end=runs_room, change_seats=viewer == FACILITATOR, sign=sign,
     )
 
 
@@ -600,5 +603,6 @@ def view(room: Room, viewer: str) -> View:
         walk_away=s.walk_away[voter] if voter is not None else None,
         console=_console(room) if viewer == FACILITATOR else None,
         debrief=_debrief(room, viewer), stopped=room.stopped, paused=room.paused,
+        signing_choice=game.book.signing_choice,
     )
 

@@ -137,6 +137,7 @@ class Simulator:
                 player.reseed(player.seed)  # drop its view of a forgotten state
         self.nodes = {}
         start = Session(self.book, 0, record_events=False)
+        start.sign_by_walk_away = True  # computer players sign by walk-away: decided at once
         start.state = Phase.SETUP
         self.start = Node(start)
 
