@@ -10,8 +10,15 @@ For each scenario, with its own personas (`exercise simulate --json`):
   counted over the games in which an inject put it on the table;
 * every scheduled (`at`) or conditional (`when`) inject fires in at least 5% of games.
 
-Not measured here (yet): the first-turn single-element check and a seat played well
-against one played badly.
+With ``--probe`` (slower: a game per seed for every seat and element), the probes of
+:mod:`exercise.simulate.probe`:
+
+* no single element, tabled alone by one seat at its first turn to propose, raises
+  agreement above 90% (openings possible in fewer than a fifth of the games are not judged);
+* a seat played well by a script (it tables what it values most and votes by its values)
+  ends better off than the same seat played badly: no seat does worse played well, and
+  more than half the seats gain at least a point (a seat's result is its score when the
+  deal is signed, else its walk-away).
 """
 
 from __future__ import annotations
@@ -61,14 +68,45 @@ def balance(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
     ]
 
 
+def probes(name: str, games: int) -> list[tuple[str, str, bool]]:
+    """(what, measured, target met) for the two probes, over seeds 0..games-1."""
+    from exercise import catalog
+    from exercise.engine.rulebook import Rulebook
+    from exercise.scenario.loading import load_scenario
+    from exercise.simulate import probe
+
+    book = Rulebook(load_scenario(catalog.resolve(name)))
+    seeds = range(games)
+    base = probe.baseline(book, seeds)
+    openings = [o for o in probe.first_turn(book, seeds) if o.games >= games * probe.MIN_SHARE]
+    top = sorted(openings, key=lambda o: -o.agreement)[:3]
+    contrasts = [probe.scripted_seat(book, seat, seeds) for seat in book.voters]
+    verdict = probe.judge(contrasts)
+    return [
+        ("one opening element: agreement ≤ 90%",
+         f"baseline {base:.0%}; best openings " + ", ".join(
+             f"{o.seat} {o.element} {o.agreement:.0%}" for o in top),
+         all(o.agreement <= probe.MAX_OPENING for o in openings)),
+        ("a seat played well beats it played badly",
+         "; ".join(f"{c.seat} {c.well:+.1f}/{c.badly:+.1f}" for c in contrasts), verdict),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", default=REAL)
     parser.add_argument("-n", "--games", type=int, default=2000)
+    parser.add_argument("--probe", action="store_true",
+                        help="also run the opening and scripted-seat probes")
+    parser.add_argument("--probe-games", type=int, default=100,
+                        help="games per probe (default 100)")
     args = parser.parse_args()
     for name in args.scenarios:
         print(f"{name} ({args.games:,} games)")
-        for what, measured, ok in balance(findings(name, args.games)):
+        rows = balance(findings(name, args.games))
+        if args.probe:
+            rows += probes(name, args.probe_games)
+        for what, measured, ok in rows:
             print(f"  {'ok  ' if ok else 'MISS'} {what:<46} {measured}")
     return 0
 
