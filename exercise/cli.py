@@ -39,6 +39,8 @@ examples:
   exercise report LOG --format html -o r.html the after-action report
   exercise handout tutorial --seat russia --format html -o russia.html
                                               a player handout with Russia's private brief
+  exercise msel export berlin-2025 -o msel.xlsx  the inject schedule as a spreadsheet
+  exercise msel import msel.xlsx --into mine.yaml  a spreadsheet's injects into a scenario
 
 SCENARIO is a path to a .yaml file or the name of a bundled scenario.
 """
@@ -361,7 +363,69 @@ def build_parser() -> argparse.ArgumentParser:
                     help="md or html (default md)")
     ho.add_argument("-o", "--output", metavar="PATH",
                     help="write to PATH (mode 0600; default: stdout)")
+    _msel_parsers(sub)
     return parser
+
+
+def _msel_parsers(sub: Any) -> None:
+    ms = sub.add_parser(
+        "msel",
+        help="export a scenario's injects as an MSEL spreadsheet, or import one",
+        description=(
+            "A Master Scenario Events List (MSEL): the spreadsheet, a row per inject, that\n"
+            "exercise designers keep. 'export' writes a scenario's injects as one (CSV or\n"
+            "XLSX), with what fired when given a session log; 'import' reads one (ours, or\n"
+            "an HSEEP-, OpenAEV- or Conducttr-style sheet) into a scenario. See docs/msel.md."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    msub = ms.add_subparsers(dest="msel_command", metavar="ACTION", parser_class=_Parser,
+                             required=True)
+    ex = msub.add_parser(
+        "export",
+        help="write a scenario's injects as an MSEL (CSV or XLSX)",
+        description=(
+            "Write a scenario's injects as an MSEL, one row per inject in the order of play: "
+            "No., ID, Round, Time (T+HH:MM from the round and round_minutes), Trigger, "
+            "Condition, Chance, Repeat, Inject Type, Delivery Method, From, To, Subject, "
+            "Message, Expected Action, Objectives, Discussion Questions, Facilitator Notes, "
+            "Source, Source Quote, Effects (condition and effects in YAML flow syntax), then "
+            "any column the injects keep under msel:. With --log, also what happened: "
+            "Fired (round), Actual Time and Status (fired, not fired, ad hoc unused). CSV is "
+            "UTF-8 with a BOM (spreadsheet programs then show accents right)."
+        ),
+    )
+    ex.add_argument("scenario", metavar="SCENARIO", help="a scenario file or bundled name")
+    ex.add_argument("--log", metavar="LOG", help="a session log of this scenario: add what "
+                    "fired, in which round and when")
+    ex.add_argument("-o", "--output", metavar="FILE",
+                    help="write FILE.csv or FILE.xlsx (the name chooses; default: CSV on stdout)")
+    im = msub.add_parser(
+        "import",
+        help="read an MSEL (CSV or XLSX) into a scenario's injects",
+        description=(
+            "Read an MSEL spreadsheet into the injects of a scenario. Headers are matched "
+            "whatever their case and spacing, under their common names (Seq No, Recipient, "
+            "Content, Expected Outcome, Scenario time ...). Times become rounds (Round 2, R2, "
+            "Move 2, T+HH:MM, D+1 H+3 M+45; a warning where a time falls inside a round); a "
+            "blank time or 'ad hoc'/'contingency' makes an ad-hoc card; recipients become "
+            "party ids. Columns with no key in the format are kept in each inject's msel: "
+            "mapping, so that export writes them back. The scenario's other injects are "
+            "replaced; the rest of the file is kept as written (comments, order). Every "
+            "problem is listed at once as FILE:ROW:COLUMN: message, and then nothing is "
+            "written (exit status 1)."
+        ),
+    )
+    im.add_argument("file", metavar="FILE", help="the sheet: a .csv or .xlsx file")
+    im.add_argument("--into", required=True, metavar="SCENARIO",
+                    help="the scenario the injects go into (its other keys are kept)")
+    im.add_argument("-o", "--output", metavar="OUT.yaml",
+                    help="write the scenario here (default: over the --into file; a bundled "
+                         "scenario needs -o)")
+    im.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
+    im.add_argument("--minutes-per-round", type=float, metavar="N", default=None,
+                    help="minutes in a round, to map times to rounds (default: the scenario's "
+                         "round_minutes)")
 
 
 def _scenario_option(parser: argparse.ArgumentParser) -> None:
@@ -435,6 +499,12 @@ def _main(argv: Sequence[str] | None) -> int:
             from exercise.hosting import host_command
 
             return host_command(args)
+        if command == "msel":
+            from exercise.msel import command as msel
+
+            if args.msel_command == "export":
+                return msel.export_command(args)
+            return msel.import_command(args)
         if command in ("resume", "replay", "report"):
             from exercise import session_commands
 

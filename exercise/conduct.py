@@ -28,6 +28,7 @@ from exercise.engine import (
     Move,
     Phase,
     SeatChanged,
+    Sign,
     Vote,
 )
 from exercise.engine.moves import describe
@@ -220,8 +221,8 @@ class Conductor:
 
     def _note_reason(self, move: Move, reason: str) -> None:
         line = FeedLine(reason, kind="reason", round=self.game.round)
-        if isinstance(move, Vote):
-            self._held.append(line)  # a vote's reason would give the secret ballot away
+        if isinstance(move, (Vote, Sign)):
+            self._held.append(line)  # its reason would give a secret ballot (or choice) away
         else:
             self.feed.append(line)
 
@@ -285,13 +286,14 @@ class Conductor:
             self.players[party] = ComputerPlayer(self.game, party, persona=plan.persona)
 
     def _absorb(self) -> None:
-        """Turn new engine events into feed lines (held vote reasons come out at the reveal)."""
+        """Turn new engine events into feed lines (held reasons for votes and signatures come
+        out at the reveal)."""
         events = self.game.events
         for event in events[self._seen:]:
             if event.kind is EventKind.SEAT_CHANGED:
                 self._seat_changed(event.data["party"], event.data["player"] == "person",
                                    event.data.get("persona"))
-            if event.kind is EventKind.VOTES_REVEALED:
+            if event.kind in (EventKind.VOTES_REVEALED, EventKind.RATIFICATION):
                 self.feed.extend(self._held)
                 self._held.clear()
             if event.kind in (EventKind.TABLED, EventKind.PASSED) and \

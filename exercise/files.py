@@ -95,8 +95,9 @@ def read_input(path: str | Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def write_output(path: str | Path, text: str, *, mode: int = 0o600) -> None:
-    """Write a file the user asked for (a report, a schema): whole or not at all, and
+def write_output(path: str | Path, text: str | bytes, *, mode: int = 0o600) -> None:
+    """Write a file the user asked for (a report, a schema, a spreadsheet; text is written as
+    UTF-8, bytes as they are): whole or not at all, and
     private (0600) unless ``mode`` says otherwise.
 
     A regular file (or a new name) is written to a temporary file beside it, fsynced and
@@ -108,7 +109,7 @@ def write_output(path: str | Path, text: str, *, mode: int = 0o600) -> None:
         FileProblem: the file cannot be written.
     """
     target = Path(path)
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         info = os.stat(target)
     except FileNotFoundError:

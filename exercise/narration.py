@@ -20,6 +20,7 @@ from exercise.engine.moves import (
     Pass,
     Player,
     SeatChanged,
+    Sign,
     Table,
     Vote,
 )
@@ -99,6 +100,9 @@ class Narrator:
             by: how it was made, as a session log says: human, computer, facilitator or
                 auto (the room itself, opening the vote once a package is tabled).
         """
+        if isinstance(move, Sign):  # the choice, like a ballot, shows at the reveal
+            return f"{self.party(move.party)} ({MADE_BY.get(by, by)}) makes its choice on " \
+                   "signing."
         if isinstance(move, (Table, Pass, Vote)):
             who = f"{self.party(move.party)} ({MADE_BY.get(by, by)})"
             if isinstance(move, Table):
@@ -168,11 +172,16 @@ class Narrator:
                 return f"A person now plays {self.party(d['party'])}."
             persona = f" ({d['persona']})" if d.get("persona") else ""
             return f"The computer now plays {self.party(d['party'])}{persona}."
+        if kind is EventKind.SIGNING_OPENED:
+            return "Ratification: each delegation now chooses whether to sign the deal."
+        if kind is EventKind.SIGNATURE_CAST:
+            return None  # secret until every party has chosen
         if kind is EventKind.RATIFICATION:
             signed = [self.party(p) for p, ok in d["signed"].items() if ok]
             refused = [self.party(p) for p, ok in d["signed"].items() if not ok]
             text = f"Ratification: signed by {', '.join(signed) or 'no one'}"
-            return text + (f"; not by {', '.join(refused)}." if refused else ".")
+            verb = "refused by" if d.get("chosen") else "not by"
+            return text + (f"; {verb} {', '.join(refused)}." if refused else ".")
         if kind is EventKind.ENDED:
             return f"The exercise has ended: {d['outcome'].replace('_', ' ')} ({d['reason']})."
         return None  # pragma: no cover - every kind is handled above

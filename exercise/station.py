@@ -124,6 +124,7 @@ class MomentKind(StrEnum):
     CARD = "card"  # a news card the viewer has not seen
     PROPOSE = "propose"  # the viewer's turn to table a package or pass
     VOTE = "vote"  # the viewer's turn to cast a ballot
+    SIGN = "sign"  # the viewer's turn to choose whether to sign the deal
     PROMPT = "prompt"  # tell the viewer its move is awaited (a screen of its own)
     OVER = "over"  # the exercise has ended: the debrief
 
@@ -141,7 +142,7 @@ class Moment:
         """Whether it shows something only its viewer may see."""
         if self.kind is MomentKind.CARD:
             return bool(self.card and self.card.private_for)
-        return self.kind in (MomentKind.PROPOSE, MomentKind.VOTE)
+        return self.kind in (MomentKind.PROPOSE, MomentKind.VOTE, MomentKind.SIGN)
 
 
 class Turns:
@@ -197,7 +198,7 @@ class Turns:
         for seat, seen in views.items():
             legal = seen.legal
             kind = MomentKind.PROPOSE if legal.propose else \
-                MomentKind.VOTE if legal.vote else None
+                MomentKind.VOTE if legal.vote else MomentKind.SIGN if legal.sign else None
             if kind is None:
                 continue
             if station.shared or self.asked:
@@ -219,7 +220,7 @@ class Turns:
         elif moment.kind is MomentKind.PROMPT:
             view = self.station.view()
             self._prompted = (view.round, view.phase)
-        elif moment.kind in (MomentKind.PROPOSE, MomentKind.VOTE):
+        elif moment.kind in (MomentKind.PROPOSE, MomentKind.VOTE, MomentKind.SIGN):
             self.asked = False
 
     def not_yet(self, viewer: str) -> None:

@@ -65,11 +65,7 @@ class SourceView:
     title: str
     date: str
     quote: str
-
-    @property
-    def where(self) -> str:
-        """Outlet, title and date in one line."""
-        return f"{self.outlet}, “{self.title}”, {self.date}" if self.title else self.outlet
+    where: str  # outlet, title and date in one line (Scenario.cited)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +177,7 @@ class Legal:
     ratify: bool = False
     end: bool = False
     change_seats: bool = False  # the facilitator hands seats to people or the computer
+    sign: bool = False  # choose whether to sign the deal (ratification by choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +329,7 @@ class View:
     debrief: DebriefView | None = None
     stopped: str | None = None  # why the session had to stop (a log write failed)
     paused: bool = False  # the facilitator has paused the exercise
+    signing_choice: bool = False  # people choose at ratification whether to sign
 
     @property
     def would_sign(self) -> bool | None:
@@ -369,9 +367,10 @@ def _source(scenario: Scenario, citation: Citation | None) -> SourceView | None:
     if citation is None:
         return None
     ref = next((s for s in scenario.sources if s.id == citation.ref), None)
+    where = scenario.cited(citation.ref)
     if ref is None:
-        return SourceView(citation.ref, "", "", citation.quote)
-    return SourceView(ref.outlet, ref.title, str(ref.date), citation.quote)
+        return SourceView(citation.ref, "", "", citation.quote, where)
+    return SourceView(ref.outlet, ref.title, str(ref.date), citation.quote, where)
 
 
 def _feed(room: Room, viewer: str) -> tuple[FeedItem, ...]:
@@ -478,6 +477,7 @@ def _legal(room: Room, viewer: str) -> Legal:
             if why:
                 blocked.append((element.id, why))
     vote = human and game.phase is Phase.VOTING and seat in game.awaiting()
+    sign = human and game.phase is Phase.RATIFICATION and seat in game.awaiting()
     runs_room = viewer == FACILITATOR or (seat is not None and seat == room.solo_seat)
     deck: list[DeckCard] = []
     if runs_room:
@@ -494,8 +494,8 @@ def _legal(room: Room, viewer: str) -> Legal:
         max_package=game.book.max_package if propose else 0,
         vote=vote, ballot_targets=game.ballot_targets() if vote else (),
         runs_room=runs_room, open_voting=runs_room and game.phase is Phase.DISCUSSION,
-        deck=tuple(deck), ratify=runs_room, end=runs_room,
-        change_seats=viewer == FACILITATOR,
+        deck=tuple(deck), ratify=runs_room and game.phase is not Phase.RATIFICATION,
+        end=runs_room, change_seats=viewer == FACILITATOR, sign=sign,
     )
 
 
@@ -600,5 +600,6 @@ def view(room: Room, viewer: str) -> View:
         walk_away=s.walk_away[voter] if voter is not None else None,
         console=_console(room) if viewer == FACILITATOR else None,
         debrief=_debrief(room, viewer), stopped=room.stopped, paused=room.paused,
+        signing_choice=game.book.signing_choice,
     )
 

@@ -14,6 +14,7 @@ from exercise.engine import (
     Game,
     Move,
     Pass,
+    Sign,
     Table,
     Vote,
 )
@@ -128,6 +129,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "tracks": tracks,
         "elements": elements,
         "injects": injects,
+        "ratification": {"signing": draw(st.sampled_from(["automatic", "choice"]))},
     }
 
 
@@ -143,6 +145,7 @@ def illegal_candidates(game: Game) -> list[Move]:
         moves.append(Table(p, (elements[-1],)))
         moves.append(Vote(p, {elements[0]: "accept"}))
         moves.append(Vote(p, {"package": "reject"}))
+        moves.append(Sign(p, True))
     moves += [CallVote(), CallRatification(), EndExercise("stop"), FireInject("nowhere")]
     moves += [FireInject(i) for i in book.injects]
     return moves

@@ -10,7 +10,8 @@ import pytest
 
 CORE = ["exercise.engine", "exercise.scenario.loading", "exercise.scenario.schema",
         "exercise.bots", "exercise.headless", "exercise.catalog", "exercise.commands",
-        "exercise.room", "exercise.view", "exercise.station", "exercise.recap"]
+        "exercise.room", "exercise.view", "exercise.station", "exercise.recap",
+        "exercise.msel.command", "exercise.msel.importer", "exercise.msel.export"]
 
 
 def loaded_modules(code: str) -> set[str]:

@@ -21,6 +21,7 @@ from exercise.engine import (
     Pass,
     Player,
     SeatChanged,
+    Sign,
     Table,
     Vote,
 )
@@ -39,6 +40,7 @@ EXAMPLES: list[Move] = [
     SeatChanged("russia", Player.COMPUTER, "hardliner"),
     SeatChanged("russia", Player.PERSON),
     CallVote(),
+    Sign("russia", False),
 ]
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exercise import catalog
-from exercise.engine import Game, IllegalMoveError, Phase, Status
+from exercise.engine import Game, IllegalMoveError, OutcomeKind, Phase, Status
 from exercise.scenario.loading import load_scenario
 
 from .conftest import load
@@ -23,7 +23,11 @@ WAITING = {Phase.PROPOSAL, Phase.DISCUSSION, Phase.VOTING, Phase.ENDED}
 def check_invariants(game: Game) -> None:
     """Everything that must hold between any two moves."""
     s, book = game.session, game.book
-    assert s.state in WAITING, "the engine never rests in a pass-through phase"
+    if s.state is Phase.RATIFICATION:  # waits only for people's choices to sign
+        assert book.signing_choice and Status.ADOPTED in s.status.values()
+        assert set(s.signatures) < set(book.voters) and not s.tabled
+    else:
+        assert s.state in WAITING, "the engine never rests in a pass-through phase"
     assert set(s.status.values()) <= set(Status)
     adopted = {e for e, st_ in s.status.items() if st_ is Status.ADOPTED}
     for party in book.voters:
@@ -42,6 +46,8 @@ def check_invariants(game: Game) -> None:
         assert n <= 1 or book.injects[iid].repeat
     if s.state is Phase.ENDED:
         assert s.outcome is not None
+        if s.outcome.kind is OutcomeKind.AGREEMENT and not book.signing_choice:
+            assert all(s.scores[p] >= s.walk_away[p] for p in book.required)
     else:
         assert s.outcome is None and 1 <= s.round <= book.rounds
     if s.state is Phase.VOTING:

@@ -30,7 +30,7 @@ from exercise.bots.reasons import Scene, passing, tabling, why
 from exercise.bots.view import STANCE_LEAN, PublicView, view_of
 from exercise.engine.chance import mix, unit
 from exercise.engine.game import Game
-from exercise.engine.moves import PACKAGE, Ballot, Move, Pass, Table, Vote
+from exercise.engine.moves import PACKAGE, Ballot, Move, Pass, Sign, Table, Vote
 from exercise.engine.phases import Phase
 from exercise.engine.rulebook import Rulebook
 from exercise.engine.session import Status
@@ -753,7 +753,25 @@ class ComputerPlayer:
         if phase is Phase.VOTING:
             waiting = self.party in game.book.voters and self.party not in game.session.ballots
             return self._vote(game) if waiting else None
+        if phase is Phase.RATIFICATION:
+            waiting = self.party in game.book.voters and \
+                self.party not in game.session.signatures
+            return self._sign(game) if waiting else None
         return None
+
+    def _sign(self, game: Game) -> Decision:
+        """A computer seat signs when the deal reaches its walk-away, as the contract's
+        automatic rule would have it sign."""
+        s = game.session
+        score, floor = s.scores[self.party], s.walk_away[self.party]
+        signs = score >= floor
+        if signs:
+            reason = (f"{self.name} signs: the deal is worth {score:g} to it, at least its "
+                      f"walk-away of {floor:g}.")
+        else:
+            reason = (f"{self.name} refuses to sign: the deal is worth {score:g} to it, short "
+                      f"of its walk-away of {floor:g}.")
+        return Decision(Sign(self.party, signs), reason)
 
     def react(self, game: Game) -> str | None:
         """A public reaction to the tabled package during discussion (how it leans)."""

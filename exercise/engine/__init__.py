@@ -24,6 +24,7 @@ from exercise.engine.moves import (
     Pass,
     Player,
     SeatChanged,
+    Sign,
     Table,
     Vote,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "Player",
     "Rulebook",
     "SeatChanged",
+    "Sign",
     "Status",
     "Table",
     "Trigger",

@@ -29,6 +29,8 @@ class EventKind(StrEnum):
     VALUE_CHANGED = "value_changed"
     WALK_AWAY_CHANGED = "walk_away_changed"
     SEAT_CHANGED = "seat_changed"
+    SIGNING_OPENED = "signing_opened"  # ratification waits for each party's choice
+    SIGNATURE_CAST = "signature_cast"  # a party has chosen (secret until all have)
     RATIFICATION = "ratification"
     ENDED = "ended"
 

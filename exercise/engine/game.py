@@ -40,13 +40,14 @@ from exercise.engine.moves import (
     Move,
     Pass,
     SeatChanged,
+    Sign,
     Table,
     Vote,
     describe,
 )
 from exercise.engine.phases import LIVE, Phase, Trigger
 from exercise.engine.rulebook import Rulebook
-from exercise.engine.rules import can_fire, fire_inject
+from exercise.engine.rules import can_fire, fire_inject, sign
 from exercise.engine.session import Outcome, RoundRecord, Session, Status
 from exercise.scenario.model import Scenario
 
@@ -135,6 +136,8 @@ class Game:
             return (FACILITATOR,)
         if phase is Phase.VOTING:
             return tuple(p for p in self.book.voters if p not in self.session.ballots)
+        if phase is Phase.RATIFICATION:
+            return tuple(p for p in self.book.voters if p not in self.session.signatures)
         return ()
 
     def expected(self) -> str:
@@ -147,6 +150,8 @@ class Game:
         if phase is Phase.VOTING:
             targets = "the package" if self.book.package_voting else ", ".join(self.tabled)
             return f"votes on {targets} from {', '.join(self.awaiting())}"
+        if phase is Phase.RATIFICATION:
+            return f"each party's choice to sign or not, from {', '.join(self.awaiting())}"
         return "nothing: the exercise has ended"
 
     def ballot_targets(self) -> tuple[str, ...]:
@@ -234,7 +239,14 @@ class Game:
                     f"{describe(move)}: there is no party '{party}'"
                     f"{did_you_mean(party, self.book.party_ids)}",
                     move=move, expected="one of: " + ", ".join(self.book.party_ids))
+        elif kind is Sign:
+            self._check_sign(move)  # type: ignore[arg-type]
+        elif kind is EndExercise and self.phase is Phase.RATIFICATION:
+            pass  # the facilitator may stop the exercise while the parties choose
         elif kind in (CallRatification, EndExercise):
+            if self.phase is Phase.RATIFICATION:
+                raise WrongPhaseError(f"{describe(move)}: ratification is already under way",
+                                      move=move, expected=self.expected())
             if self.phase not in LIVE:  # pragma: no cover - pass-through phases never wait
                 raise WrongPhaseError(f"{describe(move)}: not now", move=move,
                                       expected=self.expected())
@@ -326,6 +338,22 @@ class Game:
         raise InvalidBallotError(f"{party}'s ballot: {'; '.join(parts)}", move=move,
                                  expected=f"a ballot with {want}")
 
+    def _check_sign(self, move: Sign) -> None:
+        party = move.party
+        if self.phase is not Phase.RATIFICATION:
+            raise WrongPhaseError(
+                f"{describe(move)}: parties choose to sign at ratification, and the exercise "
+                f"is in {self.phase}" + ("" if self.book.signing_choice else
+                                         " (in this scenario signing is automatic)"),
+                move=move, expected=self.expected())
+        if party not in self.book.voter_set:
+            what = "an observer and never signs" if party in self.book.party_ids else \
+                "not a party"
+            raise IllegalMoveError(f"'{party}' is {what}", move=move, expected=self.expected())
+        if party in self.session.signatures:
+            raise IllegalMoveError(f"{party} has already chosen", move=move,
+                                   expected=self.expected())
+
     def _check_inject(self, move: FireInject) -> None:
         spec = self.book.injects.get(move.inject)
         if spec is None:
@@ -369,6 +397,14 @@ class Game:
                     continue
                 for choice in itertools.product(tuple(Ballot), repeat=len(targets)):
                     yield Vote(party, dict(zip(targets, choice, strict=True)))
+        if phase is Phase.RATIFICATION:
+            for party in self.awaiting():
+                if actor in (None, party):
+                    yield Sign(party, True)
+                    yield Sign(party, False)
+            if actor in (None, FACILITATOR):
+                yield EndExercise()
+            return
         if actor in (None, FACILITATOR):
             if phase is Phase.DISCUSSION:
                 yield CallVote()
@@ -413,6 +449,8 @@ class Game:
             self._settle_after_inject(had_package)
         elif kind is CallRatification:
             s.fire(Trigger.RATIFY)
+        elif kind is Sign:
+            sign(s, move.party, move.signs)  # type: ignore[union-attr]
         elif kind is SeatChanged:
             data: dict[str, Any] = {"party": move.party,  # type: ignore[union-attr]
                                     "player": str(move.player)}  # type: ignore[union-attr]

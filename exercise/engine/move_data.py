@@ -31,6 +31,7 @@ from exercise.engine.moves import (
     Pass,
     Player,
     SeatChanged,
+    Sign,
     Table,
     Vote,
 )
@@ -122,6 +123,18 @@ def _player(value: Any) -> Player:
     return Player(value)
 
 
+_TRUTH = {"true": True, "false": False}  # YAML 1.2's booleans (a moves file keeps the text)
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUTH:
+        return _TRUTH[value.lower()]
+    raise _Refused(((), f"signs must be true (the party signs) or false (it refuses), not "
+                        f"'{_shown(value)}'"))
+
+
 def _persona(value: Any) -> str | None:
     if value is None:
         return None
@@ -191,6 +204,9 @@ SHAPES: dict[str, Shape] = {
                                                     + ", ".join(PLAYERS)),
                             "persona": Part(_persona)}, check=_seat_check),
         Shape(CallVote),
+        Shape(Sign, {"party": PARTY,
+                     "signs": Part(_yes_no, "sign needs signs: true (the party signs) or "
+                                            "false (it refuses)")}),
     )
 }
 KINDS = tuple(SHAPES)

@@ -153,6 +153,25 @@ class EndExercise:
         return {"end": self.reason}
 
 
+@dataclass(frozen=True, slots=True)
+class Sign:
+    """At ratification, when the scenario lets people choose: a party signs the deal or
+    refuses to (secret until every party has chosen)."""
+
+    party: str
+    signs: bool
+    kind: ClassVar[str] = "sign"
+
+    @property
+    def actor(self) -> str:
+        """Who makes the move."""
+        return self.party
+
+    def to_data(self) -> dict[str, Any]:
+        """The moves-file form."""
+        return {"sign": {"party": self.party, "signs": self.signs}}
+
+
 class Player(StrEnum):
     """Who plays a seat."""
 
@@ -186,7 +205,7 @@ class SeatChanged:
 
 
 Move = (Table | Pass | Vote | CallVote | FireInject | CallRatification | EndExercise
-        | SeatChanged)
+        | SeatChanged | Sign)
 
 
 def describe(move: Move) -> str:
@@ -203,6 +222,8 @@ def describe(move: Move) -> str:
         return f"the facilitator fires inject '{move.inject}'"
     if isinstance(move, CallRatification):
         return "the facilitator calls ratification"
+    if isinstance(move, Sign):
+        return f"{move.party} {'signs' if move.signs else 'refuses to sign'}"
     if isinstance(move, SeatChanged):
         by = "a person" if move.player is Player.PERSON else "the computer"
         return f"{by} takes the {move.party} seat"

@@ -16,7 +16,9 @@
     proposal / discussion / voting ─stop / collapse─▶ ended (the facilitator ends it; an inject)
 
 Briefing, resolution and ratification are passed through within one move: their
-``on_enter`` rules run and fire the trigger that leaves them. Where a trigger has
+``on_enter`` rules run and fire the trigger that leaves them. The one exception: with
+``ratification: {signing: choice}`` and something adopted, ratification waits for each
+party's choice to sign (or for the facilitator to stop the exercise). Where a trigger has
 several rows for one source, the first whose guards hold is taken; the last row of
 each such group has no guard, so a listed trigger always moves. Every pair not
 listed is refused by the machine (``MachineError``): there are no wildcards.
@@ -102,6 +104,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": T.STOP, "source": P.PROPOSAL, "dest": P.ENDED},
     {"trigger": T.STOP, "source": P.DISCUSSION, "dest": P.ENDED},
     {"trigger": T.STOP, "source": P.VOTING, "dest": P.ENDED},
+    {"trigger": T.STOP, "source": P.RATIFICATION, "dest": P.ENDED},
     {"trigger": T.COLLAPSE, "source": P.PROPOSAL, "dest": P.ENDED},
     {"trigger": T.COLLAPSE, "source": P.DISCUSSION, "dest": P.ENDED},
     {"trigger": T.COLLAPSE, "source": P.VOTING, "dest": P.ENDED},

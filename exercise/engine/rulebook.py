@@ -150,6 +150,7 @@ class Rulebook:
                 self.values[pid][e.id] = value
             self.stances[e.id] = dict(e.stances)
         self.walk_away = {p.id: p.walk_away for p in scenario.parties}
+        self.signing_choice = scenario.ratification.signing == "choice"
         self.tracks = {
             t.id: TrackSpec(
                 t.id,

@@ -333,13 +333,32 @@ def resolve_round(s: Session) -> None:
 
 
 def ratify(s: Session) -> None:
-    """Ratification: each party signs if its score reaches its walk-away."""
+    """Ratification: each party signs if its score reaches its walk-away, or, when the
+    scenario lets people choose and something was adopted, the phase waits for each
+    party's choice (:func:`sign`)."""
     if s.tabled:
         s.emit(EventKind.PACKAGE_DROPPED, elements=list(s.tabled))
         s.tabled = ()
         s.ballots = {}
     book = s.book
-    signed = {p: s.scores[p] >= s.walk_away[p] for p in book.voters}
+    if not s.sign_by_walk_away and Status.ADOPTED in s.status.values():
+        s.signatures = {}
+        s.emit(EventKind.SIGNING_OPENED)
+        return
+    seal(s, {p: s.scores[p] >= s.walk_away[p] for p in book.voters})
+
+
+def sign(s: Session, party: str, signs: bool) -> None:
+    """A party's choice at ratification; the last one seals the outcome."""
+    s.signatures[party] = signs
+    s.emit(EventKind.SIGNATURE_CAST, party=party)
+    if len(s.signatures) == len(s.book.voters):
+        seal(s, {p: s.signatures[p] for p in s.book.voters})
+
+
+def seal(s: Session, signed: dict[str, bool]) -> None:
+    """The outcome of ratification, from who signed."""
+    book = s.book
     s.signed = signed
     any_adopted = Status.ADOPTED in s.status.values()
     refused = tuple(p for p in book.required if not signed[p])
@@ -350,7 +369,11 @@ def ratify(s: Session) -> None:
     else:
         kind, reason = OutcomeKind.NO_AGREEMENT, f"not signed by {', '.join(refused)}"
     s.outcome = Outcome(kind, s.round, reason, dict(signed), refused)
-    s.emit(EventKind.RATIFICATION, signed=dict(signed), scores=dict(s.scores))
+    # With signing by choice, the record keeps whether each deal reached the party's
+    # walk-away, so a debrief can ask why a party refused a deal that paid.
+    extra: dict[str, Any] = {} if s.sign_by_walk_away else {
+        "chosen": True, "reached": {p: s.scores[p] >= s.walk_away[p] for p in book.voters}}
+    s.emit(EventKind.RATIFICATION, signed=dict(signed), scores=dict(s.scores), **extra)
     s.fire(Trigger.SEAL)
 
 

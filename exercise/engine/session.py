@@ -95,6 +95,10 @@ class Session:
         self.attempts = dict.fromkeys(book.injects, 0)  # chance draws made, per inject
         self.shared: set[str] = set()  # containers shared with another session (copy on write)
         self.signed = dict.fromkeys(book.voters, False)
+        # With signing by choice: each party's choice so far (secret until all have chosen);
+        # a computer-only simulation signs by walk-away at once (the same rule, unasked).
+        self.signatures: dict[str, bool] = {}
+        self.sign_by_walk_away = not book.signing_choice
         self.history: list[RoundRecord] = []
         # Element -> (the consent parties that withheld consent when it was last rejected,
         # then how many injects had fired and elements were adopted): public once the
@@ -120,7 +124,7 @@ class Session:
         other.draw_log = None
         other.ballots = {p: dict(b) for p, b in self.ballots.items()}
         for name in ("status", "rejections", "adopted_in", "tracks", "scores", "fire_count",
-                     "attempts", "signed"):
+                     "attempts", "signed", "signatures"):
             setattr(other, name, dict(getattr(self, name)))
         other.fired = list(self.fired)
         other.blocked = dict(self.blocked)
@@ -148,7 +152,7 @@ class Session:
         Every change to the state goes with an event, so this is also where the
         version a computer player caches against moves on.
         """
-        if kind is not EventKind.VOTE_CAST:
+        if kind not in (EventKind.VOTE_CAST, EventKind.SIGNATURE_CAST):
             self.version += 1
         if self.record_events:
             self.events.append(Event(kind, self.round, data, audience))

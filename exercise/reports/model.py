@@ -337,7 +337,8 @@ class _Builder:
             signed = [self.name(p) for p, ok in d["signed"].items() if ok]
             refused = [self.name(p) for p, ok in d["signed"].items() if not ok]
             text = f"Ratification: signed by {and_join(signed) or 'no one'}"
-            self.line("event", text + (f"; not by {and_join(refused)}." if refused else "."))
+            verb = "refused by" if d.get("chosen") else "not by"
+            self.line("event", text + (f"; {verb} {and_join(refused)}." if refused else "."))
         elif kind is EventKind.ENDED:
             outcome = self.game.outcome()
             why = outcome_reason(self.scenario, outcome) if outcome else str(d["reason"])
@@ -435,8 +436,7 @@ class _Builder:
 
 
 def _source_line(scenario: Scenario, ref: str | None, quote: str | None) -> str:
-    src = next((s for s in scenario.sources if s.id == ref), None)
-    where = f"{src.outlet}, “{src.title}”, {src.date}" if src else str(ref or "")
+    where = scenario.cited(ref)
     return f"“{quote}” — {where}" if quote else where
 
 
@@ -633,12 +633,19 @@ class _Writer:
         assert r.analysis is not None
         required = set(r.analysis.required)
         rows = []
+        chosen = self.sc.ratification.signing == "choice" and self.b.game.session.signatures
         for party in self.sc.voters:
             pid = party.id
+            signed, margin = r.signed.get(pid), r.scores[pid] - r.walk_away[pid]
+            said = "yes" if signed else "no"
+            if chosen and signed and margin < 0:
+                said = "yes, below its walk-away"
+            elif chosen and not signed:
+                said = "refused, though the deal reached its walk-away" if margin >= 0 \
+                    else "refused"
             rows.append((spans(party.name + (" (required)" if pid in required else "")),
                          spans(_num(r.scores[pid])), spans(_num(r.walk_away[pid])),
-                         spans(_num(r.scores[pid] - r.walk_away[pid])),
-                         spans("yes" if r.signed.get(pid) else "no")))
+                         spans(_num(margin)), spans(said)))
         return Section("scores", "Scores against walk-aways", (
             Table("Each delegation's score as the session ended",
                   ("Delegation", "Score", "Walk-away", "Margin", "Signed"), tuple(rows),

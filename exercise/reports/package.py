@@ -90,8 +90,11 @@ def _rules(scenario: Scenario) -> list[Block]:
                         "votes cast (abstentions not counted), and only if every delegation "
                         "whose consent it names accepts.")),
         Paragraph(spans(Span("Agreement: ", strong=True),
-                        f"after the last round, {signers} must each sign; a delegation signs "
-                        "only if what was adopted is worth at least its walk-away.")),
+                        f"after the last round, {signers} must each sign; "
+                        + ("each delegation chooses whether to sign, its walk-away being the "
+                           "least worth taking home." if scenario.ratification.signing ==
+                           "choice" else "a delegation signs only if what was adopted is "
+                           "worth at least its walk-away."))),
     ]
 
 
@@ -106,10 +109,8 @@ def _parties_table(scenario: Scenario, *, walk_aways: bool = False) -> Table:
 
 
 def _source_line(scenario: Scenario, citation: Citation) -> list[Block]:
-    source = next((s for s in scenario.sources if s.id == citation.ref), None)
-    where = (f"{source.outlet}, “{source.title}” ({source.date})" if source is not None
-             else citation.ref)
-    return [Quote(citation.quote), Paragraph(spans("Source: ", where), muted=True)]
+    return [Quote(citation.quote),
+            Paragraph(spans("Source: ", scenario.cited(citation.ref)), muted=True)]
 
 
 def _ground_rules() -> Section:
@@ -215,8 +216,11 @@ def _private_section(scenario: Scenario, seat: str) -> Section:
         Prose(party.private_brief) if party.private_brief
         else Paragraph(spans("This delegation has no private brief.")),
         Paragraph(spans(Span("Your walk-away: ", strong=True), _number(party.walk_away),
-                        " points. You sign the agreement only if the adopted elements are "
-                        "worth at least this to you.")),
+                        " points. " + ("At ratification you choose whether to sign; a deal "
+                                       "worth less than this to you is worse than none."
+                                       if scenario.ratification.signing == "choice" else
+                                       "You sign the agreement only if the adopted elements "
+                                       "are worth at least this to you."))),
     ]
     rows = tuple((_cell(e.title), _cell(_number(e.values.get(seat, 0))),
                   _cell(e.stances.get(seat, "not stated")))

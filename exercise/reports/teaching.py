@@ -120,7 +120,8 @@ GLOSSARY: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Pareto frontier", "The packages no other package betters for every required signer.",
      ("pareto", "frontier")),
     ("Ratification", "The end of the talks: each required signer signs only if the adopted "
-     "elements are worth at least its walk-away.", ("ratif", "sign")),
+     "elements are worth at least its walk-away (or, where the scenario lets people choose, "
+     "decides whether to sign).", ("ratif", "sign")),
     ("Security guarantee", "A promise by other states to help defend a country if it is "
      "attacked again.", ("guarantee",)),
     ("Track", "A shared meter, such as escalation, moved by votes and events; some end the "

@@ -296,6 +296,8 @@ def condition_form(value: Any) -> str | None:
 
 
 def _condition_tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):  # serializing a condition already read: its own keys
+        value = dict.fromkeys(f.alias or name for name, f in type(value).model_fields.items())
     form = condition_form(value)
     return f"cond:{form}" if form else None
 
@@ -383,6 +385,11 @@ class Inject(Model):
     expected_actions: Texts = ()
     questions: Texts = ()
     objectives: ObjectiveIds = ()
+    msel: Annotated[FrozenMap[Text, Markdown], at_most(lim.MAX_TEXTS, "columns")] = Field(
+        default_factory=dict,
+        description="columns of a Master Scenario Events List (MSEL) spreadsheet that the "
+        "format has no key for, by their header, kept so that 'exercise msel export' writes "
+        "them back (see docs/msel.md)")
 
     @property
     def trigger(self) -> Literal["at", "when", "ad_hoc"]:
@@ -407,9 +414,13 @@ class GlossaryTerm(Model):
 
 
 class Ratification(Model):
-    """Who must sign for an agreement."""
+    """Who must sign for an agreement, and how each party decides to."""
 
     required: PartyIds | None = None
+    signing: Literal["automatic", "choice"] = Field(
+        "automatic", description="automatic: each party signs when its score reaches its "
+        "walk-away (the contract's rule); choice: people decide at ratification whether to "
+        "sign, computer seats sign by their walk-away")
 
 
 class Debrief(Model):
@@ -497,6 +508,12 @@ class Scenario(Model):
     def inject(self, inject_id: str) -> Inject:
         """The inject with this id."""
         return next(i for i in self.injects if i.id == inject_id)
+
+    def cited(self, ref: str | None) -> str:
+        """Where a citation comes from, in the one form every front end shows: the outlet,
+        the headline in quotes and the date (the bare reference when no source has it)."""
+        src = next((s for s in self.sources if s.id == ref), None)
+        return f"{src.outlet}, “{src.title}”, {src.date}" if src else str(ref or "")
 
     @property
     def minutes(self) -> float:

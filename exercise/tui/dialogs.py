@@ -29,7 +29,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Table, Vote
+from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Sign, Table, Vote
 from exercise.tui.literal import line, literal, md_escape, styled
 from exercise.tui.literal_markdown import LiteralCard, LiteralMarkdown
 from exercise.tui.widgets import VOTE_WORDS
@@ -269,6 +269,60 @@ class VoteDialog(ModalScreen[Move | None]):
 
     def action_cancel(self) -> None:
         """Close without voting."""
+        self.dismiss(None)
+
+
+class SignDialog(ModalScreen[Move | None]):
+    """Ratification by choice: the seat signs the deal or refuses to, seeing what the deal
+    is worth to it against its walk-away (the choice is secret until every party's is in)."""
+
+    BINDINGS = [
+        Binding("y", "sign(True)", "Sign", id="sign"),
+        Binding("n", "sign(False)", "Refuse", id="refuse"),
+        Binding("escape", "cancel", "Back", id="cancel"),
+    ]
+
+    def __init__(self, view: View, check: Check):
+        """The choice of ``view``'s seat."""
+        super().__init__()
+        assert view.seat is not None
+        self.view = view
+        self.party = view.seat
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        score, floor = view.score or 0, view.walk_away or 0
+        adopted = [row.title for row in view.elements if str(row.status) == "adopted"]
+        verdict = ("It reaches your walk-away: signing takes home at least what no deal "
+                   "would.") if score >= floor else (
+                   "It falls short of your walk-away: signing takes home less than no deal "
+                   "would.")
+        with Vertical(id="dialog", classes="dialog wide"):
+            yield Label(styled(view.name(self.party),
+                               " — sign the deal? Your choice is secret until all have chosen"),
+                        classes="dialog-title")
+            with VerticalScroll(id="deal"):
+                yield Static(literal("The deal (every adopted element):\n"
+                                     + "\n".join(f"  • {t}" for t in adopted)))
+            yield Static(literal(f"Worth to you: {score:+g}   ·   your walk-away: {floor:+g}\n"
+                                 + verdict), id="sign-worth")
+            yield Static("y signs · n refuses · esc goes back", classes="hint")
+            yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Sign (y)", id="do-sign", action="screen.sign(True)",
+                             variant="primary", compact=True)
+                yield Button("Refuse (n)", id="do-refuse", action="screen.sign(False)",
+                             compact=True)
+                yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
+            yield Footer()
+
+    def action_sign(self, signs: bool) -> None:
+        """Sign, or refuse to."""
+        _checked(self, self.check, self.view, Sign(self.party, signs))
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
         self.dismiss(None)
 
 

@@ -23,8 +23,9 @@ RULES_HELP = """\
 
 After the last round (or when the facilitator calls it) comes **ratification**: each delegation
 signs only if its score — the sum of its private values of adopted elements — reaches its
-*walk-away*. An **agreement** needs every required party to sign. A track reaching its
-collapse line ends the talks in **collapse**.
+*walk-away* (where the scenario lets people choose, each person decides, `s`, and a computer
+delegation signs exactly when its score reaches it). An **agreement** needs every required
+party to sign. A track reaching its collapse line ends the talks in **collapse**.
 
 Symbols: ○ open · ▶ tabled (or, by a delegation, proposing) · ✔ adopted (or voted) · … yet to
 vote · ✖ excluded · ⊘ withdrawn · ┃ a track's collapse line ·

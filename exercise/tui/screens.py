@@ -176,8 +176,9 @@ def private_markdown(view: View) -> str:
     lines = [f"# Your private brief — {md_escape(view.name(view.seat))}", "",
              view.private_brief or "(no private brief)"]
     if view.walk_away is not None:
-        lines += ["", f"**Your walk-away:** {view.walk_away:g} — you sign only if your score "
-                      "reaches it."]
+        rule = ("at ratification you choose whether to sign; a deal worth less is worth less "
+                "than none") if view.signing_choice else "you sign only if your score reaches it"
+        lines += ["", f"**Your walk-away:** {view.walk_away:g} — {rule}."]
     return "\n".join(lines)
 
 

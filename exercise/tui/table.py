@@ -34,6 +34,7 @@ from exercise.tui.dialogs import (
     InfoDialog,
     ProposalDialog,
     SeatPick,
+    SignDialog,
     VoteDialog,
     card_dialog,
     element_markdown,
@@ -57,6 +58,7 @@ from exercise.view import Legal, View
 WHY = {
     MomentKind.PROPOSE: "It is your turn to propose.",
     MomentKind.VOTE: "It is your turn to vote; your ballot stays secret.",
+    MomentKind.SIGN: "It is your turn to choose whether to sign; your choice stays secret.",
     MomentKind.CARD: "A private message has arrived for you.",
 }
 
@@ -78,7 +80,8 @@ def waiting_text(station: Station, turns: Turns, view: View) -> str:
     for party in view.awaiting:
         if party not in people:
             continue
-        key = "p to propose" if view.phase is Phase.PROPOSAL else "v to vote"
+        key = {Phase.PROPOSAL: "p to propose", Phase.RATIFICATION: "s to sign or not"}.get(
+            view.phase, "v to vote")
         who = "you" if party == view.seat else view.name(party)
         later = " (h: hand over)" if party in turns.deferred else ""
         own.append(f"{who}: {key}{later}")
@@ -96,6 +99,7 @@ class TableScreen(RoomScreen):
     BINDINGS = [
         Binding("p", "propose", "Propose", id="propose"),
         Binding("v", "vote", "Vote", id="vote"),
+        Binding("s", "sign", "Sign", id="sign"),
         Binding("o", "open_voting", "Open voting", id="open-voting"),
         Binding("h", "hand_over", "Hand over", id="hand-over"),
         Binding("d", "details", "Element", id="details"),
@@ -246,7 +250,9 @@ class TableScreen(RoomScreen):
         """One moment: a prompt, or (after a hand-over if need be) a card or a dialog."""
         turns, station = self.turns, self.station
         if moment.kind is MomentKind.PROMPT:
-            what = "propose (p)" if self.view.phase is Phase.PROPOSAL else "vote (v)"
+            legal = self.station.view(moment.viewer).legal
+            what = "propose (p)" if legal.propose else "vote (v)" if legal.vote else \
+                "choose whether to sign (s)"
             self.notify(f"Your turn to {what}.", title=f"Round {self.view.round}", timeout=4)
             turns.done(moment)
             return
@@ -262,7 +268,8 @@ class TableScreen(RoomScreen):
             return
         turns.done(moment)
         view = station.view(moment.viewer)
-        dialog = ProposalDialog if moment.kind is MomentKind.PROPOSE else VoteDialog
+        dialog = {MomentKind.PROPOSE: ProposalDialog, MomentKind.VOTE: VoteDialog,
+                  MomentKind.SIGN: SignDialog}[moment.kind]
         move = await self.app.push_screen_wait(
             dialog(view, lambda m: station.check(moment.viewer, m)))
         if move is None:
@@ -309,8 +316,8 @@ class TableScreen(RoomScreen):
 
     def _turn_here(self, kind: MomentKind) -> bool:
         """Whether a person at this screen may propose (or vote) now."""
-        return any(legal.propose if kind is MomentKind.PROPOSE else legal.vote
-                   for legal in self._people_legal.values())
+        return any({MomentKind.PROPOSE: legal.propose, MomentKind.VOTE: legal.vote,
+                    MomentKind.SIGN: legal.sign}[kind] for legal in self._people_legal.values())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the actions that make sense now."""
@@ -319,6 +326,8 @@ class TableScreen(RoomScreen):
             return view.phase is Phase.PROPOSAL and self._turn_here(MomentKind.PROPOSE)
         if action == "vote":
             return view.phase is Phase.VOTING and self._turn_here(MomentKind.VOTE)
+        if action == "sign":
+            return view.phase is Phase.RATIFICATION and self._turn_here(MomentKind.SIGN)
         if action == "open_voting":
             return station.runner is not None and view.phase is Phase.DISCUSSION \
                 and not view.paused
@@ -337,6 +346,11 @@ class TableScreen(RoomScreen):
 
     def action_vote(self) -> None:
         """Open the ballot of the next person to vote (computers may still be deciding)."""
+        self.turns.ask()
+        self._wake.set()
+
+    def action_sign(self) -> None:
+        """Ask the next person to choose whether to sign."""
         self.turns.ask()
         self._wake.set()
 

@@ -243,7 +243,11 @@ def parties_content(view: View) -> Content:
             parts.append((" deciding…", "italic"))
         parts.append("\n")
     if view.score is not None and view.walk_away is not None:
-        verdict = "✔ would sign" if view.would_sign else "✖ would NOT sign"
+        if view.signing_choice:  # the seat chooses: say where the deal stands, not what it does
+            verdict = "✔ reaches your walk-away" if view.would_sign else \
+                "✖ below your walk-away"
+        else:
+            verdict = "✔ would sign" if view.would_sign else "✖ would NOT sign"
         parts.append((f"\nYou: score {number(view.score)}, walk-away "
                       f"{number(view.walk_away)}\n{verdict}", "bold"))
     return styled(*parts)

@@ -12,7 +12,7 @@ from exercise import catalog
 from exercise.engine import Phase
 from exercise.scenario.loading import load_scenario
 from exercise.tui.app import ExerciseApp
-from exercise.tui.dialogs import HandOver, ProposalDialog, VoteDialog
+from exercise.tui.dialogs import HandOver, ProposalDialog, SignDialog, VoteDialog
 from exercise.tui.screens import DebriefScreen
 from exercise.tui.table import TableScreen
 
@@ -66,9 +66,10 @@ def table(app: ExerciseApp) -> TableScreen:
 
 
 async def play_out(pilot: Pilot[Any], *, vote: str = "a", max_steps: int = 400,
-                   propose: str = "x") -> None:
+                   propose: str = "x", sign: str = "y") -> None:
     """Play a person's seats to the end with keys only: pass (x) when proposing, vote `vote`
-    on every line, confirm every hand-over and close every card."""
+    on every line, sign (y) or refuse (n) when asked, confirm every hand-over and close
+    every card."""
     app = pilot.app
     assert isinstance(app, ExerciseApp)
     for _ in range(max_steps):
@@ -84,6 +85,8 @@ async def play_out(pilot: Pilot[Any], *, vote: str = "a", max_steps: int = 400,
             for _ in screen.targets:
                 await pilot.press(vote)
             await pilot.press("c")
+        elif isinstance(screen, SignDialog):
+            await pilot.press(sign)
         elif isinstance(screen, TableScreen):
             if screen.view.phase is Phase.DISCUSSION:
                 await pilot.press("o")
@@ -91,6 +94,8 @@ async def play_out(pilot: Pilot[Any], *, vote: str = "a", max_steps: int = 400,
                 await pilot.press("v")
             elif screen.check_action("propose", ()):
                 await pilot.press("p")
+            elif screen.check_action("sign", ()):
+                await pilot.press("s")
         else:  # a card or another dialog: close it
             await pilot.press("enter")
     raise AssertionError(f"the game did not end; stuck on {app.screen!r}")

@@ -12,7 +12,7 @@ from typing import Any
 from exercise.engine import Phase
 from exercise.sessions.restore import resume
 from exercise.tui.app import ExerciseApp
-from exercise.tui.dialogs import HandOver, InfoDialog, ProposalDialog, VoteDialog
+from exercise.tui.dialogs import HandOver, InfoDialog, ProposalDialog, SignDialog, VoteDialog
 from exercise.tui.screens import DebriefScreen
 from exercise.tui.table import TableScreen
 
@@ -60,10 +60,12 @@ async def test_a_hot_seat_game_hands_over_once_per_change_of_seat():
             if isinstance(screen, HandOver):
                 shown.append(("handover", screen.party_name))
                 await pilot.press("enter")
-            elif isinstance(screen, ProposalDialog | VoteDialog):
+            elif isinstance(screen, ProposalDialog | VoteDialog | SignDialog):
                 shown.append(("dialog", app.conductor.scenario.party(screen.party).name))
                 if isinstance(screen, ProposalDialog):
                     await pilot.press("x")
+                elif isinstance(screen, SignDialog):
+                    await pilot.press("y")
                 else:
                     await pilot.press(*["a"] * len(screen.targets), "c")
             elif isinstance(screen, TableScreen):

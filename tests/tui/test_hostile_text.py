@@ -28,7 +28,14 @@ from exercise.scenario.model import Scenario
 from exercise.sessions.restore import rebuild, resume
 from exercise.text import escape_controls
 from exercise.tui.app import ExerciseApp
-from exercise.tui.dialogs import HandOver, InfoDialog, ProposalDialog, SeatPick, VoteDialog
+from exercise.tui.dialogs import (
+    HandOver,
+    InfoDialog,
+    ProposalDialog,
+    SeatPick,
+    SignDialog,
+    VoteDialog,
+)
 from exercise.tui.facilitator import FacilitatorConsole
 from exercise.tui.literal import md_escape
 from exercise.tui.literal_markdown import literal_parser
@@ -204,6 +211,8 @@ async def tour(pilot: Pilot[Any]) -> dict[str, list[str]]:
                 await pilot.press("v")
             elif screen.check_action("propose", ()):
                 await pilot.press("p")
+            elif screen.check_action("sign", ()):
+                await pilot.press("s")
         elif isinstance(screen, ProposalDialog):
             chosen = "proposal" not in opened
             opened.add("proposal")
@@ -212,6 +221,8 @@ async def tour(pilot: Pilot[Any]) -> dict[str, list[str]]:
                 await pilot.press("x")
         elif isinstance(screen, VoteDialog):
             await pilot.press(*(["a"] * len(screen.targets)), "c")
+        elif isinstance(screen, SignDialog):
+            await pilot.press("y")
         elif isinstance(screen, SeatPick | HandOver):
             await pilot.press("enter")
         elif isinstance(screen, FacilitatorConsole) and "console" not in opened:
@@ -277,7 +288,7 @@ async def test_hostile_text_is_literal_from_seats_to_debrief_solo(tmp_path, monk
         seen = await tour(pilot)
     assert not app.return_code  # no crash
     shows_escapes(seen, "BriefingScreen", "TableScreen", "InfoDialog", "FacilitatorConsole",
-                  "ProposalDialog", "VoteDialog", "DebriefScreen")
+                  "ProposalDialog", "VoteDialog", "SignDialog", "DebriefScreen")
     briefing = everywhere(seen, "BriefingScreen")
     assert f"Russia {QUIT}{SHOWN_ESCAPES} (principal)" in briefing
     assert "Your private brief — Ukraine [/]" in briefing
@@ -291,6 +302,7 @@ async def test_hostile_text_is_literal_from_seats_to_debrief_solo(tmp_path, monk
     assert "Moscow signals" not in console  # Russia's private card is not Ukraine's to see
     assert "Ukraine [/]" in everywhere(seen, "VoteDialog")
     assert f"NATO pause {QUIT}" in everywhere(seen, "ProposalDialog")
+    assert "Ukraine [/]" in everywhere(seen, "SignDialog")  # the tutorial lets people sign
     debrief = everywhere(seen, "DebriefScreen")
     assert "[b]log[/b].jsonl" in debrief  # the session log line
     assert "Reveal: private briefs and values" in debrief
