@@ -12,6 +12,7 @@ and words, votes have words, bars have numbers.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import DataTable, RichLog, Static
@@ -364,6 +365,13 @@ class Feed(RichLog):
             self.write(rich_text(prefix + item.text, style=FEED_STYLES.get(item.kind, "")),
                        expand=True)
         self._shown = len(lines)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Back in view (a news card hid the table) or resized: the newest line shows. A
+        line written while the feed had no size scrolled to the end of nothing. (RichLog's
+        own handler, which renders what waited for a size, runs too.)"""
+        if self.auto_scroll:
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
 
 
 def status_content(view: View, timer: str, waiting: str, *, shared: bool) -> Content:
