@@ -16,9 +16,10 @@ With ``--probe`` (slower: a game per seed for every seat and element), the probe
 * no single element, tabled alone by one seat at its first turn to propose, raises
   agreement above 90% (openings possible in fewer than a fifth of the games are not judged);
 * a seat played well by a script (it tables what it values most and votes by its values)
-  ends better off than the same seat played badly: no seat does worse played well, and
-  more than half the seats gain at least a point (a seat's result is its score when the
-  deal is signed, else its walk-away).
+  ends better off than the same seat played badly: no seat does measurably worse played
+  well, and more than half the seats do measurably better — a mean gain at least two
+  standard errors above nothing, the games paired by seed (a seat's result is its score
+  when the deal is signed, else its walk-away).
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def probes(name: str, games: int) -> list[tuple[str, str, bool]]:
              f"{o.seat} {o.element} {o.agreement:.0%}" for o in top),
          all(o.agreement <= probe.MAX_OPENING for o in openings)),
         ("a seat played well beats it played badly",
-         "; ".join(f"{c.seat} {c.well:+.1f}/{c.badly:+.1f}" for c in contrasts), verdict),
+         "; ".join(f"{c.seat} {c.well:+.1f}/{c.badly:+.1f}" + ("*" if c.measurable else "")
+                   for c in contrasts) + " (well/badly; * measurably better)", verdict),
     ]
 
 

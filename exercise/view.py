@@ -67,11 +67,7 @@ class SourceView:
     title: str
     date: str
     quote: str
-
-    @property
-    def where(self) -> str:
-        """Outlet, title and date in one line."""
-        return f"{self.outlet}, “{self.title}”, {self.date}" if self.title else self.outlet
+    where: str  # outlet, title and date in one line (Scenario.cited)
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,9 +385,10 @@ def _source(scenario: Scenario, citation: Citation | None) -> SourceView | None:
     if citation is None:
         return None
     ref = next((s for s in scenario.sources if s.id == citation.ref), None)
+    where = scenario.cited(citation.ref)
     if ref is None:
-        return SourceView(citation.ref, "", "", citation.quote)
-    return SourceView(ref.outlet, ref.title, str(ref.date), citation.quote)
+        return SourceView(citation.ref, "", "", citation.quote, where)
+    return SourceView(ref.outlet, ref.title, str(ref.date), citation.quote, where)
 
 
 def _feed(room: Room, viewer: str) -> tuple[FeedItem, ...]:
@@ -638,7 +635,8 @@ def view(room: Room, viewer: str) -> View:
         viewer=viewer, seat=seat, title=scenario.title, background=scenario.background,
         objectives=tuple(o.text for o in scenario.objectives),
         round=game.round, rounds=game.book.rounds, phase=game.phase,
-        proposer=game.proposer if not game.is_over else None, over=game.is_over,
+        proposer=game.proposer if game.phase not in (Phase.RATIFICATION, Phase.ENDED) else None,
+        over=game.is_over,
         awaiting=game.awaiting() if not game.is_over else (),
         thinking=room.thinking,
         elements=_elements(room, seat), parties=_parties(room, seat), tracks=_tracks(room),

@@ -419,3 +419,45 @@ def test_a_cooperative_proposer_cites_its_allies_and_a_hardliner_its_terms():
     assert "Russia" in said["cooperative"] or "United States" in said["cooperative"]
     assert "Russia" not in said["hardliner"] and "United States" not in said["hardliner"]
     assert len(set(said.values())) == 3, said
+
+
+# --- personas vote differently ---------------------------------------------------------------
+
+
+REAL = ["sketch-2024", "buffer-zone-2025", "berlin-2025", "day-after"]
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_personas_differ_in_their_votes_not_only_their_words(name):
+    """Issue 12, item 5: in the states a real scenario's own games reach, a hardliner and a
+    cooperative in the same seat cast different ballots on a good share of the lines, for
+    every voting seat, and often table different packages: a student who swaps a seat's
+    persona sees the room behave differently, not only speak differently."""
+    book = book_of(name)
+    differ = {p: [0, 0] for p in book.voters}
+    proposals = [0, 0]
+    for seed in range(25):
+        game = Game(book, seed, record_events=False)
+        players = {p: ComputerPlayer(game, p) for p in book.voters}
+        voices = {persona: {p: ComputerPlayer(game, p, persona=persona) for p in book.voters}
+                  for persona in ("hardliner", "cooperative")}
+        while not game.is_over:
+            if game.phase is Phase.DISCUSSION:
+                game.push(CallVote())
+                continue
+            seat = game.awaiting()[0]
+            hard, soft = (voices[p][seat].decide(game) for p in ("hardliner", "cooperative"))
+            assert hard is not None and soft is not None
+            if isinstance(hard.move, Vote) and isinstance(soft.move, Vote):
+                lines = hard.move.votes
+                differ[seat][0] += sum(lines[t] != soft.move.votes[t] for t in lines)
+                differ[seat][1] += len(lines)
+            elif game.phase is Phase.PROPOSAL:
+                proposals[0] += hard.move != soft.move
+                proposals[1] += 1
+            decision = players[seat].decide(game)
+            assert decision is not None
+            game.push(decision.move)
+    shares = {p: d / n for p, (d, n) in differ.items() if n}
+    assert shares and all(share >= 0.15 for share in shares.values()), shares
+    assert proposals[0] >= 0.25 * proposals[1], proposals

@@ -409,16 +409,18 @@ def test_a_log_written_before_rejections_had_causes_still_rebuilds(tmp_path: Pat
                   log=lambda c: begin_log(c, BERLIN, path=log_path))
     assert result.conductor is not None and result.conductor.log is not None
     result.conductor.log.close()
-    lines = []
+    lines, vetoed = [], []
     for line in log_path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         if record.get("event") == "element_rejected":
             assert "cause" in record
+            vetoed += record["cause"].get("withheld", [])
             del record["cause"]
         lines.append(json.dumps(record, ensure_ascii=False))
     log_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     text = render(report_of(rebuild(log_path).conductor), "md")
-    assert "(United States withheld consent" in text
+    assert vetoed, "the session has a veto to explain"
+    assert f"({scenario.party(vetoed[0]).name} withheld consent" in text
 
 
 def test_the_debrief_says_why_each_element_failed_and_how_to_replay(berlin_game: Conductor):
@@ -435,9 +437,15 @@ def test_the_debrief_says_why_each_element_failed_and_how_to_replay(berlin_game:
     times = report.rejections[last.data["element"]]
     assert (f"**{title}**: rejected {times} time{'s' * (times != 1)}, last because "
             f"{Narrator(berlin_game.scenario).cause(last.data['cause'])}") in results
-    assert "**Cap on Ukraine's armed forces**: ruled out when Peacetime army of about " \
-           "800,000 was adopted." in results
-    assert "**Ukraine cedes the rest of Donbas**: never tabled." in results
+    scenario = berlin_game.scenario
+    excluded = next(e for e in berlin_game.game.events if e.kind is EventKind.ELEMENT_EXCLUDED
+                    and not report.rejections[e.data["element"]])
+    assert (f"**{scenario.element(excluded.data['element']).title}**: ruled out when "
+            f"{scenario.element(excluded.data['by']).title} was adopted.") in results
+    tabled = {e for r in berlin_game.game.history for e in r.tabled}
+    untouched = [e for e in scenario.elements if e.id not in tabled
+                 and berlin_game.game.status(e.id).value == "open"]
+    assert untouched and all(f"**{e.title}**: never tabled." in results for e in untouched)
     assert "`exercise replay /tmp/s.jsonl`" in text
     assert "`exercise play berlin-2025 --seed 7`" in text
     from exercise.tui.screens import debrief_tabs

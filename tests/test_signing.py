@@ -223,3 +223,27 @@ def test_headless_moves_sign_and_a_bad_choice_is_named(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{moves}:2:" in err and "signs must be true" in err and "maybe" in err
     assert "Traceback" not in err
+
+
+def test_every_screen_says_the_seat_chooses_and_no_one_sees_another_choice():
+    """The seat that must choose is asked (its view offers a sign), the others' views do
+    not, the projector says each delegation chooses in secret, and no view shows who chose
+    what before the reveal."""
+    from exercise.conduct import PUBLIC
+    from exercise.room import Room
+    from exercise.tui.projector import phase_words
+
+    scenario = load(choice())
+    seats = {p.id: SeatPlan(p.id, p.id in ("ukraine", "russia")) for p in scenario.parties}
+    room = Room(Conductor(scenario, seats, seed=1), bot_delay=0, auto_vote=True, timer=False)
+    game = room.conductor.game
+    to_ratification(game)
+    assert game.phase is Phase.RATIFICATION
+    assert room.view("ukraine").legal.sign and room.view("russia").legal.sign
+    assert not room.view("us").legal.sign and not room.view(PUBLIC).legal.sign
+    assert "chooses whether to sign, in secret" in phase_words(room.view(PUBLIC))
+    game.push(Sign("russia", False))
+    assert not room.view("russia").legal.sign and room.view("ukraine").legal.sign
+    for viewer in ("ukraine", PUBLIC, "us"):
+        text = " ".join(line.text for line in room.view(viewer).feed)
+        assert "refuse" not in text and "Russia signs" not in text

@@ -334,6 +334,20 @@ def test_same_scenario_games_and_seed_give_identical_results_with_any_number_of_
     assert other_seed != results[0]  # the seed matters
 
 
+def test_who_withheld_consent_is_part_of_what_a_vote_decides():
+    """A vote's outcome in the simulator's memory includes which consent parties withheld
+    consent from each rejected element: the session keeps it and the computer players read
+    it before tabling the element again. Keyed by adoptions alone, the first game through a
+    vote fixed it for every later game, so the results depended on how the games were
+    shared out among processes (this draft of sketch-2024, found balancing it, showed it)."""
+    path = Path(__file__).parent / "golden" / "sketch-2024-memo-regression.yaml"
+    scenario = load_scenario(path)
+    games = 3 * CHUNK + 53
+    results = [simulate(Rulebook(scenario), games, 5, jobs=jobs,
+                        source=(path.read_bytes(), path.name)) for jobs in (1, 2, 3)]
+    assert results[1] == results[0] and results[2] == results[0]
+
+
 def test_forgetting_states_to_bound_memory_changes_nothing():
     """With room for only a few states the simulator keeps forgetting and relearning; the
     counts are the same and the store never holds more than its bound."""

@@ -452,8 +452,7 @@ class _Builder:
 
 
 def _source_line(scenario: Scenario, ref: str | None, quote: str | None) -> str:
-    src = next((s for s in scenario.sources if s.id == ref), None)
-    where = f"{src.outlet}, “{src.title}”, {src.date}" if src else str(ref or "")
+    where = scenario.cited(ref)
     return f"“{quote}” — {where}" if quote else where
 
 

@@ -109,10 +109,8 @@ def _parties_table(scenario: Scenario, *, walk_aways: bool = False) -> Table:
 
 
 def _source_line(scenario: Scenario, citation: Citation) -> list[Block]:
-    source = next((s for s in scenario.sources if s.id == citation.ref), None)
-    where = (f"{source.outlet}, “{source.title}” ({source.date})" if source is not None
-             else citation.ref)
-    return [Quote(citation.quote), Paragraph(spans("Source: ", where), muted=True)]
+    return [Quote(citation.quote),
+            Paragraph(spans("Source: ", scenario.cited(citation.ref)), muted=True)]
 
 
 def _ground_rules() -> Section:
@@ -484,6 +482,41 @@ def _private_briefs(scenario: Scenario) -> Section:
     return Section("private-briefs", "Private briefs and values", tuple(blocks), new_page=True)
 
 
+ACTORS = "Actors: red lines, wants and the sentence behind them"
+
+
+def _actors(guide: Guide) -> Section | None:
+    """The guide's table of what each actor wants and refuses, and the report sentence
+    behind each value (the author's justification of the numbers), when it has one: its
+    prose as written, its pipe table as a table of the document (with a caption)."""
+    text = guide.section(ACTORS)
+    if not text:
+        return None
+    blocks: list[Block] = []
+    prose: list[str] = []
+    rows: list[list[str]] = []
+    for line in [*text.splitlines(), ""]:
+        if line.lstrip().startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):  # not the |---| line
+                rows.append(cells)
+            continue
+        if rows:
+            width = len(rows[0])
+            blocks.append(Table("Each actor's red lines and wants, and the report sentence "
+                                "behind them", tuple(rows[0]),
+                                tuple(tuple(_cell(c.replace("**", "").replace("*", ""))
+                                            for c in (r + [""] * width)[:width])
+                                      for r in rows[1:]), row_headers=True))
+            rows = []
+        if line.strip():
+            prose.append(line)
+        elif prose:
+            blocks.append(Prose("\n".join(prose)))
+            prose = []
+    return Section("actors", ACTORS, tuple(blocks))
+
+
 def facilitator_package(scenario: Scenario, guide: Guide) -> Document:
     """The facilitator's package: the schedule, evaluation, hot wash, forms and rubric.
 
@@ -504,6 +537,7 @@ def facilitator_package(scenario: Scenario, guide: Guide) -> Document:
         _feedback(),
         _rubric(),
         _private_briefs(scenario),
+        _actors(guide),
         _sources(scenario),
     ]
     sections.insert(-1, _glossary(scenario, sections, guide.text))

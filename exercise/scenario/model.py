@@ -520,6 +520,12 @@ class Scenario(Model):
         """The inject with this id."""
         return next(i for i in self.injects if i.id == inject_id)
 
+    def cited(self, ref: str | None) -> str:
+        """Where a citation comes from, in the one form every front end shows: the outlet,
+        the headline in quotes and the date (the bare reference when no source has it)."""
+        src = next((s for s in self.sources if s.id == ref), None)
+        return f"{src.outlet}, “{src.title}”, {src.date}" if src else str(ref or "")
+
     @property
     def minutes(self) -> float:
         """Expected length of a session: as the author says, or rounds plus briefing and debrief."""

@@ -36,7 +36,7 @@ from exercise.bots.player import forget
 from exercise.engine import CallVote, Game, Move, Pass, Phase, Rulebook, Table, Vote
 from exercise.engine.chance import DRAW_SALT, mix, unit
 from exercise.engine.machine import attach_compiled
-from exercise.engine.moves import Ballot
+from exercise.engine.moves import PACKAGE, Ballot
 from exercise.engine.phases import Trigger
 from exercise.engine.rules import verdicts
 from exercise.engine.session import RoundRecord, Session
@@ -67,7 +67,8 @@ class Node:
         self.session = session
         self.edges: dict[Any, Leaf | Branch] = {}
         self.plan: Any = None  # the computer players' noise-free decisions here
-        self.tally: dict[Any, tuple[bool, ...]] = {}  # ballots → verdicts, when voting
+        # ballots → (verdicts, consent withheld from each rejected element), when voting
+        self.tally: dict[Any, tuple[tuple[bool, ...], tuple[tuple[str, ...], ...]]] = {}
         self.counted: dict[Any, Any] = {}  # ballots → what the vote counts for (stats.vote_adds)
         self.ending: Any = None  # what a game ending here counts for (stats.Ending)
 
@@ -164,13 +165,22 @@ class Simulator:
                 for party, ballot in zip(self.book.voters, ballots, strict=True)}
 
     def _verdicts(self, node: Node, ballots: tuple[tuple[Ballot, ...], ...]
-                  ) -> tuple[bool, ...]:
-        """What these ballots decide, by the engine's resolution rule. The state after a
-        vote depends on the ballots only through these, so they key the vote's edge."""
+                  ) -> tuple[tuple[bool, ...], tuple[tuple[str, ...], ...]]:
+        """What these ballots decide, by the engine's resolution rule, and which consent
+        parties withheld consent from each rejected element (the session remembers them,
+        and the computer players read it before tabling an element again). The state after
+        a vote depends on the ballots only through these, so they key the vote's edge."""
         found = node.tally.get(ballots)
         if found is None:
-            found = node.tally[ballots] = verdicts(
-                self.book, node.session.tabled, self._ballots(node, ballots))
+            book, tabled = self.book, node.session.tabled
+            cast = self._ballots(node, ballots)
+            decided = verdicts(book, tabled, cast)
+            withheld = tuple(
+                () if passed else tuple(
+                    p for p in book.consent[e] if p in cast and cast[p].get(
+                        PACKAGE if book.package_voting else e) is not Ballot.ACCEPT)
+                for e, passed in zip(tabled, decided, strict=True))
+            found = node.tally[ballots] = (decided, withheld)
         return found
 
     def _run(self, node: Node, seed: int, moves: Sequence[Move]) -> tuple[Session, list[Any]]:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from statistics import fmean
+from math import sqrt
+from statistics import fmean, stdev
 
 from exercise.bots import ComputerPlayer
 from exercise.engine import CallVote, Game, Pass, Table, Vote
@@ -27,11 +28,11 @@ from exercise.engine.errors import IllegalMoveError
 from exercise.engine.moves import PACKAGE, Ballot, Move
 from exercise.engine.phases import Phase
 from exercise.engine.rulebook import Rulebook
-from exercise.engine.session import OutcomeKind, Status
+from exercise.engine.session import OutcomeKind
 
 MAX_OPENING = 0.90  # no one opening element may raise agreement above this
 MIN_SHARE = 0.2  # an opening possible in fewer games than this share is not judged
-GAIN = 1.0  # what "measurably better" means for a seat played well: a point or more
+SURE = 2.0  # "measurably": the mean gain is this many standard errors above nothing
 
 # A script for one seat: given the game, the seat and whether this is its first turn to
 # propose, the move it makes, or None to let the computer player move.
@@ -100,28 +101,23 @@ def _ballot(game: Game, seat: str, sign: int) -> Vote:
     return Vote(seat, votes)
 
 
-def _open(game: Game) -> list[str]:
-    s = game.session
-    return [e for e in game.book.element_ids if s.status[e] is Status.OPEN]
-
-
 def well(game: Game, seat: str, first: bool) -> Move | None:
-    """A seat played well: it tables the open element it values most (if it values it at
-    all) and votes by its own values."""
+    """A seat played well: it tables the element it values most among those it may table
+    now (if it values it at all) and votes by its own values."""
     if game.phase is Phase.VOTING:
         return _ballot(game, seat, 1)
-    best = max(_open(game), key=lambda e: _worth(game, seat, (e,)), default=None)
+    best = max(game.tableable(), key=lambda e: _worth(game, seat, (e,)), default=None)
     if best is None or _worth(game, seat, (best,)) <= 0:
         return Pass(seat)
     return Table(seat, (best,))
 
 
 def badly(game: Game, seat: str, first: bool) -> Move | None:
-    """A seat played badly: it tables what it values least and votes against its own
-    values."""
+    """A seat played badly: it tables what it values least (of what it may table now) and
+    votes against its own values."""
     if game.phase is Phase.VOTING:
         return _ballot(game, seat, -1)
-    worst = min(_open(game), key=lambda e: _worth(game, seat, (e,)), default=None)
+    worst = min(game.tableable(), key=lambda e: _worth(game, seat, (e,)), default=None)
     return Pass(seat) if worst is None else Table(seat, (worst,))
 
 
@@ -168,14 +164,33 @@ class Contrast:
     badly: float
     well_agreement: float
     badly_agreement: float
+    error: float  # the standard error of the mean gain (games paired by seed)
+
+    @property
+    def gain(self) -> float:
+        """What playing well is worth to the seat, on average."""
+        return self.well - self.badly
+
+    @property
+    def measurable(self) -> bool:
+        """The gain stands clear of the games' noise."""
+        return self.gain > 0 and self.gain >= SURE * self.error
+
+    @property
+    def worse(self) -> bool:
+        """Playing well leaves the seat measurably worse off."""
+        return self.gain < 0 and -self.gain >= SURE * self.error
 
 
 def scripted_seat(book: Rulebook, seat: str, seeds: Sequence[int]) -> Contrast:
-    """The seat's mean result over ``seeds`` played well and played badly."""
+    """The seat's mean result over ``seeds`` played well and played badly (each seed's two
+    games are a pair: the same draws, the same computer players)."""
     good = [play(book, seed, seat, well) for seed in seeds]
     bad = [play(book, seed, seat, badly) for seed in seeds]
+    gains = [g.result - b.result for g, b in zip(good, bad, strict=True)]
+    error = stdev(gains) / sqrt(len(gains)) if len(gains) > 1 else 0.0
     return Contrast(seat, fmean(e.result for e in good), fmean(e.result for e in bad),
-                    fmean(e.agreement for e in good), fmean(e.agreement for e in bad))
+                    fmean(e.agreement for e in good), fmean(e.agreement for e in bad), error)
 
 
 def baseline(book: Rulebook, seeds: Sequence[int]) -> float:
@@ -185,7 +200,8 @@ def baseline(book: Rulebook, seeds: Sequence[int]) -> float:
 
 
 def judge(contrasts: Sequence[Contrast]) -> bool:
-    """Whether playing well pays: no seat ends worse off played well than played badly,
-    and more than half the seats gain at least :data:`GAIN` by it."""
-    gaining = sum(c.well - c.badly >= GAIN for c in contrasts)
-    return all(c.well >= c.badly - GAIN / 4 for c in contrasts) and gaining * 2 > len(contrasts)
+    """Whether playing well pays: no seat ends measurably worse off played well than
+    played badly, and more than half the seats end measurably better off (their mean gain
+    at least :data:`SURE` standard errors above nothing)."""
+    gaining = sum(c.measurable for c in contrasts)
+    return not any(c.worse for c in contrasts) and gaining * 2 > len(contrasts)

@@ -40,6 +40,13 @@ PHASE_WORDS = {
 }
 
 
+def phase_words(view: View) -> str:
+    """The phase as the room reads it on the big screen."""
+    if view.phase is Phase.RATIFICATION and view.signing_choice:
+        return "Ratification: each delegation chooses whether to sign, in secret until all have"
+    return PHASE_WORDS.get(view.phase, str(view.phase))
+
+
 def clock_digits(view: View, now: float) -> str:
     """The timer for the big clock: mm:ss, 00:00 once over, --:-- without one."""
     left = view.timer.left(now)
@@ -52,7 +59,7 @@ def clock_digits(view: View, now: float) -> str:
 def state_content(view: View, now: float, join: str) -> Content:
     """Round, phase, who proposes, who has voted, and where to join."""
     parts: list[Part] = [(f"Round {view.round} of {view.rounds}\n", "bold"),
-                         (PHASE_WORDS.get(view.phase, str(view.phase)) + "\n", "bold")]
+                         (phase_words(view) + "\n", "bold")]
     if view.proposer and view.phase is Phase.PROPOSAL:
         parts.append(f"▶ {view.name(view.proposer)} proposes\n")
     if view.phase is Phase.VOTING:

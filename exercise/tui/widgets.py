@@ -12,6 +12,7 @@ and words, votes have words, bars have numbers.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import DataTable, RichLog, Static
@@ -225,13 +226,19 @@ class ElementStrip(ShowsContent):
         self.show_content(styled(*parts))
 
 
-def parties_content(view: View) -> Content:
-    """The delegations as the viewer may see them: role, who plays, this round's votes."""
+NAME_ROOM = 12  # columns a delegation's name keeps in a narrow panel
+BESIDE_NAME = 4 + 1 + 1 + 2 + 7 + 2  # short name, role, who plays, a mark (votes may wrap)
+
+
+def parties_content(view: View, width: int = 0) -> Content:
+    """The delegations as the viewer may see them: role, who plays, this round's votes.
+    Names get the room a ``width``-column panel leaves them (at least 12 columns)."""
     parts: list[Part] = [("Delegations\n", "bold")]
+    room = max(NAME_ROOM, min(width - BESIDE_NAME, max(len(p.name) for p in view.parties)))
     for party in view.parties:
         seat = "you" if party.you else ("person" if party.player == "person" else "cpu")
         parts.append((f"{party.short:<4}", "bold"))
-        parts.append(f" {_fit(party.name, 12):<12} {ROLE_MARKS.get(party.role, '?')} "
+        parts.append(f" {_fit(party.name, room):<{room}} {ROLE_MARKS.get(party.role, '?')} "
                      f"{seat:<6} ")
         if view.phase is Phase.VOTING and party.voted is not None:
             parts.append(("✔" if party.voted else "…", "italic"))
@@ -259,10 +266,16 @@ class PartiesPanel(ShowsContent):
 
     view: reactive[View | None] = reactive(None, init=False)
 
-    def watch_view(self, view: View | None) -> None:
-        """Render the parties as the viewer may see them."""
-        if view is not None:
-            self.show_content(parties_content(view))
+    def watch_view(self) -> None:
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        """Render the parties as the viewer may see them, names as wide as there is room."""
+        if self.view is not None:
+            self.show_content(parties_content(self.view, self.size.width))
 
 
 def track_bar(value: float, low: float, high: float, collapse: float | None, width: int) -> str:
@@ -352,6 +365,13 @@ class Feed(RichLog):
             self.write(rich_text(prefix + item.text, style=FEED_STYLES.get(item.kind, "")),
                        expand=True)
         self._shown = len(lines)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Back in view (a news card hid the table) or resized: the newest line shows. A
+        line written while the feed had no size scrolled to the end of nothing. (RichLog's
+        own handler, which renders what waited for a size, runs too.)"""
+        if self.auto_scroll:
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
 
 
 def status_content(view: View, timer: str, waiting: str, *, shared: bool) -> Content:

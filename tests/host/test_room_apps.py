@@ -42,16 +42,15 @@ from .conftest import WAIT
 from .rooms import ENTER, ESC, RIGHT, Client, RoomRig, is_running, serve_room, until
 
 BRIEF_SECRETS = {
-    "ukraine": ("real costs at home", "behind the zone are solid", "walk-away: 16",
-                "walk-away 16"),
+    "ukraine": ("real costs at home", "behind the zone are solid", "4 if Sloviansk is struck"),
     "russia": ("privately tolerable", "the worst outcome"),
-    "us": ("carry the weight on the ground", "enablers are leverage"),
-    "coalition": ("hardest to sell at home", "most exposed deployment"),
+    "us": ("carry the weight on the ground", "are leverage"),
+    "coalition": ("costs you at home", "most exposed deployment"),
     "turkey": ("nothing maritime happens", "cool on arrangements"),
     "neutral": ("between two armies", "eyes in the sky"),
 }
-"""Short phrases of each delegation's private brief (and Ukraine's walk-away, the only
-one no other number on a screen could be mistaken for)."""
+"""Short phrases of each delegation's private brief (Ukraine's with how its walk-away
+moves: the walk-aways themselves are numbers other seats share)."""
 
 PROJECTOR_NEVER = ("(private", "for you", "You: score", "Your private brief", "walk-away")
 """What the projector shows no trace of: nothing private, no one's score or walk-away."""
@@ -313,7 +312,7 @@ async def test_a_crash_on_one_seats_screen_closes_that_seat_only(tmp_path: Path)
         room.act("ukraine", Vote("ukraine", dict.fromkeys(targets, Ballot.ACCEPT)))
         await rig.settled()
         assert room.conductor.game.round == 2
-        await ukraine.shows("Putin rejects foreign contingents")  # the news covers the table
+        await ukraine.shows("we have not even discussed the details")  # round 2's news
         await rig.read_cards(ukraine)  # each of round 2's cards, as they come
         await ukraine.shows("Round 2/6")
         await projector.shows("Round 2 of 6")
@@ -348,7 +347,8 @@ async def test_no_screen_ever_shows_another_seats_secrets_over_a_whole_game(
         for viewer in [*people, PUBLIC]:
             for secret in secrets_hidden_from(viewer, scenario):
                 assert words(secret) not in public, secret
-        seats = {p: await rig.connect(p, t, width=100, height=40) for p, t in people.items()}
+        # Tall enough that the feed has room below buffer-zone's twenty elements.
+        seats = {p: await rig.connect(p, t, width=100, height=48) for p, t in people.items()}
         # Tall enough that the feeds have room below the elements (and the latest news).
         projector = await rig.connect(PUBLIC, "web", width=120, height=50)
         facilitator = await rig.connect(FACILITATOR, "web", width=120, height=50)

@@ -207,7 +207,8 @@ async def test_the_proposal_dialog_fits_80x24_and_names_what_it_refuses():
         assert app.conductor.game.proposer == "ukraine"
         await pilot.press("p")
         await settle(pilot)
-        await pilot.press("down", "space", "down", "space")  # the army of 800,000 and the cap
+        # The fourth and fifth choices: European troops, or intelligence only.
+        await pilot.press("down", "down", "down", "space", "down", "space")
         await settle(pilot)
         text = screen_text(app)
         assert "Tabling (2 of at most 3)" in text and "Table selected (t)" in text
@@ -215,9 +216,9 @@ async def test_the_proposal_dialog_fits_80x24_and_names_what_it_refuses():
         await settle(pilot)
         assert isinstance(app.screen, ProposalDialog)
         text = screen_text(app)
-        assert "“Peacetime army of about 800,000” and “Cap on Ukraine's armed forces”" in text
+        assert "⚠ “European troops on the ground, in the west” and “Intelligence only:" in text
         assert "exclude each other" in text
-        assert "army-800k" not in text
+        assert "europe-force-west" not in text
         assert app.conductor.game.phase is Phase.PROPOSAL
 
 

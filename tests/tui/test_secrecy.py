@@ -16,7 +16,7 @@ from .helpers import make_app, screen_text, settle, table
 
 UKRAINE_SECRET = "Your best outcome is a frozen front line"
 RUSSIA_SECRET = "Above all you want Ukraine"
-RUSSIA_CARD = "A private message to the Russian delegation only"
+RUSSIA_CARD = "a private message to the Russian delegation"
 
 
 def private_bits(app: ExerciseApp) -> dict[str, bool]:

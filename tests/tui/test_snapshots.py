@@ -12,6 +12,8 @@ import pytest
 from textual.pilot import Pilot
 
 from exercise.tui.app import ExerciseApp
+from exercise.tui.dialogs import ProposalDialog, VoteDialog
+from exercise.tui.table import TableScreen
 
 from .helpers import make_app, settle
 
@@ -87,6 +89,40 @@ def test_vote_dialog(snap_compare):
     """The secret ballot."""
     app = make_app("tutorial", ["ukraine"], seed=3)
     assert snap_compare(app, terminal_size=(100, 30), run_before=keys("enter", "o", "v", "a"))
+
+
+def test_sign_dialog(snap_compare):
+    """Ratification by choice: the deal, its worth against the walk-away, sign or refuse."""
+    from exercise.tui.dialogs import SignDialog
+
+    async def run(pilot: Pilot[Any]) -> None:
+        pilot.app.animation_level = "none"
+        # The turns' toasts, quickly stacked by this fast player, fade on their own clock:
+        # not part of the picture.
+        pilot.app.notify = lambda *args, **kwargs: None  # type: ignore[method-assign]
+        await settle(pilot)
+        await pilot.press("enter")
+        for _ in range(200):  # vote yes on everything and pass, until the seat may sign
+            await settle(pilot)
+            screen: Any = pilot.app.screen
+            if isinstance(screen, SignDialog):
+                return
+            if isinstance(screen, TableScreen):
+                for action, key in (("sign", "s"), ("vote", "v"), ("propose", "p"),
+                                    ("open_voting", "o")):
+                    if screen.check_action(action, ()):
+                        await pilot.press(key)
+                        break
+            elif isinstance(screen, VoteDialog):
+                await pilot.press(*["a"] * len(screen.targets), "c")
+            elif isinstance(screen, ProposalDialog):
+                await pilot.press("x")
+            else:
+                await pilot.press("enter")
+        raise AssertionError("the seat was never asked to sign")
+
+    app = make_app("tutorial", ["ukraine"], seed=3)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run)
 
 
 def test_facilitator_console(snap_compare):
