@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Sign, Table, Vote
+from exercise.engine.moves import describe
 from exercise.tui.literal import line, literal, md_escape, styled
 from exercise.tui.literal_markdown import LiteralCard, LiteralMarkdown
 from exercise.tui.widgets import VOTE_WORDS
@@ -50,6 +51,10 @@ def _refusal(exc: IllegalMoveError, view: View) -> str:
     """Why the room refused a move, for the screen: elements by their titles. (What it
     expected instead is already what the dialog offers.)"""
     text = exc.reason
+    # The dialog already says what the move is ("ukraine says to the room: …"): only why.
+    said = f"{describe(exc.move)}: " if exc.move is not None else ""
+    if said and text.startswith(said) and len(text) > len(said):
+        text = text[len(said)].upper() + text[len(said) + 1:]
     for row in view.elements:
         text = text.replace(f"'{row.id}'", f"“{row.title}”")
     return f"⚠ {text}"

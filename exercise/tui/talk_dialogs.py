@@ -89,6 +89,9 @@ class TalkDialog(ModalScreen[Move | None]):
         if not to:
             _warn(self, "⚠ Choose whom to tell (space), or the whole room.")
             return
+        if not text.strip():
+            _warn(self, "⚠ Write your message first (tab moves to it).")
+            return
         target: tuple[str, ...] | str = ROOM if ROOM in to else tuple(to)
         _checked(self, self.check, self.view, Say(self.party, target, text))
 

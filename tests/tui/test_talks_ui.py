@@ -133,3 +133,28 @@ async def test_hot_seat_a_private_message_waits_behind_its_hand_over():
         from exercise.tui.screens import seat_markdown
 
         assert "only for Moscow" in seat_markdown(app.screen_stack[-2].station.view("russia"))
+
+
+async def test_the_talk_dialog_says_what_is_missing_in_words_not_ids():
+    """Sending with no message says to write one; a refusal by the rules (talks paused)
+    gives the reason alone, not the move in ids ("ukraine says to ...")."""
+    from exercise.engine import PauseTalks
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TalkDialog)
+        await pilot.press("space")  # the whole room
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Write your message first" in screen_text(app)
+        app.conductor.push(PauseTalks(), by="facilitator")
+        app.screen.query_one("#text").focus()
+        await pilot.press(*"hello")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "The facilitator has paused the talks" in text
+        assert "ukraine says" not in text and isinstance(app.screen, TalkDialog)
