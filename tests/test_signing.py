@@ -247,3 +247,13 @@ def test_every_screen_says_the_seat_chooses_and_no_one_sees_another_choice():
     for viewer in ("ukraine", PUBLIC, "us"):
         text = " ".join(line.text for line in room.view(viewer).feed)
         assert "refuse" not in text and "Russia signs" not in text
+
+
+def test_with_nothing_adopted_no_one_is_said_to_refuse():
+    """Ratification and outcome: nothing adopted ends at once by the rule; the record does
+    not speak of choices no one was asked to make."""
+    game = Game(load(choice()), seed=1)
+    game.push(CallRatification())
+    ratified = next(e for e in game.events if e.kind is EventKind.RATIFICATION)
+    assert "chosen" not in ratified.data
+    assert "refused" not in (Narrator(game.scenario).line(ratified) or "")

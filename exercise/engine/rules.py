@@ -348,7 +348,7 @@ def ratify(s: Session) -> None:
         s.signatures = {}
         s.emit(EventKind.SIGNING_OPENED)
         return
-    seal(s, {p: s.scores[p] >= s.walk_away[p] for p in book.voters})
+    seal(s, {p: s.scores[p] >= s.walk_away[p] for p in book.voters}, chosen=False)
 
 
 def sign(s: Session, party: str, signs: bool) -> None:
@@ -356,11 +356,11 @@ def sign(s: Session, party: str, signs: bool) -> None:
     s.signatures[party] = signs
     s.emit(EventKind.SIGNATURE_CAST, party=party)
     if len(s.signatures) == len(s.book.voters):
-        seal(s, {p: s.signatures[p] for p in s.book.voters})
+        seal(s, {p: s.signatures[p] for p in s.book.voters}, chosen=True)
 
 
-def seal(s: Session, signed: dict[str, bool]) -> None:
-    """The outcome of ratification, from who signed."""
+def seal(s: Session, signed: dict[str, bool], *, chosen: bool) -> None:
+    """The outcome of ratification, from who signed (``chosen``: each party chose)."""
     book = s.book
     s.signed = signed
     any_adopted = Status.ADOPTED in s.status.values()
@@ -374,7 +374,7 @@ def seal(s: Session, signed: dict[str, bool]) -> None:
     s.outcome = Outcome(kind, s.round, reason, dict(signed), refused)
     # With signing by choice, the record keeps whether each deal reached the party's
     # walk-away, so a debrief can ask why a party refused a deal that paid.
-    extra: dict[str, Any] = {} if s.sign_by_walk_away else {
+    extra: dict[str, Any] = {} if not chosen else {
         "chosen": True, "reached": {p: s.scores[p] >= s.walk_away[p] for p in book.voters}}
     s.emit(EventKind.RATIFICATION, signed=dict(signed), scores=dict(s.scores), **extra)
     s.fire(Trigger.SEAL)
