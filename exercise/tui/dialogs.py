@@ -77,7 +77,20 @@ def _checked(screen: ModalScreen[Move | None], check: Check, view: View, move: M
     screen.dismiss(move)
 
 
-class ProposalDialog(ModalScreen[Move | None]):
+class MoveDialog(ModalScreen[Move | None]):
+    """A dialog in which a seat makes a move: its view, the seat, and the room's check of
+    the move before the dialog closes with it."""
+
+    def __init__(self, view: View, check: Check):
+        """A dialog for ``view``'s seat."""
+        super().__init__()
+        assert view.seat is not None
+        self.view = view
+        self.party: str = view.seat
+        self.check = check
+
+
+class ProposalDialog(MoveDialog):
     """The proposer chooses what to table, or passes. Only legal elements can be chosen."""
 
     BINDINGS = [
@@ -85,14 +98,6 @@ class ProposalDialog(ModalScreen[Move | None]):
         Binding("x", "pass_turn", "Pass", id="pass"),
         Binding("escape", "cancel", "Back", id="cancel"),
     ]
-
-    def __init__(self, view: View, check: Check):
-        """The dialog of ``view``'s seat, the proposer."""
-        super().__init__()
-        assert view.seat is not None
-        self.view = view
-        self.party = view.seat
-        self.check = check
 
     def compose(self) -> ComposeResult:
         view = self.view
@@ -156,7 +161,7 @@ class ProposalDialog(ModalScreen[Move | None]):
         self.dismiss(None)
 
 
-class VoteDialog(ModalScreen[Move | None]):
+class VoteDialog(MoveDialog):
     """A secret ballot: accept, reject or abstain on each tabled element (or the package)."""
 
     BINDINGS = [
@@ -169,11 +174,7 @@ class VoteDialog(ModalScreen[Move | None]):
 
     def __init__(self, view: View, check: Check):
         """The ballot of ``view``'s seat."""
-        super().__init__()
-        assert view.seat is not None
-        self.view = view
-        self.party = view.seat
-        self.check = check
+        super().__init__(view, check)
         self.targets = view.legal.ballot_targets
         self.line = 0
         self.chosen: dict[str, Ballot] = {}
@@ -277,7 +278,7 @@ class VoteDialog(ModalScreen[Move | None]):
         self.dismiss(None)
 
 
-class SignDialog(ModalScreen[Move | None]):
+class SignDialog(MoveDialog):
     """Ratification by choice: the seat signs the deal or refuses to, seeing what the deal
     is worth to it against its walk-away (the choice is secret until every party's is in)."""
 
@@ -286,14 +287,6 @@ class SignDialog(ModalScreen[Move | None]):
         Binding("n", "sign(False)", "Refuse", id="refuse"),
         Binding("escape", "cancel", "Back", id="cancel"),
     ]
-
-    def __init__(self, view: View, check: Check):
-        """The choice of ``view``'s seat."""
-        super().__init__()
-        assert view.seat is not None
-        self.view = view
-        self.party = view.seat
-        self.check = check
 
     def compose(self) -> ComposeResult:
         view = self.view

@@ -12,18 +12,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from exercise.engine import Answer, Move, Offer, Say, Terms
+from exercise.engine import Answer, Offer, Say, Terms
 from exercise.engine.moves import MAX_MESSAGE, ROOM
-from exercise.tui.dialogs import Check, _checked, _warn, value_label
+from exercise.tui.dialogs import Check, MoveDialog, _checked, _warn, value_label
 from exercise.tui.literal import literal, styled
 from exercise.view import OfferRow, View
 
 
-class TalkDialog(ModalScreen[Move | None]):
+class TalkDialog(MoveDialog):
     """A seat speaks to the room or to chosen delegations, or offers them a trade."""
 
     BINDINGS = [
@@ -32,13 +31,6 @@ class TalkDialog(ModalScreen[Move | None]):
         Binding("escape", "cancel", "Back", id="cancel"),
     ]
 
-    def __init__(self, view: View, check: Check):
-        """The talks of ``view``'s seat."""
-        super().__init__()
-        assert view.seat is not None
-        self.view = view
-        self.party = view.seat
-        self.check = check
 
     def compose(self) -> ComposeResult:
         view, legal = self.view, self.view.legal
@@ -111,7 +103,7 @@ class TalkDialog(ModalScreen[Move | None]):
         self.dismiss(None)
 
 
-class AnswerDialog(ModalScreen[Move | None]):
+class AnswerDialog(MoveDialog):
     """A seat accepts or declines an offer made to it."""
 
     BINDINGS = [
@@ -122,11 +114,7 @@ class AnswerDialog(ModalScreen[Move | None]):
 
     def __init__(self, view: View, check: Check, offer: OfferRow):
         """``view``'s seat answers ``offer``."""
-        super().__init__()
-        assert view.seat is not None
-        self.view = view
-        self.party = view.seat
-        self.check = check
+        super().__init__(view, check)
         self.offer = offer
 
     def compose(self) -> ComposeResult:
