@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from exercise.engine import talks
@@ -220,53 +221,10 @@ class Game:
                 move=move,
                 expected="nothing",
             )
-        kind = type(move)
-        if kind is Vote:
-            self._check_vote(move)  # type: ignore[arg-type]
-        elif kind is Table:
-            self._check_proposer(move, move.party)  # type: ignore[union-attr]
-            self._check_package(move)  # type: ignore[arg-type]
-        elif kind is Pass:
-            self._check_proposer(move, move.party)  # type: ignore[union-attr]
-        elif kind is CallVote:
-            if self.session.state is not Phase.DISCUSSION:
-                raise WrongPhaseError(
-                    "voting can be opened only during discussion, after a package is tabled",
-                    move=move,
-                    expected=self.expected(),
-                )
-        elif kind is FireInject:
-            self._check_inject(move)  # type: ignore[arg-type]
-        elif kind is SeatChanged:
-            if move.party not in self.book.party_ids:  # type: ignore[union-attr]
-                from exercise.scenario.problems import did_you_mean
-
-                party = move.party  # type: ignore[union-attr]
-                raise IllegalMoveError(
-                    f"{describe(move)}: there is no party '{party}'"
-                    f"{did_you_mean(party, self.book.party_ids)}",
-                    move=move, expected="one of: " + ", ".join(self.book.party_ids))
-        elif kind is Sign:
-            self._check_sign(move)  # type: ignore[arg-type]
-        elif kind is Say:
-            talks.check_say(self, move)  # type: ignore[arg-type]
-        elif kind is Offer:
-            talks.check_offer(self, move)  # type: ignore[arg-type]
-        elif kind is Answer:
-            talks.check_answer(self, move)  # type: ignore[arg-type]
-        elif kind in (PauseTalks, ResumeTalks, CloseChannel):
-            talks.check_facilitator(self, move)  # type: ignore[arg-type]
-        elif kind is EndExercise and self.phase is Phase.RATIFICATION:
-            pass  # the facilitator may stop the exercise while the parties choose
-        elif kind in (CallRatification, EndExercise):
-            if self.phase is Phase.RATIFICATION:
-                raise WrongPhaseError(f"{describe(move)}: ratification is already under way",
-                                      move=move, expected=self.expected())
-            if self.phase not in LIVE:  # pragma: no cover - pass-through phases never wait
-                raise WrongPhaseError(f"{describe(move)}: not now", move=move,
-                                      expected=self.expected())
-        else:
+        rule = MOVE_RULES.get(type(move))
+        if rule is None:
             raise IllegalMoveError(f"not a move: {move!r}", move=move, expected=self.expected())
+        rule.check(self, move)
 
     def is_legal(self, move: Move) -> bool:
         """Whether ``move`` is legal now."""
@@ -384,6 +342,40 @@ class Game:
                 expected="one of: " + (", ".join(self.available_injects()) or "(none left)"),
             )
 
+    def _check_table(self, move: Table) -> None:
+        self._check_proposer(move, move.party)
+        self._check_package(move)
+
+    def _check_pass(self, move: Pass) -> None:
+        self._check_proposer(move, move.party)
+
+    def _check_call_vote(self, move: CallVote) -> None:
+        if self.session.state is not Phase.DISCUSSION:
+            raise WrongPhaseError(
+                "voting can be opened only during discussion, after a package is tabled",
+                move=move,
+                expected=self.expected(),
+            )
+
+    def _check_seat_changed(self, move: SeatChanged) -> None:
+        if move.party not in self.book.party_ids:
+            from exercise.scenario.problems import did_you_mean
+
+            raise IllegalMoveError(
+                f"{describe(move)}: there is no party '{move.party}'"
+                f"{did_you_mean(move.party, self.book.party_ids)}",
+                move=move, expected="one of: " + ", ".join(self.book.party_ids))
+
+    def _check_close(self, move: CallRatification | EndExercise) -> None:
+        if self.phase is Phase.RATIFICATION:
+            if isinstance(move, EndExercise):
+                return  # the facilitator may stop the exercise while the parties choose
+            raise WrongPhaseError(f"{describe(move)}: ratification is already under way",
+                                  move=move, expected=self.expected())
+        if self.phase not in LIVE:  # pragma: no cover - pass-through phases never wait
+            raise WrongPhaseError(f"{describe(move)}: not now", move=move,
+                                  expected=self.expected())
+
     # --- all legal moves --------------------------------------------------------------------
 
     def legal_moves(self, actor: str | None = None) -> Iterator[Move]:
@@ -440,52 +432,44 @@ class Game:
         self.check(move)
         s = self.session
         start = len(s.events)
-        kind = type(move)
-        if kind is Vote:
-            party = move.party  # type: ignore[union-attr]
-            s.ballots[party] = dict(move.votes)  # type: ignore[union-attr]
-            s.emit(EventKind.VOTE_CAST, party=party)
-            if len(s.ballots) == len(self.book.voters):
-                s.fire(Trigger.CLOSE_VOTE)
-        elif kind is Table:
-            s.tabled = move.elements  # type: ignore[union-attr]
-            s.tabled_fired = len(s.fired)
-            s.emit(EventKind.TABLED, party=move.party,  # type: ignore[union-attr]
-                   elements=list(move.elements))  # type: ignore[union-attr]
-            talks.test_proposal(s, move.party, move.elements)  # type: ignore[union-attr]
-            s.fire(Trigger.TABLE)
-        elif kind is CallVote:
-            s.fire(Trigger.CALL_VOTE)
-        elif kind is Pass:
-            s.emit(EventKind.PASSED, party=move.party)  # type: ignore[union-attr]
-            talks.test_proposal(s, move.party, ())  # type: ignore[union-attr]
-            s.fire(Trigger.PASS_TURN)
-        elif kind is FireInject:
-            had_package = bool(s.tabled)
-            fire_inject(s, self.book.injects[move.inject], FACILITATOR)  # type: ignore[union-attr]
-            self._settle_after_inject(had_package)
-        elif kind is CallRatification:
-            s.fire(Trigger.RATIFY)
-        elif kind is Sign:
-            sign(s, move.party, move.signs)  # type: ignore[union-attr]
-        elif kind is Say:
-            talks.say(s, move)  # type: ignore[arg-type]
-        elif kind is Offer:
-            talks.offer(s, move)  # type: ignore[arg-type]
-        elif kind is Answer:
-            talks.answer(s, move)  # type: ignore[arg-type]
-        elif kind in (PauseTalks, ResumeTalks, CloseChannel):
-            talks.facilitator(s, move)  # type: ignore[arg-type]
-        elif kind is SeatChanged:
-            data: dict[str, Any] = {"party": move.party,  # type: ignore[union-attr]
-                                    "player": str(move.player)}  # type: ignore[union-attr]
-            if move.persona is not None:  # type: ignore[union-attr]
-                data["persona"] = move.persona  # type: ignore[union-attr]
-            s.emit(EventKind.SEAT_CHANGED, **data)
-        elif kind is EndExercise:
-            s.stop_reason = move.reason  # type: ignore[union-attr]
-            s.fire(Trigger.STOP)
+        MOVE_RULES[type(move)].apply(self, move)
         return s.events[start:] if s.record_events else []
+
+    def _vote(self, move: Vote) -> None:
+        s = self.session
+        s.ballots[move.party] = dict(move.votes)
+        s.emit(EventKind.VOTE_CAST, party=move.party)
+        if len(s.ballots) == len(self.book.voters):
+            s.fire(Trigger.CLOSE_VOTE)
+
+    def _table(self, move: Table) -> None:
+        s = self.session
+        s.tabled = move.elements
+        s.tabled_fired = len(s.fired)
+        s.emit(EventKind.TABLED, party=move.party, elements=list(move.elements))
+        talks.test_proposal(s, move.party, move.elements)
+        s.fire(Trigger.TABLE)
+
+    def _pass(self, move: Pass) -> None:
+        s = self.session
+        s.emit(EventKind.PASSED, party=move.party)
+        talks.test_proposal(s, move.party, ())
+        s.fire(Trigger.PASS_TURN)
+
+    def _fire_inject(self, move: FireInject) -> None:
+        had_package = bool(self.session.tabled)
+        fire_inject(self.session, self.book.injects[move.inject], FACILITATOR)
+        self._settle_after_inject(had_package)
+
+    def _seat_changed(self, move: SeatChanged) -> None:
+        data: dict[str, Any] = {"party": move.party, "player": str(move.player)}
+        if move.persona is not None:
+            data["persona"] = move.persona
+        self.session.emit(EventKind.SEAT_CHANGED, **data)
+
+    def _end(self, move: EndExercise) -> None:
+        self.session.stop_reason = move.reason
+        self.session.fire(Trigger.STOP)
 
     def _settle_after_inject(self, had_package: bool) -> None:
         """After a hand-fired inject: collapse, ratify if nothing is open, or re-open the floor."""
@@ -520,3 +504,42 @@ class Game:
             "tracks": dict(s.tracks),
             "injects_fired": list(s.fired),
         }
+
+
+# --- the moves, kind by kind -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MoveRule:
+    """One kind of move: what makes it legal now (raises if not), and what it does."""
+
+    check: Callable[[Game, Any], None]
+    apply: Callable[[Game, Any], None]
+
+
+def _on_session(rule: Callable[[Session, Any], None]) -> Callable[[Game, Any], None]:
+    """A rule written over the session (the talks', the signing's) as one over the game."""
+    return lambda game, move: rule(game.session, move)
+
+
+# Adding a move is one entry here (and its shape in move_data.SHAPES).
+MOVE_RULES: dict[type, MoveRule] = {
+    Table: MoveRule(Game._check_table, Game._table),
+    Pass: MoveRule(Game._check_pass, Game._pass),
+    Vote: MoveRule(Game._check_vote, Game._vote),
+    CallVote: MoveRule(Game._check_call_vote,
+                       lambda game, move: game.session.fire(Trigger.CALL_VOTE)),
+    FireInject: MoveRule(Game._check_inject, Game._fire_inject),
+    CallRatification: MoveRule(Game._check_close,
+                               lambda game, move: game.session.fire(Trigger.RATIFY)),
+    EndExercise: MoveRule(Game._check_close, Game._end),
+    SeatChanged: MoveRule(Game._check_seat_changed, Game._seat_changed),
+    Sign: MoveRule(Game._check_sign,
+                   _on_session(lambda s, move: sign(s, move.party, move.signs))),
+    Say: MoveRule(talks.check_say, _on_session(talks.say)),
+    Offer: MoveRule(talks.check_offer, _on_session(talks.offer)),
+    Answer: MoveRule(talks.check_answer, _on_session(talks.answer)),
+    PauseTalks: MoveRule(talks.check_facilitator, _on_session(talks.facilitator)),
+    ResumeTalks: MoveRule(talks.check_facilitator, _on_session(talks.facilitator)),
+    CloseChannel: MoveRule(talks.check_facilitator, _on_session(talks.facilitator)),
+}
