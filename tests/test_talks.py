@@ -457,10 +457,62 @@ def test_the_report_reveals_every_channel_the_matrix_and_the_offers():
     data = report_data(report)["talks"]
     assert data["offers"][0]["promises"][1] == {
         "party": "russia", "verb": "accept", "element": "dmz", "result": "broken", "round": 1,
-        "element_then": "adopted"}
+        "element_then": "adopted", "decisive": False}
     assert data["contacts"]["1"]["ukraine>russia"] == 2
     html = render(report, "html")
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+DECIDING_SCRIPT = """\
+- offer: {party: ukraine, to: [russia], give: {accept: [moratorium]}, want: {accept: [dmz]}}
+- answer: {party: russia, offer: 1, accept: true}
+- offer: {party: us, to: [ukraine], give: {accept: [dmz]}, want: {accept: [monitoring]}}
+- answer: {party: ukraine, offer: 2, accept: false}
+- table: {party: ukraine, elements: [dmz, moratorium]}
+- vote: {party: ukraine, votes: {dmz: accept, moratorium: accept}}
+- vote: {party: russia, votes: {dmz: reject, moratorium: accept}}
+- vote: {party: us, votes: {dmz: reject, moratorium: reject}}
+- end: time is up
+"""
+
+
+def test_the_report_says_which_promises_decided_a_vote_and_asks_about_them():
+    """Which talks moved which votes: a kept promise whose ballot carried its element, and a
+    broken one that, kept, would have carried it, are named as such (a promise kept or
+    broken by a ballot that changed nothing is not), and the debrief asks about each, and
+    about the declined offer."""
+    from exercise.reports.formats import render, report_data
+    from exercise.reports.model import report_of
+
+    report = report_of(_played(DECIDING_SCRIPT))
+    promises = report_data(report)["talks"]["offers"][0]["promises"]
+    # the moratorium passed 2 to 1 with Ukraine; the zone failed 1 to 2 without Russia
+    assert [(p["party"], p["result"], p["element_then"], p["decisive"]) for p in promises] == [
+        ("ukraine", "kept", "adopted", True), ("russia", "broken", "rejected", True)]
+    md = render(report, "md")
+    talks = md.split("## Side talks", 1)[1].split("\n## ", 1)[0]
+    assert ("Ukraine to accept NATO moratorium: kept at the vote of round 1 (the element was "
+            "adopted; this acceptance decided it)") in talks
+    assert ("Russia to accept Buffer zone: broken at the vote of round 1 (the element was "
+            "rejected; kept, the promise would have carried it)") in talks
+    questions = talks.split("### Questions from these talks", 1)[1]
+    assert "1. In offer 1 Russia promised to accept Buffer zone, and in round 1 did not (kept, " \
+           "it would have carried Buffer zone)." in questions
+    assert "2. NATO moratorium was adopted in round 1 because Ukraine kept its promise of " \
+           "offer 1: without that acceptance it would have failed." in questions
+    assert "3. Ukraine declined offer 2: United States would accept Buffer zone if Ukraine " \
+           "would accept US monitoring." in questions
+
+
+def test_promises_that_decided_nothing_raise_no_question():
+    """A promise kept by a ballot the vote did not need is no debrief question."""
+    from exercise.reports.formats import render
+    from exercise.reports.model import report_of
+
+    md = render(report_of(_played(REVEAL_SCRIPT)), "md")
+    questions = md.split("### Questions from these talks", 1)[1].split("\n## ", 1)[0]
+    assert "because Ukraine kept" not in questions  # all three accepted the moratorium
+    assert "Russia promised to accept Buffer zone" in questions  # broken, if not decisive
 
 
 def test_a_report_of_a_running_session_shows_only_what_the_room_heard():

@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from exercise.engine import Event, EventKind, Game
-from exercise.engine.moves import ROOM
+from exercise.engine import Ballot, Event, EventKind, Game
+from exercise.engine.moves import PACKAGE, ROOM
+from exercise.engine.rules import passes
+from exercise.engine.session import RoundRecord
+from exercise.engine.talks import BROKEN, KEPT, Promise
 from exercise.narration import Narrator, and_join
 from exercise.reports.document import Block, Heading, Item, Items, Paragraph, Section, Table, spans
 from exercise.scenario.model import Scenario
@@ -46,13 +49,33 @@ def offers_data(game: Game) -> list[dict[str, Any]]:
             if record is not None and p.element in record.tabled:
                 fate = "adopted" if p.element in record.adopted else "rejected"
             promises.append({"party": p.party, "verb": p.verb, "element": p.element,
-                             "result": p.result, "round": p.round, "element_then": fate})
+                             "result": p.result, "round": p.round, "element_then": fate,
+                             "decisive": _decisive(game, record, p)})
         out.append({"offer": state.number, "round": state.made_in, "party": state.party,
                     "to": list(state.to), "give": state.give.to_data(),
                     "want": state.want.to_data(), "until": state.until,
                     "answers": dict(state.answers), "status": state.status,
                     "promises": promises})
     return out
+
+
+def _decisive(game: Game, record: RoundRecord | None, promise: Promise) -> bool | None:
+    """Whether a promise to accept, tested at a vote, decided its element: had the party
+    voted the other way (rejected a promise it kept, accepted one it broke), the element
+    would have come out otherwise. None when the promise was not tested at a vote."""
+    if record is None or promise.verb != "accept" or promise.result not in (KEPT, BROKEN) \
+            or promise.element not in record.tabled or promise.party not in record.ballots:
+        return None
+    book = game.book
+    if book.package_voting:
+        target = PACKAGE
+        consent = tuple(dict.fromkeys(p for e in record.tabled for p in book.consent[e]))
+    else:
+        target, consent = promise.element, tuple(book.consent[promise.element])
+    actual = passes(book, record.ballots, target, consent)
+    other = Ballot.REJECT if promise.result == KEPT else Ballot.ACCEPT
+    flipped = {**record.ballots, promise.party: {**record.ballots[promise.party], target: other}}
+    return passes(book, flipped, target, consent) != actual
 
 
 def talks_data(game: Game) -> dict[str, Any]:
@@ -102,7 +125,7 @@ def talks_section(game: Game, scenario: Scenario, *, reveal: bool) -> Section | 
             Items(tuple(Item(spans(t)) for t in public)) if public
             else Paragraph(spans("(nothing was said to the whole room)")),))
     blocks: list[Block] = [*_channels(game, narrator), *_matrices(game, scenario),
-                           *_offers(game, narrator)]
+                           *_offers(game, narrator), *_questions(game, narrator)]
     return Section("talks", "Side talks", tuple(blocks))
 
 
@@ -180,6 +203,42 @@ def _followed(offer: dict[str, Any], narrator: Narrator) -> str:
             parts.append(f"{what}: not yet tested")
         else:
             at = "the vote" if p["verb"] == "accept" else "its proposal"
-            then = f" (the element was {p['element_then']})" if p["element_then"] else ""
+            then = f" (the element was {p['element_then']}"
+            if p["element_then"] and p["decisive"]:
+                then += ("; this acceptance decided it" if p["result"] == "kept" else
+                         "; kept, the promise would have carried it")
+            then = then + ")" if p["element_then"] else ""
             parts.append(f"{what}: {p['result']} at {at} of round {p['round']}{then}")
     return "; ".join(parts)
+
+
+def _questions(game: Game, narrator: Narrator, most: int = 5) -> list[Block]:
+    """Debrief questions drawn from what these talks did: each broken promise, each promise
+    that decided a vote, each declined offer (in that order, at most ``most``)."""
+    broken, decided, declined = [], [], []
+    for o in offers_data(game):
+        by = narrator.party(o["party"])
+        for p in o["promises"]:
+            who, what = narrator.party(p["party"]), narrator.element(p["element"])
+            if p["result"] == BROKEN:
+                cost = f" (kept, it would have carried {what})" if p["decisive"] else ""
+                broken.append(
+                    f"In offer {o['offer']} {who} promised to {p['verb']} {what}, and in "
+                    f"round {p['round']} did not{cost}. What made it break its word, and "
+                    "did anyone trust its next offer?")
+            elif p["result"] == KEPT and p["decisive"]:
+                decided.append(
+                    f"{what} was adopted in round {p['round']} because {who} kept its "
+                    f"promise of offer {o['offer']}: without that acceptance it would have "
+                    "failed. Was the trade worth it to each side?")
+        if o["status"] == "declined":
+            no = and_join([narrator.party(p) for p, yes in o["answers"].items() if not yes])
+            declined.append(
+                f"{no} declined offer {o['offer']}: {by} would {narrator.terms(o['give'])} "
+                f"if {no} would {narrator.terms(o['want'])}. What would it have taken to "
+                "accept?")
+    questions = (broken + decided + declined)[:most]
+    if not questions:
+        return []
+    return [Heading("Questions from these talks"),
+            Items(tuple(Item(spans(q)) for q in questions), ordered=True)]
