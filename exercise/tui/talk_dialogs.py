@@ -327,7 +327,7 @@ class AnswerDialog(MoveDialog):
                     yield Static(offer_side(self.view, offer.want), id="offer-want")
                 else:
                     yield Static(rich_text(offer.text))
-            yield Static("Worth: what each element is worth to you if adopted. y accepts "
+            yield Static("Beside each element: its worth to you if adopted. y accepts "
                          "(your promise is tested at the vote) · n declines · esc goes back",
                          classes="hint answer-hint")
             yield Static("", id="problem", classes="problem")
