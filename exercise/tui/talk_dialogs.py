@@ -201,6 +201,12 @@ class TalkDialog(MoveDialog):
         self.query_one("#do-offer", Button).variant = \
             "primary" if self.mode == OFFER else "default"
 
+    @on(TabbedContent.TabActivated, "#mode")
+    @on(SelectionList.SelectedChanged, "#to")
+    def forget_problem(self) -> None:
+        """A refusal is about the move as it was: once the person changes it, it goes."""
+        self.query_one("#problem", Static).display = False
+
     def action_switch(self, mode: str) -> None:
         """Open the say or the offer tab, at its first field."""
         self.query_one("#mode", TabbedContent).active = mode

@@ -231,7 +231,8 @@ async def test_an_offer_of_nothing_is_refused_with_the_rules_reason():
 
 async def test_an_offer_to_an_observer_is_refused_naming_it():
     """Sketch 2024 has an observer (Ukrainian public opinion): an offer to it is refused by
-    the rules, and the dialog stays open, naming the observer by its name, not its id."""
+    the rules, and the dialog stays open, naming the observer by its name, not its id;
+    once the person changes the recipients, the refusal goes."""
     app = make_app("sketch-2024", ["ukraine"], seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await _at_table(pilot, app)
@@ -249,6 +250,9 @@ async def test_an_offer_to_an_observer_is_refused_naming_it():
         text = screen_text(app)
         assert "⚠ Ukrainian public opinion is an observer" in text
         assert "ukrainian-public" not in text
+        await pilot.press("space")  # the person changes the recipients: the refusal goes
+        await settle(pilot)
+        assert "is an observer" not in screen_text(app)
 
 
 async def _answer_dialog(  # type: ignore[no-untyped-def]
