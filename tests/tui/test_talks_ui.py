@@ -330,3 +330,24 @@ async def test_hostile_names_and_titles_are_literal_in_the_offer_and_answer_dial
                       f"table NATO pause {QUIT}", "accept Freeze [/bold] the line"):
             assert words in text, words
         assert app.is_running
+
+
+async def test_an_offers_terms_reach_only_the_seat_it_is_made_to():
+    """The per-viewer view decides secrecy: the offer's structured terms (what each side
+    promises, until when) are in the answer row of the seat it is made to, and in no
+    other view: not its maker's, the shared screen's or the facilitator's answers."""
+    from exercise.view import FACILITATOR, PUBLIC
+
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        app.room.act("russia", Offer("russia", ("ukraine",), Terms(table=("dmz-europe",)),
+                                     Terms(accept=("freeze",)), until=2))
+        await settle(pilot)
+        station = app.screen.station
+        rows = [r for r in station.view("ukraine").legal.answer if r.party == "russia"]
+        assert [(r.to, r.give, r.want, r.until, r.made_in) for r in rows] == [
+            (("ukraine",), (("table", "dmz-europe"),), (("accept", "freeze"),), 2,
+             app.conductor.game.round)]
+        for viewer in ("russia", PUBLIC, FACILITATOR):  # its maker is asked nothing
+            assert not any(r.party == "russia" for r in station.view(viewer).legal.answer)
