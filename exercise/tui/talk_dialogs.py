@@ -75,16 +75,16 @@ class TermsList(OptionList):
         Binding("w", "cycle('want')", "If you…", id="want"),
     ]
 
-    def __init__(self, view: View, elements: tuple[str, ...], **kwargs: object):
+    def __init__(self, view: View, elements: tuple[str, ...], *, id: str | None = None):
         """The open ``elements`` the view shows, as ``view``'s seat weighs them."""
         self.view = view
         self.elements = tuple(e for e in elements if view.element(e) is not None)
         self.sides: dict[str, dict[str, str | None]] = {
             "give": dict.fromkeys(self.elements), "want": dict.fromkeys(self.elements)}
-        super().__init__(*(Option(self._prompt(e), id=e) for e in self.elements),
-                         **kwargs)  # type: ignore[arg-type]
+        super().__init__(*(Option(self._prompt(e), id=e) for e in self.elements), id=id)
 
     def _prompt(self, element: str) -> RichTable:
+        """An element's row: both sides' promises in words, its title, its worth."""
         grid = _terms_grid()
         give, want = self.sides["give"][element], self.sides["want"][element]
         grid.add_row(give or NOTHING, want or NOTHING, rich_text(self.view.title_of(element)),
@@ -249,8 +249,10 @@ class TalkDialog(MoveDialog):
             return
         terms = self.query_one("#terms", TermsList)
         until = self.query_one("#until", Select).value
+        # This round is the moves file's default: said by leaving ``until`` out.
+        last = until if isinstance(until, int) and until != self.view.round else None
         self._checked(Offer(self.party, tuple(to), terms.terms("give"), terms.terms("want"),
-                            until if isinstance(until, int) else None))
+                            last))
 
     def _checked(self, move: Move) -> None:
         """Close with ``move`` if the room would take it; otherwise say why and stay open
@@ -263,6 +265,8 @@ class TalkDialog(MoveDialog):
         self.dismiss(move)
 
     def _reason(self, exc: IllegalMoveError) -> str:
+        """The room's reason, with an offer's side ("give.table") and a leading party id
+        in the words the dialog uses."""
         text = _refusal(exc, self.view)
         for key, words in SIDE_WORDS.items():
             text = text.replace(f"⚠ {key[0].upper()}{key[1:]}:", f"⚠ {words}:")
