@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from rich.table import Table as RichTable
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -45,6 +45,7 @@ VERBS: tuple[str | None, ...] = (None, "accept", "table")
 """What a side may promise of an element, in the order a key cycles through them."""
 
 NOTHING = "—"
+SIDE_WIDTH = 7  # the "we will" and "if you" columns, each with a space either side
 SAY, OFFER = "say", "offer"
 SIDE_WORDS = {"give.accept": "We will accept", "give.table": "We will table",
               "want.accept": "If you accept", "want.table": "If you table"}
@@ -59,8 +60,8 @@ def _worth(view: View, element: str) -> str:
 def _terms_grid() -> RichTable:
     """The columns of the offer's terms: our side, theirs, the element, its worth to us."""
     grid = RichTable.grid(expand=True, padding=(0, 1))
-    grid.add_column(width=7, no_wrap=True)
-    grid.add_column(width=7, no_wrap=True)
+    grid.add_column(width=SIDE_WIDTH, no_wrap=True)
+    grid.add_column(width=SIDE_WIDTH, no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_column(width=12, justify="right", no_wrap=True)
     return grid
@@ -93,12 +94,25 @@ class TermsList(OptionList):
 
     def action_cycle(self, side: str) -> None:
         """The highlighted element's next promise on ``side``: nothing → accept → table."""
-        if self.highlighted is None:
-            return
-        element = self.elements[self.highlighted]
+        if self.highlighted is not None:
+            self._cycle(self.highlighted, side)
+
+    def _cycle(self, index: int, side: str) -> None:
+        element = self.elements[index]
         now = self.sides[side][element]
         self.sides[side][element] = VERBS[(VERBS.index(now) + 1) % len(VERBS)]
-        self.replace_option_prompt_at_index(self.highlighted, self._prompt(element))
+        self.replace_option_prompt_at_index(index, self._prompt(element))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row's "we will" or "if you" word cycles it, as g and w do."""
+        index = event.style.meta.get("option")
+        offset = event.get_content_offset(self)
+        if offset is None or not isinstance(index, int):
+            return
+        if offset.x <= SIDE_WIDTH:
+            self._cycle(index, "give")
+        elif offset.x <= 2 * SIDE_WIDTH + 2:
+            self._cycle(index, "want")
 
     def terms(self, side: str) -> Terms:
         """What is chosen on ``side`` (give or want)."""
@@ -159,7 +173,7 @@ class TalkDialog(MoveDialog):
                         options = _until_options(view)
                         yield Select(options, value=options[0][1], allow_blank=False,
                                      compact=True, id="until")
-                    yield Static("↑↓ element · g: we will… · w: if you… (— accept table) · "
+                    yield Static("g: we will… · w: if you… (— accept table, or click) · "
                                  "ctrl+o offers", classes="hint")
             yield Label("To whom (space chooses):", classes="hint")
             yield SelectionList[str](

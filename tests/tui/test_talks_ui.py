@@ -351,3 +351,24 @@ async def test_an_offers_terms_reach_only_the_seat_it_is_made_to():
              app.conductor.game.round)]
         for viewer in ("russia", PUBLIC, FACILITATOR):  # its maker is asked nothing
             assert not any(r.party == "russia" for r in station.view(viewer).legal.answer)
+
+
+async def test_a_click_on_a_rows_promise_cycles_it_as_its_key_does():
+    """With the mouse: a click on an element's "we will" word promises to accept it, a
+    second click to table it; a click on its "if you" word asks them to accept it."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        terms = app.screen.query_one(TermsList)
+        first, second = terms.elements[:2]
+        await pilot.click(terms, offset=(3, 1))  # the second row, on "we will"
+        await pilot.click(terms, offset=(3, 1))
+        await pilot.click(terms, offset=(12, 0))  # on "if you"
+        await settle(pilot)
+        assert (terms.terms("give"), terms.terms("want")) == (
+            Terms(table=(second,)), Terms(accept=(first,)))
+        assert "table" in screen_text(app)
