@@ -310,6 +310,15 @@ def offer_side(view: View, items: tuple[tuple[str, str], ...]) -> RichTable:
     return grid
 
 
+def _side_head(words: Text) -> RichTable:
+    """A side's heading, over the column of worth."""
+    grid = RichTable.grid(expand=True, padding=(0, 1))  # as offer_side's, so they align
+    grid.add_column(ratio=1)
+    grid.add_column(width=12, justify="right", no_wrap=True)
+    grid.add_row(words, "worth to you")
+    return grid
+
+
 class AnswerDialog(MoveDialog):
     """A seat accepts or declines an offer made to it, seeing its terms and their worth."""
 
@@ -337,23 +346,22 @@ class AnswerDialog(MoveDialog):
 
     def compose(self) -> ComposeResult:
         offer = self.offer
-        with Vertical(id="dialog", classes="dialog wide"):
+        with Vertical(id="dialog", classes="dialog wide answer"):
             yield Label(styled(f"Offer {offer.number} to ", self.view.name(self.party)),
                         classes="dialog-title")
             with VerticalScroll(id="offer-body"):
                 if offer.give or offer.want:
                     yield Static(self._who(), id="offer-who")
-                    yield Static(styled(self.view.name(offer.party), " will:"),
-                                 classes="offer-side")
+                    yield Static(_side_head(rich_text(f"{self.view.name(offer.party)} "
+                                                      "will:")), classes="offer-side")
                     yield Static(offer_side(self.view, offer.give), id="offer-give")
-                    yield Static("If you" + (", each of you," if len(offer.to) > 1 else "")
-                                 + ":", classes="offer-side")
+                    yield Static(_side_head(Text("If each of you:" if len(offer.to) > 1
+                                                 else "If you:")), classes="offer-side")
                     yield Static(offer_side(self.view, offer.want), id="offer-want")
                 else:
                     yield Static(rich_text(offer.text))
-            yield Static("Beside each element: its worth to you if adopted. y accepts "
-                         "(your promise is tested at the vote) · n declines · esc goes back",
-                         classes="hint answer-hint")
+            yield Static("y accepts (your promise is tested at the vote) · n declines · "
+                         "esc back", classes="hint answer-hint")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button("Accept (y)", id="do-accept", action="screen.answer(True)",
