@@ -9,7 +9,10 @@ The talk dialog has two tabs over one list of recipients: *Say* (a message) and 
 (for each open element, what we will do and what we ask of them: nothing, accept or
 table; and the last round the offer is open). It opens on the message, where a person
 most often starts, with the recipients one ``tab`` away; ``ctrl+s`` and ``ctrl+o`` each
-first switch to their tab, then send or make the offer.
+first switch to their tab, then send or make the offer. In the offer's terms, ``g`` and
+``w`` (or a click on the word) cycle a promise: nothing, accept, table. The answer dialog
+shows an offer as its recipient weighs it: who makes it, to whom, until when, each side's
+promises, and each element's worth to the recipient's own seat.
 """
 
 from __future__ import annotations
@@ -138,7 +141,7 @@ def _until_options(view: View) -> list[tuple[str, int]]:
         if number == view.rounds:
             words += " (the last)"
         options.append((words, number))
-    return options
+    return options or [(f"round {view.round} (this round)", view.round)]
 
 
 class TalkDialog(MoveDialog):
