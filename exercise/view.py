@@ -170,6 +170,11 @@ class OfferRow:
     number: int
     party: str  # who made it (id)
     text: str  # "we will accept X if you accept Y (open until round 3)"
+    to: tuple[str, ...] = ()  # whom it is made to (party ids; the viewer among them)
+    give: tuple[tuple[str, str], ...] = ()  # (accept|table, element id): what its maker will do
+    want: tuple[tuple[str, str], ...] = ()  # (accept|table, element id): what it asks of each
+    until: int = 0  # open until the end of this round
+    made_in: int = 0  # the round it was made in
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,7 +523,8 @@ def _legal(room: Room, viewer: str) -> Legal:
                 answer.append(OfferRow(state.number, state.party, (
                     f"{narrator.party(state.party)} will {narrator.terms(state.give.to_data())}"
                     f" if you {narrator.terms(state.want.to_data())} (open until the end of "
-                    f"round {state.until})")))
+                    f"round {state.until})"), to=state.to, give=state.give.items(),
+                    want=state.want.items(), until=state.until, made_in=state.made_in))
     closable: list[tuple[str, ...]] = []
     if runs_room and game.book.talks_enabled and not game.is_over:
         seen = [() if e.audience is None else e.audience for e in game.events

@@ -26,12 +26,15 @@ def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 
-def keys(*presses: str) -> Any:
-    """A run_before that presses keys, letting the app settle after each."""
+def keys(*presses: str, quiet: bool = False) -> Any:
+    """A run_before that presses keys, letting the app settle after each; ``quiet``: the
+    toasts (which fade on their own clock) are left out of the picture."""
 
     async def run(pilot: Pilot[Any]) -> None:
         # A tab's underline slides: a snapshot taken mid-slide differs from run to run.
         pilot.app.animation_level = "none"
+        if quiet:
+            pilot.app.notify = lambda *args, **kwargs: None  # type: ignore[method-assign]
         await settle(pilot)
         for key in presses:
             await pilot.press(key)
@@ -123,6 +126,23 @@ def test_sign_dialog(snap_compare):
 
     app = make_app("tutorial", ["ukraine"], seed=3)
     assert snap_compare(app, terminal_size=(100, 30), run_before=run)
+
+
+def test_talk_dialog_offer(snap_compare):
+    """The talk dialog's offer tab: Ukraine will accept one element if Russia tables
+    another, open until round 3; each element's worth to Ukraine beside it."""
+    app = make_app("berlin-2025", ["ukraine"], seed=1)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys(
+        "enter", "t", "ctrl+o", "g", "down", "w", "w", "tab", "enter", "down", "down",
+        "enter", "tab", "down", "space", quiet=True))
+
+
+def test_answer_dialog(snap_compare):
+    """A computer delegation's offer to a person: who, until when, both sides' promises
+    and each element's worth to the person's seat."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    assert snap_compare(app, terminal_size=(100, 30),
+                        run_before=keys("enter", "a", quiet=True))
 
 
 def test_facilitator_console(snap_compare):

@@ -3,12 +3,16 @@ one, the facilitator's console pausing the talks; a student's words shown litera
 
 from __future__ import annotations
 
-from exercise.engine import EventKind, Phase
+import json
+from typing import Any
+
+from exercise.engine import EventKind, Offer, Phase, Terms
 from exercise.tui.facilitator import FacilitatorConsole
 from exercise.tui.table import TableScreen
-from exercise.tui.talk_dialogs import AnswerDialog, TalkDialog
+from exercise.tui.talk_dialogs import AnswerDialog, TalkDialog, TermsList
+from exercise.view import View
 
-from .helpers import make_app, screen_text, settle
+from .helpers import make_app, screen_rows, screen_text, settle
 
 
 async def _at_discussion(pilot, app) -> None:  # type: ignore[no-untyped-def]
@@ -24,18 +28,18 @@ async def _at_discussion(pilot, app) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_a_solo_seat_talks_privately_and_its_words_stay_literal():
-    """Solo as Ukraine: `t`, choose Russia, type words that look like markup, enter: the
-    message reaches Russia's channel only, and the feed shows the words as typed."""
+    """Solo as Ukraine: `t` opens on the message, so the person types at once; tab reaches
+    the recipients (Russia chosen), ctrl+s sends: the message reaches Russia's channel
+    only, and the feed shows the words that look like markup as typed."""
     app = make_app("tutorial", ["ukraine"], seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await _at_discussion(pilot, app)
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, TalkDialog)
-        await pilot.press("down", "space")  # the first delegation after the room: Russia
-        app.screen.query_one("#text").focus()
         await pilot.press(*"[b]Moscow[/b] listen")
-        await pilot.press("enter")
+        await pilot.press("tab", "down", "space")  # the first delegation after the room
+        await pilot.press("ctrl+s")
         await settle(pilot)
         said = [e for e in app.conductor.game.events if e.kind is EventKind.SAID]
         assert [(e.data["text"], e.audience) for e in said] == [
@@ -146,7 +150,7 @@ async def test_the_talk_dialog_says_what_is_missing_in_words_not_ids():
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, TalkDialog)
-        await pilot.press("space")  # the whole room
+        await pilot.press("tab", "space")  # the whole room
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Write your message first" in screen_text(app)
@@ -158,3 +162,213 @@ async def test_the_talk_dialog_says_what_is_missing_in_words_not_ids():
         text = screen_text(app)
         assert "The facilitator has paused the talks" in text
         assert "ukraine says" not in text and isinstance(app.screen, TalkDialog)
+
+
+async def _at_table(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """Past the briefing and any news, to the table while the seat may talk."""
+    await settle(pilot)
+    for _ in range(10):
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        if isinstance(app.screen, TableScreen) and app.screen.check_action("talk", ()):
+            return
+    raise AssertionError("never reached a table where the seat may talk")
+
+
+def _offers_made(log_path: Any) -> list[dict[str, Any]]:
+    """The offers in a session log, as the moves file would write them."""
+    records = [json.loads(line) for line in log_path.read_text(encoding="utf-8").splitlines()]
+    return [r["move"]["offer"] for r in records
+            if r.get("type") == "move" and isinstance(r["move"], dict) and "offer" in r["move"]]
+
+
+async def test_a_person_makes_an_offer_with_a_table_promise_until_the_last_round(tmp_path):
+    """Issue 13, offers: in the offer tab a person promises to accept one element (g),
+    asks Russia to table another (w twice), keeps it open until the last round and makes
+    the offer (ctrl+o): the logged move carries both promises, the recipient and the
+    round, and the feed says it."""
+    log = tmp_path / "talks.jsonl"
+    app = make_app("tutorial", ["ukraine"], seed=1, keep_log=True, log_path=log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("ctrl+o")  # to the offer tab, at the terms
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TalkDialog) and isinstance(app.focused, TermsList)
+        first, second = app.focused.elements[:2]
+        await pilot.press("g", "down", "w", "w")
+        await pilot.press("tab", "enter", "end", "enter")  # open until: the last round
+        await settle(pilot)
+        await pilot.press("tab", "down", "space")  # to Russia
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, TableScreen)
+        assert _offers_made(log)[-1] == {"party": "ukraine", "to": ["russia"],
+                                          "give": {"accept": [first]},
+                                          "want": {"table": [second]}, "until": 3}
+        feed = screen_text(app).replace(" ▊ ", " ")  # a line wrapped beside the scrollbar
+        assert "OFFER 3: Ukraine to Russia: we will accept Freeze the front line if you table" \
+            " 20-year pause on NATO membership (open until the end of round 3)." in feed
+
+
+async def test_an_offer_of_nothing_is_refused_with_the_rules_reason():
+    """An offer with recipients but no terms: the dialog stays open and says the rules'
+    reason (the offer promises nothing), in words."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("ctrl+o", "tab", "tab", "down", "space", "ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, TalkDialog)
+        assert "⚠ The offer promises nothing" in screen_text(app)
+        assert not app.conductor.game.session.talks.offers or all(
+            o.party != "ukraine" for o in app.conductor.game.session.talks.offers)
+
+
+async def test_an_offer_to_an_observer_is_refused_naming_it():
+    """Sketch 2024 has an observer (Ukrainian public opinion): an offer to it is refused by
+    the rules, and the dialog stays open, naming the observer by its name, not its id;
+    once the person changes the recipients, the refusal goes."""
+    app = make_app("sketch-2024", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_table(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TalkDialog)
+        await pilot.press("ctrl+o", "g")
+        recipients = dialog.query_one("#to").option_count
+        observer = dialog.view.legal.talk_to.index("ukrainian-public") + 1  # after the room
+        assert observer < recipients
+        await pilot.press("tab", "tab", *["down"] * observer, "space", "ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, TalkDialog)
+        text = screen_text(app)
+        assert "⚠ Ukrainian public opinion is an observer" in text
+        assert "ukrainian-public" not in text
+        await pilot.press("space")  # the person changes the recipients: the refusal goes
+        await settle(pilot)
+        assert "is an observer" not in screen_text(app)
+
+
+async def _answer_dialog(  # type: ignore[no-untyped-def]
+        pilot, app, offer: Offer) -> tuple[AnswerDialog, list[Any]]:
+    """Russia (a person at this screen) makes ``offer``; Ukraine's answer dialog opens
+    on it, as `a` opens it; returns the dialog and where its result lands."""
+    app.room.act("russia", offer)
+    await settle(pilot)
+    view: View = app.screen.station.view("ukraine")
+    row = next(r for r in view.legal.answer if r.party == "russia")
+    answered: list[Any] = []
+    dialog = AnswerDialog(view, lambda m: app.room.check("ukraine", m), row)
+    app.push_screen(dialog, callback=answered.append)
+    await settle(pilot)
+    return dialog, answered
+
+
+async def test_the_answer_dialog_shows_who_offers_what_until_when_and_its_worth():
+    """An offer to a person shows, before it is answered: who makes it and to whom, until
+    which round, what the maker will do (a table promise) and what it asks (accept), each
+    element with its worth to the person's own seat; y accepts it."""
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        dialog, answered = await _answer_dialog(pilot, app, Offer(
+            "russia", ("ukraine",), Terms(table=("dmz-europe",)), Terms(accept=("freeze",)),
+            until=3))
+        view = dialog.view
+        rows = screen_rows(app)
+        assert any("From Russia, to you alone. Open until the end of round 3 (this is round 1)"
+                   in row for row in rows)
+        worth = {e: f"{view.element(e).value:+g} for you" for e in ("dmz-europe", "freeze")}
+        given = rows.index(next(r for r in rows if "Russia will:" in r))
+        asked = rows.index(next(r for r in rows if "If you:" in r))
+        assert given < asked
+        assert any("table" in r and view.title_of("dmz-europe") in r and worth["dmz-europe"] in r
+                   for r in rows[given:asked])
+        assert any("accept" in r and view.title_of("freeze") in r and worth["freeze"] in r
+                   for r in rows[asked:])
+        await pilot.press("y")
+        await settle(pilot)
+        assert [(m.party, m.accept) for m in answered] == [("ukraine", True)]
+
+
+async def test_hostile_names_and_titles_are_literal_in_the_offer_and_answer_dialogs(tmp_path):
+    """Untrusted words (issue 13, promise 6): in the hostile scenario, party names and
+    element titles that look like markup (a would-be ``@click=app.quit``) are shown as
+    written in the offer tab's terms and recipients, and in the answer dialog."""
+    from exercise.tui.dialogs import HandOver, SeatPick
+
+    from .test_hostile_text import QUIT, hostile_app, look, write_hostile
+
+    app = hostile_app(write_hostile(tmp_path), ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        for _ in range(3):  # which delegation talks, then its hand-over
+            await settle(pilot)
+            if isinstance(app.screen, SeatPick | HandOver):
+                await pilot.press("enter")
+        assert isinstance(app.screen, TalkDialog)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        text = look(app)
+        for words in ("Freeze [/bold] the line", f"NATO pause {QUIT}", f"Russia {QUIT}",
+                      "US [b]B[/b] [/bold]"):
+            assert words in text, words
+        await pilot.press("escape")
+        await settle(pilot)
+        await _answer_dialog(pilot, app, Offer(
+            "russia", ("ukraine",), Terms(table=("nato-pause",)), Terms(accept=("freeze",)),
+            until=2))
+        text = look(app)
+        for words in (f"From Russia {QUIT}, to you alone", f"Russia {QUIT} will:",
+                      f"table NATO pause {QUIT}", "accept Freeze [/bold] the line"):
+            assert words in text, words
+        assert app.is_running
+
+
+async def test_an_offers_terms_reach_only_the_seat_it_is_made_to():
+    """The per-viewer view decides secrecy: the offer's structured terms (what each side
+    promises, until when) are in the answer row of the seat it is made to, and in no
+    other view: not its maker's, the shared screen's or the facilitator's answers."""
+    from exercise.view import FACILITATOR, PUBLIC
+
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        app.room.act("russia", Offer("russia", ("ukraine",), Terms(table=("dmz-europe",)),
+                                     Terms(accept=("freeze",)), until=2))
+        await settle(pilot)
+        station = app.screen.station
+        rows = [r for r in station.view("ukraine").legal.answer if r.party == "russia"]
+        assert [(r.to, r.give, r.want, r.until, r.made_in) for r in rows] == [
+            (("ukraine",), (("table", "dmz-europe"),), (("accept", "freeze"),), 2,
+             app.conductor.game.round)]
+        for viewer in ("russia", PUBLIC, FACILITATOR):  # its maker is asked nothing
+            assert not any(r.party == "russia" for r in station.view(viewer).legal.answer)
+
+
+async def test_a_click_on_a_rows_promise_cycles_it_as_its_key_does():
+    """With the mouse: a click on an element's "we will" word promises to accept it, a
+    second click to table it; a click on its "if you" word asks them to accept it."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        terms = app.screen.query_one(TermsList)
+        first, second = terms.elements[:2]
+        await pilot.click(terms, offset=(3, 1))  # the second row, on "we will"
+        await pilot.click(terms, offset=(3, 1))
+        await pilot.click(terms, offset=(12, 0))  # on "if you"
+        await settle(pilot)
+        assert (terms.terms("give"), terms.terms("want")) == (
+            Terms(table=(second,)), Terms(accept=(first,)))
+        assert "table" in screen_text(app)
