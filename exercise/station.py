@@ -233,6 +233,8 @@ class Turns:
             self._prompted = (view.round, view.phase)
         elif moment.kind in (MomentKind.PROPOSE, MomentKind.VOTE, MomentKind.SIGN):
             self.asked = False
+        elif moment.kind is MomentKind.TALK:  # everything of its talk so far is read
+            self.mark_read(self.station.view(moment.viewer))
 
     def unread_talk(self, view: View) -> bool:
         """Whether ``view``'s seat has side talk it has not read here."""

@@ -304,7 +304,7 @@ class TableScreen(RoomScreen):
             turns.done(moment)
             return
         if moment.kind is MomentKind.TALK:
-            await self.read_talk(moment.viewer)
+            await self.read_talk(moment)
             return
         turns.done(moment)
         view = station.view(moment.viewer)
@@ -476,12 +476,13 @@ class TableScreen(RoomScreen):
             self.turns.mark_read(self.station.view(seat))
         self.render_view()
 
-    async def read_talk(self, seat: str) -> None:
-        """``seat`` (after its hand-over) reads the side talk it has not read; it may answer
-        an open offer or reply from there."""
+    async def read_talk(self, moment: Moment) -> None:
+        """The moment's seat (after its hand-over) reads the side talk it has not read; it
+        may answer an open offer or reply from there."""
+        seat = moment.viewer
         view = self.station.view(seat)
         unread = view.unread_talk(self.turns.read.get(seat, 0))
-        self.turns.mark_read(view)
+        self.turns.done(moment)
         if not unread:
             return
         then = await self.app.push_screen_wait(PrivateTalk(view, unread))
