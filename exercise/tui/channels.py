@@ -28,7 +28,7 @@ def channel_label(channel: Channel) -> Content:
     """A channel as a line of the list: whom it is between, how many lines, closed or not."""
     what = "the whole room (public)" if not channel.private else channel.name
     count = len(channel.lines)
-    return styled(what, (f"  {count} line{'s' * (count != 1)}", "dim"),
+    return styled(what, (f" · {count} line{'s' * (count != 1)}", "dim"),
                   (" · closed", "dim") if channel.closed else "")
 
 
