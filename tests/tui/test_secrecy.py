@@ -7,8 +7,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from exercise.engine import FireInject, Phase
-from exercise.tui.channels import PrivateTalk
 from exercise.tui.app import ExerciseApp
+from exercise.tui.channels import PrivateTalk
 from exercise.tui.dialogs import HandOver, InfoDialog, VoteDialog
 from exercise.tui.facilitator import FacilitatorConsole
 from exercise.tui.table import TableScreen
