@@ -57,7 +57,7 @@ class ChannelsScreen(ModalScreen[ChannelAction | None]):
 
     DEFAULT_CSS = """
     ChannelsScreen #channels-body { height: 1fr; }
-    ChannelsScreen #channel-list { width: 36; height: 1fr; }
+    ChannelsScreen #channel-list { width: 42; height: 1fr; }
     ChannelsScreen #channel-thread { width: 1fr; height: 1fr; max-height: 100%;
                                      padding: 0 0 0 1; }
     """

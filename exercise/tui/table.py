@@ -79,7 +79,7 @@ def waiting_text(station: Station, turns: Turns, view: View) -> str:
     if view.paused:
         return ""
     # People who said "not yet" to their side talk: first, so a narrow status keeps it.
-    talk = [f"{view.name(party)}: a private message (h: hand over)"
+    talk = [f"a message for {view.name(party)} (h)"
             for party in turns.waiting_for()
             if party not in view.awaiting and turns.unread_talk(station.view(party))]
     if view.thinking:
@@ -226,7 +226,9 @@ class TableScreen(RoomScreen):
         (:attr:`MomentKind.TALK`) needs no word: only what waits for a person who said
         "not yet", or what only the seat's private view holds."""
         for seat, seat_view in views.items():
-            count = sum(1 for item in seat_view.feed if item.private)
+            # Its side talk's own lines are the talk moment's (its own words need no word).
+            talk = sum(len(c.lines) for c in seat_view.channels if c.private)
+            count = sum(1 for item in seat_view.feed if item.private) - talk
             before = self._private_seen.setdefault(seat, count)
             coming = seat not in self.turns.deferred and self.turns.unread_talk(seat_view)
             if count > before and not coming:
@@ -556,16 +558,16 @@ class TableScreen(RoomScreen):
             if station.runner is not None:
                 choices.append((station.runner, "The facilitator (every channel)"))
             chosen = await self.app.push_screen_wait(SeatPick(choices, "Whose channels?"))
-            if not chosen or not await hand_over(
-                    self.app, station, self.turns, chosen,
-                    "You asked to see your side talks (private)."):
+            why = "You asked to see every channel of the side talks (private)." \
+                if chosen == FACILITATOR else "You asked to see your side talks (private)."
+            if not chosen or not await hand_over(self.app, station, self.turns, chosen, why):
                 return
             viewer = str(chosen)
         view = station.view(viewer)
         self.turns.mark_read(view)
         title = "Side talks — every channel" if viewer == FACILITATOR else \
             "Side talks — the room" if viewer == PUBLIC else \
-            f"Side talks — {station.name(viewer)}'s channels (private)"
+            f"Side talks of {station.name(viewer)} (private)"
         action = await self.app.push_screen_wait(ChannelsScreen(view, title=title))
         runner = self.runner()
         if isinstance(action, ChannelAction) and runner is not None \

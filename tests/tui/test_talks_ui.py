@@ -158,7 +158,7 @@ async def test_hot_seat_a_private_message_is_handed_over_to_its_reader_only():
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ChannelsScreen)
-        assert "Ukraine's channels" in screen_text(app)
+        assert "Side talks of Ukraine" in screen_text(app)
         assert all(c.members in ((), ("ukraine", "russia"), ("russia", "ukraine"))
                    or "ukraine" in c.members for c in app.screen.channels)
         assert "@click" not in screen_text(app)
@@ -187,7 +187,7 @@ async def test_hot_seat_not_yet_defers_a_private_message_until_h():
             await settle(pilot)
             assert isinstance(app.screen, TableScreen)
         text = screen_text(app)
-        assert "Russia: a private message (h: hand over)" in text
+        assert "a message for Russia (h)" in text
         assert "only for Moscow" not in text
         await pilot.press("h")
         await settle(pilot)
