@@ -122,6 +122,9 @@ def _check_channels(room: Room, viewer: str, seen: View) -> None:
     for channel in seen.channels:
         assert not channel.members or viewer == FACILITATOR or viewer in channel.members, \
             (viewer, channel.members)
+    if viewer == PUBLIC:  # the shared screen: the room's channel, and no private line at all
+        assert [c.members for c in seen.channels] in ([], [()])
+        assert not any(item.private for item in seen.feed)
     if viewer == FACILITATOR:  # every channel anyone talked on
         spoken = {tuple(sorted(set(e.audience))) for e in room.conductor.game.events
                   if e.kind is EventKind.SAID and e.audience is not None}

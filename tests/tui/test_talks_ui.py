@@ -147,6 +147,7 @@ async def test_hot_seat_a_private_message_is_handed_over_to_its_reader_only():
         await pilot.press("enter")
         await _to_table(pilot, app)
         assert "@click" not in screen_text(app)
+        assert not any(item.private for item in app.screen.view.feed)  # the public room's
         assert not any("@click" in n.message for n in app._notifications)
         await pilot.press("c")
         await settle(pilot)
