@@ -192,6 +192,10 @@ class PrivateTalk(ModalScreen[str | None]):
                              variant="primary", compact=True)
             yield Footer()
 
+    def on_mount(self) -> None:
+        # Enter means "done", whichever button is drawn first.
+        self.query_one("#do-close", Button).focus()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Answer only with an open offer to the seat; reply only while talks are open."""
         if action == "answer":

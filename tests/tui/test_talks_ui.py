@@ -232,6 +232,33 @@ async def test_hot_seat_an_offer_is_answered_from_its_hand_over():
         assert app.conductor.game.session.talks.offer(number).answers == {"russia": True}
 
 
+async def test_hot_seat_enter_on_an_offer_reads_it_and_leaves_it_open():
+    """Enter on the new side talk only closes it: an offer read is not answered by it (the
+    seat answers later with `a`), and it is not handed over again."""
+    from exercise.engine import Offer, Terms
+    from exercise.tui.channels import PrivateTalk
+    from exercise.tui.dialogs import HandOver
+
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        element = app.conductor.game.session.open_elements[0]
+        app.room.act("ukraine", Offer("ukraine", ("russia",), Terms(accept=(element,)),
+                                      Terms(accept=(element,))))
+        offer = app.conductor.game.session.talks.offers[-1]
+        await settle(pilot, 5)
+        assert isinstance(app.screen, HandOver)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PrivateTalk)
+        await pilot.press("enter")
+        await _to_table(pilot, app)
+        for _ in range(3):
+            await settle(pilot)
+            assert isinstance(app.screen, TableScreen)
+        assert offer.status == "open" and offer.answers == {}
+
+
 async def test_the_channel_view_lists_a_solo_seats_own_channels_and_every_one_for_the_facilitator():
     """`c` at a solo seat's screen lists the room and the channels Ukraine is in, never one
     between others; at the facilitator's screen (every seat a computer) it lists every
