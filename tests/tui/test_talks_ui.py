@@ -329,3 +329,30 @@ async def test_the_talk_dialog_says_what_is_missing_in_words_not_ids():
         text = screen_text(app)
         assert "The facilitator has paused the talks" in text
         assert "ukraine says" not in text and isinstance(app.screen, TalkDialog)
+
+
+async def test_whoever_runs_the_room_closes_a_channel_or_pauses_the_talks_from_the_channel_view():
+    """A solo seat runs the room: in its channel view `x` closes the highlighted channel
+    (one it is in) and `p` pauses the talks; both go through the room."""
+    from exercise.engine import Say
+    from exercise.tui.channels import ChannelsScreen
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        app.room.act("ukraine", Say("ukraine", ("us",), "a word"))
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ChannelsScreen)
+        members = [c.members for c in app.screen.channels]
+        await pilot.press(*["down"] * members.index(("ukraine", "us")), "x")
+        await settle(pilot)
+        talks = app.conductor.game.session.talks
+        assert ("ukraine", "us") in talks.closed and isinstance(app.screen, TableScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert "closed" in screen_text(app)
+        await pilot.press("p")
+        await settle(pilot)
+        assert talks.paused
