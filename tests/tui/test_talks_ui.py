@@ -356,3 +356,18 @@ async def test_whoever_runs_the_room_closes_a_channel_or_pauses_the_talks_from_t
         await pilot.press("p")
         await settle(pilot)
         assert talks.paused
+
+
+async def test_help_names_the_channels_key():
+    """`?` at the table lists `c` (Channels) among its keys, even when a narrow footer has
+    no room for it, and the rules say what it shows."""
+    from exercise.tui.help import RULES_HELP, HelpScreen
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert ("c", "Channels") in app.screen.keys
+        assert "`c` shows each channel you are in" in RULES_HELP
