@@ -11,7 +11,9 @@ facilitator's console. A :class:`Station` is one of them. It says
 - whether several people share it, so that a hand-over must stand between them.
 
 :class:`Turns` then decides what the screen must show next, and to whom: a news card
-the viewer has not seen, a person's turn to propose or vote, the debrief. At a shared
+the viewer has not seen, side talk a person's seat has not read (at a shared screen), a
+person's turn to propose or vote, the debrief. What each viewer has seen and read is
+marked here, per viewer, never in a widget. At a shared
 screen it also knows who has the keyboard, so the terminal UI hands it over exactly
 once per change of seat, and a person who says "not yet" is not asked again until
 someone asks for them or the round moves on. Written here, without Textual, the flow
@@ -125,6 +127,7 @@ class MomentKind(StrEnum):
     PROPOSE = "propose"  # the viewer's turn to table a package or pass
     VOTE = "vote"  # the viewer's turn to cast a ballot
     SIGN = "sign"  # the viewer's turn to choose whether to sign the deal
+    TALK = "talk"  # side talk for a person's seat at a shared screen it has not read
     PROMPT = "prompt"  # tell the viewer its move is awaited (a screen of its own)
     OVER = "over"  # the exercise has ended: the debrief
 
@@ -142,7 +145,8 @@ class Moment:
         """Whether it shows something only its viewer may see."""
         if self.kind is MomentKind.CARD:
             return bool(self.card and self.card.private_for)
-        return self.kind in (MomentKind.PROPOSE, MomentKind.VOTE, MomentKind.SIGN)
+        return self.kind in (MomentKind.PROPOSE, MomentKind.VOTE, MomentKind.SIGN,
+                             MomentKind.TALK)
 
 
 class Turns:
@@ -151,6 +155,7 @@ class Turns:
     def __init__(self, station: Station):
         self.station = station
         self.seen: dict[str, int] = {}  # per viewer: the last card shown (its own numbering)
+        self.read: dict[str, int] = {}  # per viewer: the last talk line read (its own numbering)
         self.deferred: set[str] = set()  # people who said "not yet"
         self.asked = False  # a person at an unshared screen asked for their dialog
         self.holder = station.home  # who has the keyboard (a shared screen's private moments)
@@ -158,15 +163,17 @@ class Turns:
         self._stage: tuple[int, Phase] | None = None
 
     def catch_up(self) -> bool:
-        """Count every card the viewers here may read as shown (on a resume, or a late
-        join: one "story so far" tells them instead); whether there was any."""
+        """Count every card (and every line of side talk) the viewers here may read as
+        shown (on a resume, or a late join: one "story so far" tells them instead; the
+        channel view holds the talk); whether there was any card or round."""
         station = self.station
         any_card = False
         for viewer in (station.home, *station.people):
-            cards = station.view(viewer).cards
-            if cards:
-                self.seen[viewer] = cards[-1].number
+            seen = station.view(viewer)
+            if seen.cards:
+                self.seen[viewer] = seen.cards[-1].number
                 any_card = True
+            self.mark_read(seen)
         return any_card or bool(station.view().history)
 
     def next(self) -> Moment | None:
@@ -196,6 +203,10 @@ class Turns:
         if station.home in station.people and station.home not in self.deferred:
             views = {station.home: home, **views}
         for seat, seen in views.items():
+            # At a shared screen a seat reads its new side talk before its turn (an offer
+            # may bear on the vote), behind its own hand-over; unshared, it is in the feed.
+            if station.shared and seen.unread_talk(self.read.get(seat, 0)):
+                return Moment(MomentKind.TALK, seat)
             legal = seen.legal
             kind = MomentKind.PROPOSE if legal.propose else \
                 MomentKind.VOTE if legal.vote else MomentKind.SIGN if legal.sign else None
@@ -222,6 +233,18 @@ class Turns:
             self._prompted = (view.round, view.phase)
         elif moment.kind in (MomentKind.PROPOSE, MomentKind.VOTE, MomentKind.SIGN):
             self.asked = False
+        elif moment.kind is MomentKind.TALK:  # everything of its talk so far is read
+            self.mark_read(self.station.view(moment.viewer))
+
+    def unread_talk(self, view: View) -> bool:
+        """Whether ``view``'s seat has side talk it has not read here."""
+        return bool(view.unread_talk(self.read.get(view.viewer, 0)))
+
+    def mark_read(self, view: View) -> None:
+        """Everything of the side talks in ``view`` has been read by its viewer."""
+        numbers = [item.number for channel in view.channels for item in channel.lines]
+        if numbers:
+            self.read[view.viewer] = max(self.read.get(view.viewer, 0), max(numbers))
 
     def not_yet(self, viewer: str) -> None:
         """``viewer``'s person is not at the keyboard: do not ask for them again until

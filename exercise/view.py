@@ -19,6 +19,10 @@ The rules, in one place:
 - The facilitator sees everything, and works the deck. A solo player also runs the
   room (opens voting, fires injects) but sees the deck only as its seat may: the
   public cards and its own private ones, never the guide's notes.
+- The side talks: a seat reads the room's channel and the channels it is in (each
+  distinct set of delegations), with the offers, answers and promises between their
+  members; the public room reads the room's channel only; the facilitator reads every
+  channel. Talk lines are numbered per viewer too.
 - When the exercise is over, the debrief reveals every private value and brief to all.
 """
 
@@ -43,6 +47,7 @@ __all__ = [
     "FACILITATOR",
     "PUBLIC",
     "Card",
+    "Channel",
     "ConsoleView",
     "DebriefView",
     "ElementRow",
@@ -52,6 +57,7 @@ __all__ = [
     "RoundSummary",
     "SeatState",
     "SourceView",
+    "TalkLine",
     "TimerView",
     "TrackRow",
     "View",
@@ -175,6 +181,32 @@ class OfferRow:
     want: tuple[tuple[str, str], ...] = ()  # (accept|table, element id): what it asks of each
     until: int = 0  # open until the end of this round
     made_in: int = 0  # the round it was made in
+
+
+@dataclass(frozen=True, slots=True)
+class TalkLine:
+    """A line of a channel of the side talks, numbered for this viewer only (across all of
+    its channels, in the order things were said)."""
+
+    number: int
+    round: int
+    text: str  # in words, with the delegations' names; a student's words are in it as typed
+    by: str | None  # the delegation that said, offered or answered (None: the rules, the chair)
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A channel of the side talks the viewer may read: the room, or one set of delegations."""
+
+    members: tuple[str, ...]  # party ids, sorted; () for the whole room
+    name: str  # "the whole room" or "Russia and Ukraine"
+    lines: tuple[TalkLine, ...]  # oldest first
+    closed: bool  # the facilitator has closed it
+
+    @property
+    def private(self) -> bool:
+        """Whether only its members (and the facilitator) read it."""
+        return bool(self.members)
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +385,14 @@ class View:
     stopped: str | None = None  # why the session had to stop (a log write failed)
     paused: bool = False  # the facilitator has paused the exercise
     signing_choice: bool = False  # people choose at ratification whether to sign
+    channels: tuple[Channel, ...] = ()  # the side talks it may read: the room first
+
+    def unread_talk(self, read: int) -> tuple[tuple[Channel, TalkLine], ...]:
+        """Lines of the viewer's private channels after line number ``read`` that another
+        delegation (or the rules) wrote: what a seat has still to read of its side talks."""
+        return tuple((channel, item) for channel in self.channels if channel.private
+                     for item in channel.lines
+                     if item.number > read and item.by != self.seat)
 
     @property
     def would_sign(self) -> bool | None:
@@ -552,6 +592,40 @@ def _legal(room: Room, viewer: str) -> Legal:
     )
 
 
+_TALK_KINDS = (EventKind.SAID, EventKind.OFFER_MADE, EventKind.OFFER_ANSWERED,
+               EventKind.OFFER_SETTLED, EventKind.PROMISE_SETTLED, EventKind.TALKS_PAUSED,
+               EventKind.TALKS_RESUMED, EventKind.CHANNEL_CLOSED)
+
+
+def _channels(room: Room, viewer: str) -> tuple[Channel, ...]:
+    """The channels ``viewer`` may read, each with its lines: the room first, then the
+    others in the order they began. An offer, its answers and its promises travel on the
+    channel of the offer's parties (the one their messages use)."""
+    game = room.conductor.game
+    narrator = room.conductor.narrator
+    seat = None if viewer == FACILITATOR else viewer  # "public" is no party's id
+    threads: dict[tuple[str, ...], list[TalkLine]] = {}
+    if game.book.talks_enabled:
+        threads[()] = []
+    number = 0
+    for event in game.events:
+        if event.kind not in _TALK_KINDS or not event.visible_to(seat):
+            continue
+        text = narrator.talk(event)
+        if text is None:
+            continue
+        number += 1
+        members = tuple(sorted(set(event.audience))) if event.audience is not None else ()
+        by = event.data.get("party") if event.kind in (
+            EventKind.SAID, EventKind.OFFER_MADE, EventKind.OFFER_ANSWERED) else None
+        threads.setdefault(members, []).append(TalkLine(number, event.round, text, by))
+    closed = game.session.talks.closed
+    return tuple(
+        Channel(members, narrator.audience(members) if members else "the whole room",
+                tuple(lines), (members or ROOM) in closed)
+        for members, lines in threads.items())
+
+
 def _history(room: Room) -> tuple[RoundSummary, ...]:
     return tuple(RoundSummary(r.round, r.proposer, tuple(r.tabled), tuple(r.adopted),
                               tuple(r.rejected)) for r in room.conductor.game.history)
@@ -655,5 +729,6 @@ def view(room: Room, viewer: str) -> View:
         console=_console(room) if viewer == FACILITATOR else None,
         debrief=_debrief(room, viewer), stopped=room.stopped, paused=room.paused,
         signing_choice=game.book.signing_choice,
+        channels=_channels(room, viewer),
     )
 

@@ -31,6 +31,12 @@ def to_voting(room: Room) -> None:
     assert room.conductor.game.phase is Phase.VOTING
 
 
+def all_talk_read(turns: Turns) -> None:
+    """Every person here has read their side talk so far (the computers' offers)."""
+    for seat in turns.station.people:
+        turns.mark_read(turns.station.view(seat))
+
+
 def show(turns: Turns, moment: Moment, handovers: list[str]) -> None:
     """What the terminal UI does with a moment: a hand-over when needed, then it is shown."""
     if turns.needs_handover(moment):
@@ -69,6 +75,7 @@ def test_not_yet_waits_until_someone_asks_or_the_round_moves_on() -> None:
     room = room_of("tutorial", ("ukraine", "russia"))
     turns = Turns(Station.at_this_screen(room))
     to_voting(room)
+    all_talk_read(turns)
     first = turns.next()
     assert first is not None and first.kind is MomentKind.VOTE
     turns.not_yet(first.viewer)
@@ -132,3 +139,55 @@ def test_a_resumed_screen_reads_one_story_not_every_card() -> None:
         assert markdown_text(card.title) in story
     assert "Ankara remembers" not in story  # Turkey's private card
     assert "Ankara remembers" in story_so_far(room.view("turkey"))
+
+
+def test_a_shared_screen_hands_side_talk_to_its_reader_before_its_turn() -> None:
+    """Issue 13 (hot seat): a message from Ukraine to Russia is a moment of Russia's alone
+    (its sender and the public room get none), behind Russia's hand-over, just before
+    Russia's own ballot; once read it is not shown again."""
+    from exercise.engine import Say
+
+    room = room_of("tutorial", ("ukraine", "russia"))
+    turns = Turns(Station.at_this_screen(room))
+    to_voting(room)
+    all_talk_read(turns)
+    turns.holder = "ukraine"
+    room.act("ukraine", Say("ukraine", ("russia",), "for Moscow"))
+    handovers: list[str] = []
+    seen: list[tuple[MomentKind, str]] = []
+    while (moment := turns.next()) is not None and moment.kind is not MomentKind.PROPOSE:
+        seen.append((moment.kind, moment.viewer))
+        show(turns, moment, handovers)
+        if moment.kind is MomentKind.VOTE:
+            targets = room.view(moment.viewer).legal.ballot_targets
+            room.act(moment.viewer, Vote(moment.viewer, dict.fromkeys(targets, Ballot.ACCEPT)))
+            if moment.viewer == "russia":
+                break
+    assert seen == [(MomentKind.VOTE, "ukraine"), (MomentKind.TALK, "russia"),
+                    (MomentKind.VOTE, "russia")]
+    assert handovers == ["russia"]
+
+
+def test_not_yet_defers_side_talk_until_someone_asks() -> None:
+    """Issue 13 (hot seat): "not yet" at the hand-over for a message waits like any other
+    moment; asking again (h) brings it back; an unshared screen never has such a moment
+    (its seat's talk is in its own feed)."""
+    from exercise.engine import Say
+
+    room = room_of("tutorial", ("ukraine", "russia"))
+    room.settle()
+    turns = Turns(Station.at_this_screen(room))
+    all_talk_read(turns)
+    room.act("ukraine", Say("ukraine", ("russia",), "for Moscow"))
+    moment = turns.next()
+    assert moment == Moment(MomentKind.TALK, "russia") and turns.needs_handover(moment)
+    turns.not_yet("russia")
+    assert turns.next() is None and turns.waiting_for() == ("russia",)
+    turns.ask()
+    assert turns.next() == Moment(MomentKind.TALK, "russia")
+    solo = room_of("tutorial", ("ukraine",))
+    solo.settle()
+    solo_turns = Turns(Station.at_this_screen(solo))
+    solo.act("ukraine", Say("ukraine", ("russia",), "for Moscow"))
+    solo.conductor.push(Say("russia", ("ukraine",), "for Kyiv"), "computer")
+    assert solo_turns.next() is None or solo_turns.next().kind is not MomentKind.TALK  # type: ignore[union-attr]

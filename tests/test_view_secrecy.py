@@ -23,7 +23,7 @@ import pytest
 from exercise import catalog
 from exercise.bots import ComputerPlayer
 from exercise.conduct import FACILITATOR, PUBLIC, Conductor, FeedLine, SeatPlan
-from exercise.engine import Ballot, FireInject
+from exercise.engine import Ballot, EventKind, FireInject, Offer, Say, Terms
 from exercise.room import Room
 from exercise.scenario.loading import load_scenario
 from exercise.view import View
@@ -109,8 +109,26 @@ def _check(room: Room, viewers: list[str]) -> None:
             assert again == seen, f"{viewer}'s view depends on {other}'s secrets"
         assert [i.number for i in seen.feed] == list(range(1, len(seen.feed) + 1))
         assert [c.number for c in seen.cards] == list(range(1, len(seen.cards) + 1))
+        _check_channels(room, viewer, seen)
         if viewer != FACILITATOR:
             assert seen.console is None
+
+
+def _check_channels(room: Room, viewer: str, seen: View) -> None:
+    """Issue 13 (channels): a viewer's channels are the room and the sets it belongs to,
+    each holding exactly the talk the viewer may read, numbered for it alone."""
+    numbers = sorted(item.number for channel in seen.channels for item in channel.lines)
+    assert numbers == list(range(1, len(numbers) + 1)), viewer
+    for channel in seen.channels:
+        assert not channel.members or viewer == FACILITATOR or viewer in channel.members, \
+            (viewer, channel.members)
+    if viewer == PUBLIC:  # the shared screen: the room's channel, and no private line at all
+        assert [c.members for c in seen.channels] in ([], [()])
+        assert not any(item.private for item in seen.feed)
+    if viewer == FACILITATOR:  # every channel anyone talked on
+        spoken = {tuple(sorted(set(e.audience))) for e in room.conductor.game.events
+                  if e.kind is EventKind.SAID and e.audience is not None}
+        assert spoken <= {channel.members for channel in seen.channels}
 
 
 def _play(room: Room, solo: str | None, seed: int) -> int:
@@ -181,3 +199,39 @@ def test_facilitator_fired_private_inject_reaches_its_audience_only() -> None:
     facilitator = room.view(FACILITATOR)
     assert facilitator.console is not None
     assert facilitator.console.fired[-1].title == private.title
+
+
+def test_the_channels_of_the_side_talks_are_for_their_members_and_the_facilitator() -> None:
+    """Issue 13 (channels): each viewer's view lists the room and only the channels it is
+    in, with the offers between their members on the same channel; the public room reads
+    the room's channel alone; the facilitator reads every channel. No viewer's view holds a
+    word of a channel it is not in."""
+    path = catalog.resolve("tutorial")
+    scenario = load_scenario(path)
+    plans = {p.id: SeatPlan(p.id, True) for p in scenario.parties}
+    room = Room(Conductor(scenario, plans, 1), bot_delay=0, auto_vote=True, timer=False)
+    ukraine, russia, us = "ukraine", "russia", "us"
+    room.act(ukraine, Say(ukraine, (russia,), "word for Moscow only"))
+    room.act(us, Say(us, (ukraine, russia), "word for all three"))
+    room.act(russia, Say(russia, "all", "word for the room"))
+    element = room.conductor.game.session.open_elements[0]
+    room.act(russia, Offer(russia, (ukraine,), Terms(accept=(element,)), Terms()))
+    lines = {
+        viewer: {channel.members: [item.text for item in channel.lines]
+                 for channel in room.view(viewer).channels}
+        for viewer in (ukraine, russia, us, PUBLIC, FACILITATOR)}
+    pair, three = (russia, ukraine), (russia, ukraine, us)
+    assert set(lines[ukraine]) == {(), pair, three}
+    assert set(lines[russia]) == {(), pair, three}
+    assert set(lines[us]) == {(), three}
+    assert set(lines[PUBLIC]) == {()}
+    assert set(lines[FACILITATOR]) == {(), pair, three}
+    for viewer, channels in lines.items():
+        text = repr(room.view(viewer).channels)
+        assert ("word for Moscow only" in text) is (viewer in (ukraine, russia, FACILITATOR))
+        assert ("OFFER 1" in text) is (viewer in (ukraine, russia, FACILITATOR))
+        assert ("word for all three" in text) is (viewer != PUBLIC)
+        assert any("word for the room" in t for t in channels[()])
+    assert any("OFFER 1" in t for t in lines[ukraine][pair])  # on the pair's own channel
+    assert [c.name for c in room.view(ukraine).channels] == [
+        "the whole room", "Russia and Ukraine", "Russia, Ukraine and United States"]

@@ -18,8 +18,10 @@ RULES_HELP = """\
 3. **Discussion** — delegations argue while the timer runs; the facilitator (or a solo player)
    opens voting when ready. The timer warns; it never decides. Between the votes a delegation
    can talk (`t`): to the room, privately to chosen delegations, or with an offer ("we accept
-   this if you accept that"); `a` answers an offer. Each kept or broken promise is told at
-   the vote that tests it, to the offer's parties; the facilitator sees every channel.
+   this if you accept that"); `a` answers an offer; `c` shows each channel you are in (the
+   room, and each set of delegations), newest line last. Each kept or broken promise is told
+   at the vote that tests it, to the offer's parties; the facilitator sees every channel. At
+   a shared screen a private message waits behind its reader's hand-over.
 4. **Voting** — each delegation votes accept, reject or abstain, in secret until all are in.
 5. **Resolution** — an element is adopted when every party in its *consent* list accepts and at
    least the majority share of votes cast accept (abstentions do not count).

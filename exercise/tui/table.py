@@ -23,12 +23,17 @@ from textual.widgets import DataTable, Footer, Header
 
 from exercise.engine import (
     CallVote,
+    CloseChannel,
     IllegalMoveError,
     Move,
+    PauseTalks,
     Phase,
+    ResumeTalks,
 )
+from exercise.engine.moves import ROOM
 from exercise.sessions.log import LogWriteError
-from exercise.station import Moment, MomentKind, Station, Turns
+from exercise.station import FACILITATOR, PUBLIC, Moment, MomentKind, Station, Turns
+from exercise.tui.channels import ChannelAction, ChannelsScreen, PrivateTalk
 from exercise.tui.dialogs import (
     ConfirmDialog,
     InfoDialog,
@@ -60,7 +65,8 @@ WHY = {
     MomentKind.PROPOSE: "It is your turn to propose.",
     MomentKind.VOTE: "It is your turn to vote; your ballot stays secret.",
     MomentKind.SIGN: "It is your turn to choose whether to sign; your choice stays secret.",
-    MomentKind.CARD: "A private message has arrived for you.",
+    MomentKind.CARD: "Private news has arrived for you.",
+    MomentKind.TALK: "A private message has arrived for you.",
 }
 
 Request = Callable[[], Any]  # an awaitable-returning step the flow runs for a person
@@ -72,12 +78,17 @@ def waiting_text(station: Station, turns: Turns, view: View) -> str:
         return "the exercise has ended" if view.over else ""
     if view.paused:
         return ""
+    # People who said "not yet" to their side talk: first, so a narrow status keeps it.
+    talk = [f"a message for {view.name(party)} (h)"
+            for party in turns.waiting_for()
+            if party not in view.awaiting and turns.unread_talk(station.view(party))]
     if view.thinking:
-        return f"{view.name(view.thinking)} is deciding…"
+        return " · ".join([*talk, f"{view.name(view.thinking)} is deciding…"])
     if view.phase is Phase.DISCUSSION:
-        return "o: open voting" if station.runner else "discussion: the facilitator opens voting"
+        return " · ".join([*talk, "o: open voting" if station.runner
+                           else "discussion: the facilitator opens voting"])
     people = station.people
-    own: list[str] = []
+    own: list[str] = talk
     for party in view.awaiting:
         if party not in people:
             continue
@@ -112,6 +123,7 @@ class TableScreen(RoomScreen):
         # last: a narrow footer cuts from the end, and t and a are in the help and palette
         Binding("t", "talk", "Talk", id="talk"),
         Binding("a", "answer_offer", "Answer", id="answer-offer"),
+        Binding("c", "channels", "Channels", id="channels"),
     ]
 
     def __init__(self, station: Station, turns: Turns, *,
@@ -209,12 +221,17 @@ class TableScreen(RoomScreen):
         self.offer_keys()
 
     def tell_private_waiting(self, views: dict[str, View]) -> None:
-        """At a shared screen: a private line (a message, an offer) for a person's seat
-        waits behind that seat's hand-over; say whose, never what."""
+        """At a shared screen: a private line for a person's seat waits behind that seat's
+        hand-over; say whose, never what. Side talk the flow is about to hand over for
+        (:attr:`MomentKind.TALK`) needs no word: only what waits for a person who said
+        "not yet", or what only the seat's private view holds."""
         for seat, seat_view in views.items():
-            count = sum(1 for item in seat_view.feed if item.private)
+            # Its side talk's own lines are the talk moment's (its own words need no word).
+            talk = sum(len(c.lines) for c in seat_view.channels if c.private)
+            count = sum(1 for item in seat_view.feed if item.private) - talk
             before = self._private_seen.setdefault(seat, count)
-            if count > before:
+            coming = seat not in self.turns.deferred and self.turns.unread_talk(seat_view)
+            if count > before and not coming:
                 self.notify(f"Something private for {plain(self.station.name(seat))} is "
                             "waiting: m shows it after a hand-over.", title="Private",
                             timeout=6)
@@ -278,12 +295,18 @@ class TableScreen(RoomScreen):
         if turns.needs_handover(moment) and not await hand_over(
                 self.app, station, turns, moment.viewer, WHY[moment.kind]):
             turns.not_yet(moment.viewer)
+            if moment.kind is MomentKind.TALK:
+                self.notify(f"A private message waits for {plain(station.name(moment.viewer))}"
+                            ": h hands over.", title="Private", timeout=6)
             self.render_view()
             return
         if moment.kind is MomentKind.CARD:
             assert moment.card is not None
             await self.app.push_screen_wait(card_dialog(moment.card))
             turns.done(moment)
+            return
+        if moment.kind is MomentKind.TALK:
+            await self.read_talk(moment)
             return
         turns.done(moment)
         view = station.view(moment.viewer)
@@ -358,6 +381,8 @@ class TableScreen(RoomScreen):
             return station.shared and bool(self.turns.waiting_for())
         if action == "my_seat":
             return station.shared
+        if action == "channels":
+            return bool(view.channels)
         if action == "facilitator":
             return station.runner is not None and not view.over
         return True
@@ -415,28 +440,58 @@ class TableScreen(RoomScreen):
         """A seat's message or offer."""
         seat = await self._seat_for(lambda legal: legal.talk,
                                     "You asked to talk: the dialog shows your own values.")
-        if seat is None:
-            return
+        if seat is not None:
+            await self.talk_as(seat)
+
+    async def talk_as(self, seat: str) -> None:
+        """``seat`` (at the keyboard already) says something or makes an offer."""
         view = self.station.view(seat)
+        if not view.legal.talk:
+            return
         move = await self.app.push_screen_wait(
             TalkDialog(view, lambda m: self.station.check(seat, m)))
-        if move is not None:
-            self.act(seat, move)
+        if move is not None and self.act(seat, move):
+            self.turns.mark_read(self.station.view(seat))  # its own words, and what they settled
         self.render_view()
 
     async def answer_offer(self) -> None:
-        """A seat answers the first open offer made to it."""
+        """A seat answers the open offers made to it."""
         seat = await self._seat_for(lambda legal: legal.answer,
                                     "An offer to your delegation is waiting (private).")
-        if seat is None:
-            return
+        if seat is not None:
+            await self.answer_as(seat)
+
+    async def answer_as(self, seat: str) -> None:
+        """``seat`` (at the keyboard already) answers its open offers, one by one, until
+        none is left or it goes back."""
+        answered: set[int] = set()
+        while True:
+            view = self.station.view(seat)
+            offers = [o for o in view.legal.answer if o.number not in answered]
+            if not offers:
+                break
+            answered.add(offers[0].number)
+            move = await self.app.push_screen_wait(
+                AnswerDialog(view, lambda m: self.station.check(seat, m), offers[0]))
+            if move is None or not self.act(seat, move):
+                break
+            self.turns.mark_read(self.station.view(seat))
+        self.render_view()
+
+    async def read_talk(self, moment: Moment) -> None:
+        """The moment's seat (after its hand-over) reads the side talk it has not read; it
+        may answer an open offer or reply from there."""
+        seat = moment.viewer
         view = self.station.view(seat)
-        if not view.legal.answer:
+        unread = view.unread_talk(self.turns.read.get(seat, 0))
+        self.turns.done(moment)
+        if not unread:
             return
-        move = await self.app.push_screen_wait(
-            AnswerDialog(view, lambda m: self.station.check(seat, m), view.legal.answer[0]))
-        if move is not None:
-            self.act(seat, move)
+        then = await self.app.push_screen_wait(PrivateTalk(view, unread))
+        if then == "answer":
+            await self.answer_as(seat)
+        elif then == "talk":
+            await self.talk_as(seat)
         self.render_view()
 
     def action_details(self) -> None:
@@ -482,8 +537,46 @@ class TableScreen(RoomScreen):
         if not seat or not await hand_over(self.app, station, self.turns, seat,
                                            "You asked to see your private view."):
             return
-        await self.app.push_screen_wait(InfoDialog(seat_markdown(station.view(seat)),
+        view = station.view(seat)
+        self.turns.mark_read(view)
+        await self.app.push_screen_wait(InfoDialog(seat_markdown(view),
                                                    title=f"{station.name(seat)} only (private)"))
+
+    def action_channels(self) -> None:
+        """The side talks channel by channel (a seat's own after its hand-over if shared)."""
+        if self.check_action("channels", ()):
+            self.request(self.channels)
+
+    async def channels(self) -> None:
+        """Choose whose channels (at a shared screen), hand over, show them; whoever runs
+        the room may close a channel or pause the talks from there."""
+        station = self.station
+        viewer = station.home
+        if station.shared:
+            choices = [(PUBLIC, "The room (public channel only)"),
+                       *((p, station.name(p)) for p in station.people)]
+            if station.runner is not None:
+                choices.append((station.runner, "The facilitator (every channel)"))
+            chosen = await self.app.push_screen_wait(SeatPick(choices, "Whose channels?"))
+            why = "You asked to see every channel of the side talks (private)." \
+                if chosen == FACILITATOR else "You asked to see your side talks (private)."
+            if not chosen or not await hand_over(self.app, station, self.turns, chosen, why):
+                return
+            viewer = str(chosen)
+        view = station.view(viewer)
+        self.turns.mark_read(view)
+        title = "Side talks — every channel" if viewer == FACILITATOR else \
+            "Side talks — the room" if viewer == PUBLIC else \
+            f"Side talks of {station.name(viewer)} (private)"
+        action = await self.app.push_screen_wait(ChannelsScreen(view, title=title))
+        runner = self.runner()
+        if isinstance(action, ChannelAction) and runner is not None \
+                and viewer == runner.runner:
+            if action.kind == "close":
+                runner.move(CloseChannel(action.members or ROOM))
+            else:
+                runner.move(ResumeTalks() if view.legal.resume_talks else PauseTalks())
+        self.render_view()
 
     def action_briefing(self) -> None:
         """Read the briefing again (public, plus the screen's own seat's private brief)."""

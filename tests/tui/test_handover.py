@@ -12,6 +12,7 @@ from typing import Any
 from exercise.engine import Phase
 from exercise.sessions.restore import resume
 from exercise.tui.app import ExerciseApp
+from exercise.tui.channels import PrivateTalk
 from exercise.tui.dialogs import HandOver, InfoDialog, ProposalDialog, SignDialog, VoteDialog
 from exercise.tui.screens import DebriefScreen
 from exercise.tui.table import TableScreen
@@ -68,6 +69,9 @@ async def test_a_hot_seat_game_hands_over_once_per_change_of_seat():
                     await pilot.press("y")
                 else:
                     await pilot.press(*["a"] * len(screen.targets), "c")
+            elif isinstance(screen, PrivateTalk):  # a seat's new side talk: its own
+                shown.append(("talk", app.conductor.scenario.party(screen.view.seat).name))
+                await pilot.press("enter")
             elif isinstance(screen, TableScreen):
                 await pilot.press("o" if screen.view.phase is Phase.DISCUSSION else "h")
             else:
@@ -81,7 +85,13 @@ async def test_a_hot_seat_game_hands_over_once_per_change_of_seat():
         if kind == "handover":
             assert after != "handover"
             assert after == "card" or whose == who
-    dialogs = sum(1 for kind, _ in shown if kind == "dialog")
+    for n, (kind, whose) in enumerate(shown):
+        if kind == "talk":  # side talk shows only to the person who has the keyboard
+            holder = next(w for k, w in reversed(shown[:n]) if k in ("handover", "dialog",
+                                                                    "talk"))
+            assert holder == whose
+    assert any(kind == "talk" for kind, _ in shown), "the computers' offers were never read"
+    dialogs = sum(1 for kind, _ in shown if kind in ("dialog", "talk"))
     assert len(handovers) <= dialogs + sum(1 for kind, _ in shown if kind == "card")
 
 

@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 
 from exercise.engine import FireInject, Phase
 from exercise.tui.app import ExerciseApp
+from exercise.tui.channels import PrivateTalk
 from exercise.tui.dialogs import HandOver, InfoDialog, VoteDialog
 from exercise.tui.facilitator import FacilitatorConsole
 from exercise.tui.table import TableScreen
@@ -60,7 +61,7 @@ async def drive_to_votes(pilot: Pilot[Any], app: ExerciseApp) -> TableScreen:
     for _ in range(20):
         if game.phase is Phase.VOTING:
             break
-        if isinstance(app.screen, HandOver):
+        if isinstance(app.screen, HandOver | PrivateTalk):  # side talk: read, go on
             await pilot.press("enter")
         elif game.phase is Phase.DISCUSSION and app.screen is screen:
             await pilot.press("o")
@@ -98,6 +99,9 @@ async def test_secret_votes_and_private_values_stay_with_their_seat():
                 other = "russia" if voter == "ukraine" else "ukraine"
                 assert other not in game.voted() or "Votes —" not in text
                 await pilot.press(*["a"] * len(app.screen.targets), "c")
+            elif isinstance(app.screen, PrivateTalk):  # a seat's own side talk, then on
+                assert "Votes —" not in screen_text(app)
+                await pilot.press("enter")
             elif app.screen is screen:
                 assert screen.view.viewer == "public"
                 assert "You " not in screen_text(app).split("Delegations")[0]

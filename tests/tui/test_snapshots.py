@@ -159,3 +159,28 @@ def test_debrief(snap_compare, monkeypatch):
     app = make_app("tutorial", ["ukraine"], seed=2)
     assert snap_compare(app, terminal_size=(100, 30),
                         run_before=keys("enter", "f", "r", "y"))
+
+
+def test_channel_view(snap_compare):
+    """The side talks channel by channel (c), as a solo Ukraine sees them: the room and its
+    own channels, the highlighted one's thread with the newest line last, literal text."""
+    from exercise.engine import Say
+
+    async def run(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        app.animation_level = "none"
+        app.notify = lambda *args, **kwargs: None  # toasts fade on their own clock
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot, 5)
+        app.room.act("ukraine", Say("ukraine", "all", "Good morning, everyone."))
+        app.room.act("ukraine", Say("ukraine", ("russia",), "[bold]x[/] [@click=app.quit]y"))
+        app.room.act("ukraine", Say("ukraine", ("russia",), "Can we talk about the line?"))
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run)

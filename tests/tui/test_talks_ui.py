@@ -107,36 +107,207 @@ async def test_the_console_closes_a_channel():
             raise AssertionError("a message on a closed channel was let through")
 
 
-async def test_hot_seat_a_private_message_waits_behind_its_hand_over():
-    """Two people at one screen: a private message to Russia is not on the shared table;
-    the screen says something private waits for Russia, and Russia's private view (`m`,
-    after the hand-over) holds it."""
+HOSTILE = "[bold]x[/] [@click=app.quit]y"  # looks like markup and an action: shown as typed
+
+
+def _computer_says(app, party: str, to: tuple[str, ...], text: str) -> None:  # type: ignore[no-untyped-def]
+    """A computer delegation's message, through the room as its own turn would make it."""
     from exercise.engine import Say
-    from exercise.tui.dialogs import SeatPick
-    from exercise.tui.handover import HandOver
+
+    app.room._push(Say(party, to, text), "computer")
+
+
+async def _to_table(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """Close whatever private screen the flow opened, back to the shared table."""
+    for _ in range(10):
+        await settle(pilot)
+        if isinstance(app.screen, TableScreen):
+            return
+        await pilot.press("enter")
+    raise AssertionError(f"never back at the table; stuck on {app.screen!r}")
+
+
+async def test_hot_seat_a_private_message_is_handed_over_to_its_reader_only():
+    """Issue 13 (hot seat): two people at one screen; a message from the computer US to
+    Russia alone brings a hand-over to Russia, then Russia's new side talk, its words
+    literal. Nothing of it is ever on the shared table, and Ukraine's channels (`c`, after
+    Ukraine's own hand-over) do not hold it."""
+    from exercise.tui.channels import ChannelsScreen, PrivateTalk
+    from exercise.tui.dialogs import HandOver, SeatPick
+
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        _computer_says(app, "us", ("russia",), HOSTILE)
+        await settle(pilot, 5)
+        assert isinstance(app.screen, HandOver) and app.screen.party_name == "Russia"
+        assert "A private message has arrived for you" in screen_text(app)
+        assert "@click" not in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PrivateTalk)
+        assert HOSTILE in screen_text(app)
+        assert app.is_running  # the action in the words did nothing
+        await pilot.press("enter")
+        await _to_table(pilot, app)
+        assert "@click" not in screen_text(app)
+        assert not any(item.private for item in app.screen.view.feed)  # the public room's
+        assert not any("@click" in n.message for n in app._notifications)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, SeatPick)
+        ukraine = next(i for i, (pid, _) in enumerate(app.screen.seats) if pid == "ukraine")
+        await pilot.press(*["down"] * ukraine, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandOver) and app.screen.party_name == "Ukraine"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChannelsScreen)
+        assert "Side talks of Ukraine" in screen_text(app)
+        assert all(c.members in ((), ("ukraine", "russia"), ("russia", "ukraine"))
+                   or "ukraine" in c.members for c in app.screen.channels)
+        assert "@click" not in screen_text(app)
+        for index in range(len(app.screen.channels)):  # every one of its channels
+            app.screen.show(index)
+            await settle(pilot)
+            assert "@click" not in screen_text(app)
+
+
+async def test_hot_seat_not_yet_defers_a_private_message_until_h():
+    """Esc at the hand-over for a private message: the table waits, saying a private
+    message waits for Russia (whose, never what), and asks no one; `h` hands over again,
+    and once read the message is not handed over a second time."""
+    from exercise.engine import Say
+    from exercise.tui.channels import PrivateTalk
+    from exercise.tui.dialogs import HandOver
 
     app = make_app("tutorial", ["ukraine", "russia"], seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await _at_discussion(pilot, app)
         app.room.act("ukraine", Say("ukraine", ("russia",), "only for Moscow"))
         await settle(pilot, 5)
-        told = [n.message for n in app._notifications]
-        assert any("Something private for Russia is waiting" in m for m in told)
-        assert not any("Moscow" in m for m in told)  # whose, never what
-        assert "only for Moscow" not in screen_text(app)
-        await pilot.press("m")
-        await settle(pilot)
-        assert isinstance(app.screen, SeatPick)
-        russia = next(i for i, (pid, _) in enumerate(app.screen.seats) if pid == "russia")
-        await pilot.press(*["down"] * russia, "enter")
-        await settle(pilot)
-        if isinstance(app.screen, HandOver):
-            await pilot.press("enter")
+        assert isinstance(app.screen, HandOver) and app.screen.party_name == "Russia"
+        await pilot.press("escape")
+        for _ in range(4):
             await settle(pilot)
-        assert "Russia only (private)" in screen_text(app)
-        from exercise.tui.screens import seat_markdown
+            assert isinstance(app.screen, TableScreen)
+        text = screen_text(app)
+        assert "a message for Russia (h)" in text
+        assert "only for Moscow" not in text
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HandOver) and app.screen.party_name == "Russia"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PrivateTalk) and "only for Moscow" in screen_text(app)
+        await pilot.press("enter")
+        await _to_table(pilot, app)
+        for _ in range(3):
+            await settle(pilot)
+            assert isinstance(app.screen, TableScreen)
+        assert "only for Moscow" not in screen_text(app)
 
-        assert "only for Moscow" in seat_markdown(app.screen_stack[-2].station.view("russia"))
+
+async def test_hot_seat_an_offer_is_answered_from_its_hand_over():
+    """Ukraine offers Russia a trade at a shared screen: Russia gets a hand-over, reads the
+    offer, `a` opens the answer, `y` accepts; the offer binds."""
+    from exercise.engine import Offer, Terms
+    from exercise.tui.channels import PrivateTalk
+    from exercise.tui.dialogs import HandOver
+
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        element = app.conductor.game.session.open_elements[0]
+        app.room.act("ukraine", Offer("ukraine", ("russia",), Terms(accept=(element,)),
+                                      Terms(accept=(element,))))
+        number = app.conductor.game.session.talks.offers[-1].number
+        await settle(pilot, 5)
+        assert isinstance(app.screen, HandOver) and app.screen.party_name == "Russia"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PrivateTalk)
+        assert f"OFFER {number}" in screen_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerDialog) and app.screen.offer.number == number
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.conductor.game.session.talks.offer(number).answers == {"russia": True}
+
+
+async def test_hot_seat_enter_on_an_offer_reads_it_and_leaves_it_open():
+    """Enter on the new side talk only closes it: an offer read is not answered by it (the
+    seat answers later with `a`), and it is not handed over again."""
+    from exercise.engine import Offer, Terms
+    from exercise.tui.channels import PrivateTalk
+    from exercise.tui.dialogs import HandOver
+
+    app = make_app("tutorial", ["ukraine", "russia"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        element = app.conductor.game.session.open_elements[0]
+        app.room.act("ukraine", Offer("ukraine", ("russia",), Terms(accept=(element,)),
+                                      Terms(accept=(element,))))
+        offer = app.conductor.game.session.talks.offers[-1]
+        await settle(pilot, 5)
+        assert isinstance(app.screen, HandOver)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PrivateTalk)
+        await pilot.press("enter")
+        await _to_table(pilot, app)
+        for _ in range(3):
+            await settle(pilot)
+            assert isinstance(app.screen, TableScreen)
+        assert offer.status == "open" and offer.answers == {}
+
+
+async def test_the_channel_view_lists_a_solo_seats_own_channels_and_every_one_for_the_facilitator():
+    """`c` at a solo seat's screen lists the room and the channels Ukraine is in, never one
+    between others; at the facilitator's screen (every seat a computer) it lists every
+    channel, each thread newest last."""
+    from exercise.engine import Say
+    from exercise.tui.channels import ChannelsScreen
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        _computer_says(app, "us", ("russia",), "between the two of us")
+        app.room.act("ukraine", Say("ukraine", ("us",), "first to Washington"))
+        app.room.act("ukraine", Say("ukraine", ("us",), "second to Washington"))
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ChannelsScreen)
+        members = [c.members for c in app.screen.channels]
+        assert () in members and ("ukraine", "us") in members
+        assert ("russia", "us") not in members
+        app.screen.show(members.index(("ukraine", "us")))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "between the two of us" not in text
+        assert text.index("first to Washington") < text.index("second to Washington")
+    watcher = make_app("tutorial", [], seed=1)
+    async with watcher.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        _computer_says(watcher, "us", ("russia",), "between the two of us")
+        for _ in range(10):
+            await settle(pilot)
+            if isinstance(watcher.screen, TableScreen):
+                break
+            await pilot.press("enter")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(watcher.screen, ChannelsScreen)
+        assert "every channel" in screen_text(watcher)
+        members = [c.members for c in watcher.screen.channels]
+        assert ("russia", "us") in members
+        watcher.screen.show(members.index(("russia", "us")))
+        await settle(pilot)
+        assert "between the two of us" in screen_text(watcher)
 
 
 async def test_the_talk_dialog_says_what_is_missing_in_words_not_ids():
@@ -372,3 +543,45 @@ async def test_a_click_on_a_rows_promise_cycles_it_as_its_key_does():
         assert (terms.terms("give"), terms.terms("want")) == (
             Terms(table=(second,)), Terms(accept=(first,)))
         assert "table" in screen_text(app)
+
+
+async def test_whoever_runs_the_room_closes_a_channel_or_pauses_the_talks_from_the_channel_view():
+    """A solo seat runs the room: in its channel view `x` closes the highlighted channel
+    (one it is in) and `p` pauses the talks; both go through the room."""
+    from exercise.engine import Say
+    from exercise.tui.channels import ChannelsScreen
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        app.room.act("ukraine", Say("ukraine", ("us",), "a word"))
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ChannelsScreen)
+        members = [c.members for c in app.screen.channels]
+        await pilot.press(*["down"] * members.index(("ukraine", "us")), "x")
+        await settle(pilot)
+        talks = app.conductor.game.session.talks
+        assert ("ukraine", "us") in talks.closed and isinstance(app.screen, TableScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert "closed" in screen_text(app)
+        await pilot.press("p")
+        await settle(pilot)
+        assert talks.paused
+
+
+async def test_help_names_the_channels_key():
+    """`?` at the table lists `c` (Channels) among its keys, even when a narrow footer has
+    no room for it, and the rules say what it shows."""
+    from exercise.tui.help import RULES_HELP, HelpScreen
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert ("c", "Channels") in app.screen.keys
+        assert "`c` shows each channel you are in" in RULES_HELP
