@@ -432,7 +432,8 @@ async def _answer_dialog(  # type: ignore[no-untyped-def]
     on it, as `a` opens it; returns the dialog and where its result lands."""
     app.room.act("russia", offer)
     await settle(pilot)
-    view: View = app.screen.station.view("ukraine")
+    assert app.station is not None  # (a hand-over to Ukraine may be up: it has news)
+    view: View = app.station.view("ukraine")
     row = next(r for r in view.legal.answer if r.party == "russia")
     answered: list[Any] = []
     dialog = AnswerDialog(view, lambda m: app.room.check("ukraine", m), row)
@@ -515,7 +516,8 @@ async def test_an_offers_terms_reach_only_the_seat_it_is_made_to():
         app.room.act("russia", Offer("russia", ("ukraine",), Terms(table=("dmz-europe",)),
                                      Terms(accept=("freeze",)), until=2))
         await settle(pilot)
-        station = app.screen.station
+        station = app.station
+        assert station is not None
         rows = [r for r in station.view("ukraine").legal.answer if r.party == "russia"]
         assert [(r.to, r.give, r.want, r.until, r.made_in) for r in rows] == [
             (("ukraine",), (("table", "dmz-europe"),), (("accept", "freeze"),), 2,
