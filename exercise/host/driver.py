@@ -14,7 +14,10 @@ palette offers only the commands of :data:`SEAT_COMMANDS` (no screenshot written
 host's disk), devtools are off, and it never prints on the host's terminal: Textual's
 error console is silenced (the host logs a crash itself) and Textual's swapping of
 ``sys.stdout``/``sys.stderr`` is switched off, because those streams belong to the whole
-process and N apps swapping them in turn would leave them pointing anywhere.
+process and N apps swapping them in turn would leave them pointing anywhere. Nor can it
+send its client a control character it did not mean (:func:`without_stray_controls`):
+Textual draws a text field's value as typed, so a student who pastes a C1 CSI (U+009B)
+into a message would otherwise send an escape sequence to their own terminal.
 
 Frames are capped per client. Textual repaints at most ``TEXTUAL_FPS`` (60) times a
 second and sends only what changed; a client that cannot keep up (a slow laptop, a weak
@@ -37,6 +40,7 @@ import contextlib
 import functools
 import io
 import logging
+import re
 from codecs import getincrementaldecoder
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -85,6 +89,20 @@ _MODES_ON = ("\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1003h\x1b[?1015h\x1b[?1006h"
 _SYNC_QUERY = "\x1b[?2026$p"
 _MODES_OFF = ("\x1b[?1004l\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1000l"
               "\x1b[?25h\x1b[?1049l")
+
+
+# Control characters a seat's app never means to send: every C0 control but the ones
+# Textual's own output uses (backspace, tab, line feed, carriage return, BEL ending an OSC,
+# ESC opening a sequence), DEL, and every C1 control. A C1 CSI (U+009B) is a whole escape
+# sequence's opener in terminals that honour C1 (xterm.js, pyte), and a student can paste
+# one into a text field, whose text Textual draws as it is.
+_STRAY_CONTROLS = re.compile("[\x00-\x06\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+
+
+def without_stray_controls(text: str) -> str:
+    """``text`` (what the app writes) without :data:`_STRAY_CONTROLS`: dropped, not shown,
+    because Textual laid the line out with them taking no cell."""
+    return _STRAY_CONTROLS.sub("", text)
 
 
 # What a person at the client does (a terminal's replies to queries are not that).
@@ -252,7 +270,9 @@ class SeatTerminal:
     def _output(self, text: str) -> None:
         if self._driver is None:
             return
-        self._pending.append(text)
+        # The last line of defence: whatever reached the screen unescaped (a pasted control
+        # character in a text field) does not reach the client's terminal.
+        self._pending.append(without_stray_controls(text))
         if not self._flush_scheduled:
             # A write Textual does not follow with a flush (a bell) still goes out.
             self._flush_scheduled = True

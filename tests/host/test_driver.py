@@ -179,3 +179,16 @@ async def test_a_closed_seats_app_is_freed():
     del app, terminal
     gc.collect()
     assert gone() is None
+
+
+async def test_a_control_character_the_app_draws_never_reaches_the_client():
+    """Text the app draws as it was typed (a pasted C1 CSI, a shift-out) reaches the client
+    without the control; the escape sequences Textual itself writes go through."""
+    async with seat() as (app, _terminal, link):
+        start = len(link.sent)
+        app.query_one("#key").update("Last key: x\x9b31my\x0ez")
+        await until(lambda: b"x31myz" in b"".join(link.sent[start:]), "the text drawn")
+        sent = b"".join(link.sent[start:])
+        assert "\x9b".encode() not in sent and b"\x0e" not in sent
+        assert b"\x1b[" in sent
+        assert "Last key: x31myz" in link.screen()
