@@ -42,8 +42,9 @@ def talked(tmp_path: Path) -> Path:
     """A logged round of the tutorial, every seat a person: Ukraine writes Russia a formula
     on two lines, Russia tells the room "+1 [b]yes[/b]", the US writes both "@SUM(A1)";
     Ukraine offers Russia to accept the freeze if Russia accepts the NATO pause, Russia
-    accepts; the US tables both, and Ukraine tells the room "-5 is our price"; Ukraine votes for both (keeping its promise), Russia
-    against both (breaking its own), the US for both. Then round 2 opens."""
+    accepts; the US tables both, and Ukraine tells the room "-5 is our price"; Ukraine
+    votes for both (keeping its promise), Russia against both (breaking its own), the US
+    for both. Then round 2 opens."""
     path = catalog.resolve("tutorial")
     scenario = load_scenario(path)
     conductor = Conductor(scenario, {p.id: SeatPlan(p.id, True) for p in scenario.parties}, 1)

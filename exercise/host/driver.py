@@ -42,6 +42,7 @@ import io
 import logging
 import re
 from codecs import getincrementaldecoder
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol, TextIO, cast
@@ -119,6 +120,27 @@ class Link(Protocol):
         """Bytes accepted by :meth:`send` and not yet handed to the network."""
 
 
+SETTLE_LIMIT = 0.25
+"""Seconds input waits, at most, for the app to finish with the key before it (a busy
+app must not hold a seat's typing back for long)."""
+
+
+async def _settled(app: App[Any]) -> None:
+    """Wait (at most :data:`SETTLE_LIMIT`) until no message waits in the app, its screen or
+    any widget on it, twice running: what the last key set off (a focus moving on, a box
+    ticked by a message a list sends itself) has happened."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_LIMIT
+    quiet = 0
+    while quiet < 2 and loop.time() < deadline:
+        await asyncio.sleep(0)
+        try:
+            pumps = [app, *app.screen.walk_children(with_self=True)]
+        except Exception:  # no screen (the app is starting or closing): nothing to wait for
+            return
+        quiet = quiet + 1 if all(p.message_queue_size == 0 for p in pumps) else 0
+
+
 def clamp_size(width: int, height: int) -> tuple[int, int]:
     """A client's claimed size, within :data:`MIN_SIZE` and :data:`MAX_SIZE`."""
     return (min(max(width, MIN_SIZE[0]), MAX_SIZE[0]),
@@ -153,6 +175,8 @@ class SeatTerminal:
         self._parser = XTermParser()
         self._decode = getincrementaldecoder("utf-8")(errors="replace").decode
         self._tick_handle: asyncio.TimerHandle | None = None
+        self._inbox: deque[Message] = deque()  # parsed input the app has yet to be given
+        self._delivery: asyncio.Future[None] | None = None
         self._input_open = False
         self._pending: list[str] = []
         self._flush_scheduled = False
@@ -194,22 +218,46 @@ class SeatTerminal:
             self._parsed(lambda _: self._parser.tick(), "")
 
     def _parsed(self, parse: Callable[[str], Iterable[Message]], text: str) -> None:
-        """Pass what the parser makes of ``text`` to the app, the client's input being
+        """Queue what the parser makes of ``text`` for the app, the client's input being
         untrusted: a size it reports in band is clamped like any other, and input the
         parser chokes on is dropped rather than allowed to end the connection."""
         try:
             for message in parse(text):
-                driver = self._driver
-                if driver is None or not self._input_open:
+                if self._driver is None or not self._input_open:
                     return
                 if isinstance(message, events.Resize):
                     self.resize(message.size.width, message.size.height)
                 elif not isinstance(message, InBandWindowResize):  # we never enable it
                     if self._on_input is not None and isinstance(message, _PERSON_INPUT):
-                        self._on_input()
-                    driver.process_message(message)
+                        self._on_input()  # typed now, whenever the app gets to it
+                    self._inbox.append(message)
         except Exception:  # hostile input must not end the seat
             log.debug("input the terminal parser could not take was dropped", exc_info=True)
+        if self._inbox and self._delivery is None:
+            self._delivery = asyncio.ensure_future(self._deliver())
+
+    async def _deliver(self) -> None:
+        """Hand the queued input to the app in order, each key (or paste, or click) only
+        once the app has done with the one before.
+
+        A network delivers keys in bursts (a slow link, Wi-Fi catching up), and Textual
+        hands each key to the widget that has the focus when the key reaches the app: a
+        Tab and the letters typed after it, arriving together, would send the letters to
+        the widget the Tab leaves, and a ctrl+o right behind a space would make an offer
+        without the box the space ticks. A person at a local keyboard is never that fast.
+        """
+        try:
+            while self._inbox:
+                driver = self._driver
+                if driver is None or not self._input_open:
+                    self._inbox.clear()
+                    return
+                message = self._inbox.popleft()
+                driver.process_message(message)
+                if isinstance(message, _PERSON_INPUT) and self._inbox:
+                    await _settled(driver.app)
+        finally:
+            self._delivery = None
 
     def resize(self, width: int, height: int) -> None:
         """The client's terminal changed size (clamped to sane bounds)."""
@@ -240,6 +288,7 @@ class SeatTerminal:
     def restore(self) -> None:
         """Take the client's terminal out of the app's modes (once), and stop drawing."""
         self._input_open = False
+        self._inbox.clear()
         if self._tick_handle is not None:
             self._tick_handle.cancel()
             self._tick_handle = None
