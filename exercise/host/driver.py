@@ -19,6 +19,11 @@ send its client a control character it did not mean (:func:`without_stray_contro
 Textual draws a text field's value as typed, so a student who pastes a C1 CSI (U+009B)
 into a message would otherwise send an escape sequence to their own terminal.
 
+Input keeps its order in effect, not only in arrival: a network delivers keys in bursts,
+and Textual gives each key to whatever has the focus when it arrives, so the terminal hands
+the app one key at a time, each once the app has done with the one before
+(:meth:`SeatTerminal._deliver`).
+
 Frames are capped per client. Textual repaints at most ``TEXTUAL_FPS`` (60) times a
 second and sends only what changed; a client that cannot keep up (a slow laptop, a weak
 Wi-Fi link) would otherwise make the host hold an ever longer queue of stale frames. Once
@@ -120,6 +125,9 @@ class Link(Protocol):
         """Bytes accepted by :meth:`send` and not yet handed to the network."""
 
 
+INBOX_LIMIT = 4096
+"""Parsed input a client may have waiting for its app; more is dropped (a flood of keys
+must not grow the host's memory without bound)."""
 SETTLE_LIMIT = 0.25
 """Seconds input waits, at most, for the app to finish with the key before it (a busy
 app must not hold a seat's typing back for long)."""
@@ -230,7 +238,8 @@ class SeatTerminal:
                 elif not isinstance(message, InBandWindowResize):  # we never enable it
                     if self._on_input is not None and isinstance(message, _PERSON_INPUT):
                         self._on_input()  # typed now, whenever the app gets to it
-                    self._inbox.append(message)
+                    if len(self._inbox) < INBOX_LIMIT:
+                        self._inbox.append(message)
         except Exception:  # hostile input must not end the seat
             log.debug("input the terminal parser could not take was dropped", exc_info=True)
         if self._inbox and self._delivery is None:
@@ -289,6 +298,8 @@ class SeatTerminal:
         """Take the client's terminal out of the app's modes (once), and stop drawing."""
         self._input_open = False
         self._inbox.clear()
+        if self._delivery is not None:
+            self._delivery.cancel()
         if self._tick_handle is not None:
             self._tick_handle.cancel()
             self._tick_handle = None
