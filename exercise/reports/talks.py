@@ -234,7 +234,7 @@ def _terms_cell(terms: dict[str, list[str]]) -> str:
 def offer_rows(game: Game, scenario: Scenario, *, reveal: bool) -> list[dict[str, Any]]:
     """One row per offer (none without ``reveal``: offers are private to their parties):
     number, round made, who to whom, each side's terms, until when, status, the answers
-    and each promise with how it came out; then the terms in words."""
+    and each promise with how it came out; then the terms in the maker's words."""
     if not reveal:
         return []
     narrator = Narrator(scenario)
@@ -252,10 +252,19 @@ def offer_rows(game: Game, scenario: Scenario, *, reveal: bool) -> list[dict[str
             "answers": "; ".join(f"{p} {'accepted' if yes else 'declined'}"
                                  for p, yes in o["answers"].items()),
             "promises": "; ".join(promises),
-            "terms": f"{narrator.party(o['party'])} will {narrator.terms(o['give'])} if "
-                     f"{and_join([narrator.party(p) for p in o['to']])} "
-                     f"{narrator.terms(o['want'])}"})
+            "terms": _terms_words(narrator, o["give"], o["want"])})
     return rows
+
+
+def _terms_words(narrator: Narrator, give: dict[str, list[str]],
+                 want: dict[str, list[str]]) -> str:
+    """An offer's terms in the maker's words ("we will accept X if you accept Y"), one
+    side left out when it promises nothing."""
+    if not any(want.values()):
+        return f"we will {narrator.terms(give)}"
+    if not any(give.values()):
+        return f"we ask you to {narrator.terms(want)}"
+    return f"we will {narrator.terms(give)} if you {narrator.terms(want)}"
 
 
 def ballot_promises(game: Game) -> dict[tuple[int, str, str], list[tuple[str, int, str]]]:
