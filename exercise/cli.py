@@ -313,13 +313,21 @@ def build_parser() -> argparse.ArgumentParser:
             "Write an after-action report from a session log: overview, learning objectives, "
             "a round-by-round timeline, element outcomes, track charts, scores against "
             "walk-aways, the reveal, a deal analysis, the debrief questions and the "
-            "facilitator's observations. md and html read well; csv and json give one row per "
-            "party per vote, for grading."
+            "facilitator's observations. md and html read well; json is all of it as data; "
+            "csv is one table, chosen by --table: the votes (one row per party per vote, for "
+            "grading, each tied to the promises it kept or broke), the side talks' messages, "
+            "or their offers."
         ),
     )
     rt.add_argument("log", metavar="LOG", help="the session log (.jsonl)")
     rt.add_argument("--format", choices=("md", "html", "csv", "json"), default="md",
                     help="the report's format (default md)")
+    rt.add_argument("--table", choices=("votes", "talks", "offers"), default="votes",
+                    help="with --format csv, which table: votes (default; one row per party "
+                         "per vote, then the promises the ballot kept or broke), talks (one "
+                         "row per message: round, phase, from, to, channel, text) or offers "
+                         "(one row per offer: terms, until, status, answers, each promise and "
+                         "how it came out)")
     rt.add_argument("-o", "--output", metavar="PATH", help="write to PATH (default: stdout)")
     rt.add_argument("--force", action="store_true",
                     help="report even if the scenario file changed since the session")
@@ -466,6 +474,9 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command
+    if command == "report" and args.table != "votes" and args.format != "csv":
+        parser.error(f"--table {args.table} chooses a table of the csv report: add --format "
+                     f"csv (the md, html and json reports hold the side talks already)")
     try:
         if command is None:
             from exercise.play import play_command

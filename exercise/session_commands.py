@@ -132,7 +132,8 @@ def report_command(args: Any) -> int:
         print("exercise report: note: this session has not ended, so the report shows only "
               "what the public table showed; --reveal adds the private briefs, values, private "
               "injects and the computer seats' reasons", file=sys.stderr)
-    text = escape_controls(render_report(restored, args.format, reveal=reveal))
+    text = escape_controls(render_report(restored, args.format, reveal=reveal,
+                                         table=getattr(args, "table", "votes")))
     if args.output:
         try:
             write_output(args.output, text)

@@ -67,6 +67,21 @@ def test_report_matches_its_golden_file(session_log, fmt):
     assert text == golden.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("table", ["offers"])
+def test_the_talk_tables_match_their_golden_files(session_log, table):
+    """The CSV report's offers table of the fixed session (the computer delegations'
+    offers and answers; they send no messages, so its talks table is tested on a session
+    of people in tests/test_report_talks_csv.py) is exactly the committed golden file.
+
+    After an intended change: UPDATE_GOLDEN=1 pytest tests/test_reports.py, then read the diff.
+    """
+    text = normalised(render_report(rebuild(session_log), "csv", table=table), session_log)
+    golden = GOLDEN / f"report-{table}.csv"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
 class Checker(HTMLParser):
     """Checks tags are closed in order, and collects what could fetch from the network."""
 

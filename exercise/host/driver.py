@@ -14,7 +14,15 @@ palette offers only the commands of :data:`SEAT_COMMANDS` (no screenshot written
 host's disk), devtools are off, and it never prints on the host's terminal: Textual's
 error console is silenced (the host logs a crash itself) and Textual's swapping of
 ``sys.stdout``/``sys.stderr`` is switched off, because those streams belong to the whole
-process and N apps swapping them in turn would leave them pointing anywhere.
+process and N apps swapping them in turn would leave them pointing anywhere. Nor can it
+send its client a control character it did not mean (:func:`without_stray_controls`):
+Textual draws a text field's value as typed, so a student who pastes a C1 CSI (U+009B)
+into a message would otherwise send an escape sequence to their own terminal.
+
+Input keeps its order in effect, not only in arrival: a network delivers keys in bursts,
+and Textual gives each key to whatever has the focus when it arrives, so the terminal hands
+the app one key at a time, each once the app has done with the one before
+(:meth:`SeatTerminal._deliver`).
 
 Frames are capped per client. Textual repaints at most ``TEXTUAL_FPS`` (60) times a
 second and sends only what changed; a client that cannot keep up (a slow laptop, a weak
@@ -37,7 +45,9 @@ import contextlib
 import functools
 import io
 import logging
+import re
 from codecs import getincrementaldecoder
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol, TextIO, cast
@@ -87,6 +97,20 @@ _MODES_OFF = ("\x1b[?1004l\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1000
               "\x1b[?25h\x1b[?1049l")
 
 
+# Control characters a seat's app never means to send: every C0 control but the ones
+# Textual's own output uses (backspace, tab, line feed, carriage return, BEL ending an OSC,
+# ESC opening a sequence), DEL, and every C1 control. A C1 CSI (U+009B) is a whole escape
+# sequence's opener in terminals that honour C1 (xterm.js, pyte), and a student can paste
+# one into a text field, whose text Textual draws as it is.
+_STRAY_CONTROLS = re.compile("[\x00-\x06\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+
+
+def without_stray_controls(text: str) -> str:
+    """``text`` (what the app writes) without :data:`_STRAY_CONTROLS`: dropped, not shown,
+    because Textual laid the line out with them taking no cell."""
+    return _STRAY_CONTROLS.sub("", text)
+
+
 # What a person at the client does (a terminal's replies to queries are not that).
 _PERSON_INPUT = (events.Key, events.Paste, events.MouseDown)
 
@@ -99,6 +123,30 @@ class Link(Protocol):
 
     def backlog(self) -> int:
         """Bytes accepted by :meth:`send` and not yet handed to the network."""
+
+
+INBOX_LIMIT = 4096
+"""Parsed input a client may have waiting for its app; more is dropped (a flood of keys
+must not grow the host's memory without bound)."""
+SETTLE_LIMIT = 0.25
+"""Seconds input waits, at most, for the app to finish with the key before it (a busy
+app must not hold a seat's typing back for long)."""
+
+
+async def _settled(app: App[Any]) -> None:
+    """Wait (at most :data:`SETTLE_LIMIT`) until no message waits in the app, its screen or
+    any widget on it, twice running: what the last key set off (a focus moving on, a box
+    ticked by a message a list sends itself) has happened."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_LIMIT
+    quiet = 0
+    while quiet < 2 and loop.time() < deadline:
+        await asyncio.sleep(0)
+        try:
+            pumps = [app, *app.screen.walk_children(with_self=True)]
+        except Exception:  # no screen (the app is starting or closing): nothing to wait for
+            return
+        quiet = quiet + 1 if all(p.message_queue_size == 0 for p in pumps) else 0
 
 
 def clamp_size(width: int, height: int) -> tuple[int, int]:
@@ -135,6 +183,8 @@ class SeatTerminal:
         self._parser = XTermParser()
         self._decode = getincrementaldecoder("utf-8")(errors="replace").decode
         self._tick_handle: asyncio.TimerHandle | None = None
+        self._inbox: deque[Message] = deque()  # parsed input the app has yet to be given
+        self._delivery: asyncio.Future[None] | None = None
         self._input_open = False
         self._pending: list[str] = []
         self._flush_scheduled = False
@@ -176,22 +226,47 @@ class SeatTerminal:
             self._parsed(lambda _: self._parser.tick(), "")
 
     def _parsed(self, parse: Callable[[str], Iterable[Message]], text: str) -> None:
-        """Pass what the parser makes of ``text`` to the app, the client's input being
+        """Queue what the parser makes of ``text`` for the app, the client's input being
         untrusted: a size it reports in band is clamped like any other, and input the
         parser chokes on is dropped rather than allowed to end the connection."""
         try:
             for message in parse(text):
-                driver = self._driver
-                if driver is None or not self._input_open:
+                if self._driver is None or not self._input_open:
                     return
                 if isinstance(message, events.Resize):
                     self.resize(message.size.width, message.size.height)
                 elif not isinstance(message, InBandWindowResize):  # we never enable it
                     if self._on_input is not None and isinstance(message, _PERSON_INPUT):
-                        self._on_input()
-                    driver.process_message(message)
+                        self._on_input()  # typed now, whenever the app gets to it
+                    if len(self._inbox) < INBOX_LIMIT:
+                        self._inbox.append(message)
         except Exception:  # hostile input must not end the seat
             log.debug("input the terminal parser could not take was dropped", exc_info=True)
+        if self._inbox and self._delivery is None:
+            self._delivery = asyncio.ensure_future(self._deliver())
+
+    async def _deliver(self) -> None:
+        """Hand the queued input to the app in order, each key (or paste, or click) only
+        once the app has done with the one before.
+
+        A network delivers keys in bursts (a slow link, Wi-Fi catching up), and Textual
+        hands each key to the widget that has the focus when the key reaches the app: a
+        Tab and the letters typed after it, arriving together, would send the letters to
+        the widget the Tab leaves, and a ctrl+o right behind a space would make an offer
+        without the box the space ticks. A person at a local keyboard is never that fast.
+        """
+        try:
+            while self._inbox:
+                driver = self._driver
+                if driver is None or not self._input_open:
+                    self._inbox.clear()
+                    return
+                message = self._inbox.popleft()
+                driver.process_message(message)
+                if isinstance(message, _PERSON_INPUT) and self._inbox:
+                    await _settled(driver.app)
+        finally:
+            self._delivery = None
 
     def resize(self, width: int, height: int) -> None:
         """The client's terminal changed size (clamped to sane bounds)."""
@@ -222,6 +297,9 @@ class SeatTerminal:
     def restore(self) -> None:
         """Take the client's terminal out of the app's modes (once), and stop drawing."""
         self._input_open = False
+        self._inbox.clear()
+        if self._delivery is not None:
+            self._delivery.cancel()
         if self._tick_handle is not None:
             self._tick_handle.cancel()
             self._tick_handle = None
@@ -252,7 +330,9 @@ class SeatTerminal:
     def _output(self, text: str) -> None:
         if self._driver is None:
             return
-        self._pending.append(text)
+        # The last line of defence: whatever reached the screen unescaped (a pasted control
+        # character in a text field) does not reach the client's terminal.
+        self._pending.append(without_stray_controls(text))
         if not self._flush_scheduled:
             # A write Textual does not follow with a flush (a bell) still goes out.
             self._flush_scheduled = True

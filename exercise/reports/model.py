@@ -51,7 +51,15 @@ from exercise.reports.document import (
     Table,
     spans,
 )
-from exercise.reports.talks import TALK_KINDS, talk_line, talks_data, talks_section
+from exercise.reports.talks import (
+    TALK_KINDS,
+    ballot_promises,
+    message_rows,
+    offer_rows,
+    talk_line,
+    talks_data,
+    talks_section,
+)
 from exercise.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -79,6 +87,10 @@ class VoteRow:
     ballot: str
     result: str
     value: float | None  # the party's private value: None unless revealed
+    # What the ballot did to the party's promises (none unless revealed): "kept offer 2",
+    # "broken offer 2", several joined by "; ", and the other parties of those offers.
+    promise: str = ""
+    promised_to: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,8 @@ class Report:
     analysis: DealAnalysis | None  # at the values as the exercise ended; None unless revealed
     analysis_at_start: DealAnalysis | None  # at the values as the scenario starts
     talks: dict[str, Any] | None = None  # messages, contacts and offers; None unless revealed
+    messages: list[dict[str, Any]] = field(default_factory=list)  # one row each (CSV)
+    offers: list[dict[str, Any]] = field(default_factory=list)  # one row each; none unless revealed
     document: Document = field(default_factory=lambda: Document("", None))
 
     @property
@@ -426,6 +440,8 @@ class _Builder:
             votes=self.vote_rows(),
             analysis=analysis, analysis_at_start=at_start,
             talks=talks_data(game) if self.reveal else None,
+            messages=message_rows(game, scenario, reveal=self.reveal),
+            offers=offer_rows(game, scenario, reveal=self.reveal),
         )
         report.document = _Writer(self, report).document()
         return report
@@ -433,6 +449,7 @@ class _Builder:
     def vote_rows(self) -> list[VoteRow]:
         s, scenario = self.game.session, self.scenario
         order = {p.id: i for i, p in enumerate(scenario.parties)}
+        promises = ballot_promises(self.game) if self.reveal else {}
         rows = []
         for history in self.game.history:
             for party, ballot in sorted(history.ballots.items(),
@@ -447,8 +464,16 @@ class _Builder:
                         party, self.name(party), str(choice),
                         "adopted" if passed else "rejected",
                         round(sum(s.values[party].get(e, 0) for e in elements), 9)
-                        if self.reveal else None))
+                        if self.reveal else None,
+                        *_promise_cells(promises.get((history.round, party, target), []))))
         return rows
+
+
+def _promise_cells(tested: list[tuple[str, int, str]]) -> tuple[str, str]:
+    """A vote row's promise columns: what its ballot did to each promise it tested, and
+    the other parties of those offers."""
+    return ("; ".join(f"{result} offer {number}" for result, number, _ in tested),
+            "; ".join(others for _, _, others in tested))
 
 
 def _source_line(scenario: Scenario, ref: str | None, quote: str | None) -> str:

@@ -5,6 +5,9 @@ votes that tested them.
 It reads the engine's own events (the chronicle's, never a file's), so the report says
 only what the engine did. Without ``reveal`` (a session still running) only what the
 whole room heard is shown: statements to the room and the facilitator's pauses.
+
+For the CSV tables (:func:`message_rows`, :func:`offer_rows`, and the promise columns of
+the vote rows, :func:`ballot_promises`) the same facts are rows of plain values.
 """
 
 from __future__ import annotations
@@ -242,3 +245,99 @@ def _questions(game: Game, narrator: Narrator, most: int = 5) -> list[Block]:
         return []
     return [Heading("Questions from these talks"),
             Items(tuple(Item(spans(q)) for q in questions), ordered=True)]
+
+
+# --- rows, for the CSV tables ----------------------------------------------------------------
+
+_PHASE_AFTER = {EventKind.ROUND_STARTED: "proposal", EventKind.PACKAGE_RETRACTED: "proposal",
+                EventKind.TABLED: "discussion", EventKind.VOTING_OPENED: "voting",
+                EventKind.PACKAGE_DROPPED: "ratification",
+                EventKind.SIGNING_OPENED: "ratification",
+                EventKind.RATIFICATION: "ratification"}
+"""The phase an event leaves the round in (events carry their round, not their phase)."""
+
+
+def _with_phases(game: Game) -> list[tuple[Event, str]]:
+    """Every event with the phase the round was in when it happened."""
+    phase, out = "proposal", []
+    for event in game.events:
+        out.append((event, phase))
+        phase = _PHASE_AFTER.get(event.kind, phase)
+    return out
+
+
+def message_rows(game: Game, scenario: Scenario, *, reveal: bool) -> list[dict[str, Any]]:
+    """One row per message, in the order said: round, phase, who spoke, to whom, on which
+    channel (``all`` for the room, else its members' ids), and the words. Without
+    ``reveal``, the messages to the whole room only."""
+    names = Narrator(scenario).party
+    rows = []
+    for event, phase in _with_phases(game):
+        if event.kind is not EventKind.SAID or (event.audience is not None and not reveal):
+            continue
+        d = event.data
+        to = [] if d["to"] == ROOM else list(d["to"])
+        rows.append({"round": event.round, "phase": phase, "from": d["party"],
+                     "from_name": names(d["party"]), "to": " ".join(to) or ROOM,
+                     "to_names": "; ".join(names(p) for p in to) or "the room",
+                     "channel": " ".join(event.audience) if event.audience else ROOM,
+                     "text": d["text"]})
+    return rows
+
+
+def _terms_cell(terms: dict[str, list[str]]) -> str:
+    """One side of an offer as ids: "accept: a b; table: c"."""
+    return "; ".join(f"{verb}: {' '.join(ids)}" for verb, ids in terms.items() if ids)
+
+
+def offer_rows(game: Game, scenario: Scenario, *, reveal: bool) -> list[dict[str, Any]]:
+    """One row per offer (none without ``reveal``: offers are private to their parties):
+    number, round made, who to whom, each side's terms, until when, status, the answers
+    and each promise with how it came out; then the terms in the maker's words."""
+    if not reveal:
+        return []
+    narrator = Narrator(scenario)
+    rows = []
+    for o in offers_data(game):
+        promises = []
+        for p in o["promises"]:
+            result = p["result"] or "not yet tested"
+            at = f" (round {p['round']})" if p["result"] in ("kept", "broken") else ""
+            promises.append(f"{p['party']} {p['verb']} {p['element']}: {result}{at}")
+        rows.append({
+            "offer": o["offer"], "round": o["round"], "from": o["party"],
+            "to": " ".join(o["to"]), "give": _terms_cell(o["give"]),
+            "want": _terms_cell(o["want"]), "until": o["until"], "status": o["status"],
+            "answers": "; ".join(f"{p} {'accepted' if yes else 'declined'}"
+                                 for p, yes in o["answers"].items()),
+            "promises": "; ".join(promises),
+            "terms": _terms_words(narrator, o["give"], o["want"])})
+    return rows
+
+
+def _terms_words(narrator: Narrator, give: dict[str, list[str]],
+                 want: dict[str, list[str]]) -> str:
+    """An offer's terms in the maker's words ("we will accept X if you accept Y"), one
+    side left out when it promises nothing."""
+    if not any(want.values()):
+        return f"we will {narrator.terms(give)}"
+    if not any(give.values()):
+        return f"we ask you to {narrator.terms(want)}"
+    return f"we will {narrator.terms(give)} if you {narrator.terms(want)}"
+
+
+def ballot_promises(game: Game) -> dict[tuple[int, str, str], list[tuple[str, int, str]]]:
+    """The promises each ballot tested: for (round, party, target), each promise to accept
+    that the party's ballot on that target kept or broke, as (result, offer number, the
+    offer's other parties' ids), in the order the offers were made."""
+    package = game.book.package_voting
+    found: dict[tuple[int, str, str], list[tuple[str, int, str]]] = {}
+    for state in game.session.talks.offers:
+        for p in state.promises:
+            if p.verb != "accept" or p.result not in ("kept", "broken") or p.round is None:
+                continue
+            target = PACKAGE if package else p.element
+            others = " ".join(q for q in state.parties if q != p.party)
+            found.setdefault((p.round, p.party, target), []).append(
+                (p.result, state.number, others))
+    return found

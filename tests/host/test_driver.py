@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 
 import pyte
 import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Input
 
 from exercise.host.driver import (
     HIGH_WATER,
@@ -179,3 +181,46 @@ async def test_a_closed_seats_app_is_freed():
     del app, terminal
     gc.collect()
     assert gone() is None
+
+
+async def test_a_control_character_the_app_draws_never_reaches_the_client():
+    """Text the app draws as it was typed (a pasted C1 CSI, a shift-out) reaches the client
+    without the control; the escape sequences Textual itself writes go through."""
+    async with seat() as (app, _terminal, link):
+        start = len(link.sent)
+        app.query_one("#key").update("Last key: x\x9b31my\x0ez")
+        await until(lambda: b"x31myz" in b"".join(link.sent[start:]), "the text drawn")
+        sent = b"".join(link.sent[start:])
+        assert "\x9b".encode() not in sent and b"\x0e" not in sent
+        assert b"\x1b[" in sent
+        assert "Last key: x31myz" in link.screen()
+
+
+class TwoFields(App[None]):
+    """Two text fields (Tab moves from the first to the second)."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="first")
+        yield Input(id="second")
+
+
+async def test_keys_that_arrive_together_go_where_the_keys_before_them_sent_the_focus():
+    """A Tab and the letters typed after it arrive in one packet (a slow link catching
+    up): the letters land in the field the Tab moved to, not the one it left, in order."""
+    link = FakeLink()
+    terminal = SeatTerminal(link, (80, 24))
+    app = TwoFields()
+    prepare_seat_app(app, terminal)
+    running = asyncio.ensure_future(app.run_async())
+    try:
+        async with asyncio.timeout(WAIT):
+            await terminal.first_frame.wait()
+        await until(lambda: app.focused is not None, "the first field focused")
+        terminal.feed(b"ab\tcdef")
+        second = app.query_one("#second", Input)
+        await until(lambda: second.value == "cdef", "the letters in the second field")
+        assert app.query_one("#first", Input).value == "ab"
+    finally:
+        app.exit()
+        async with asyncio.timeout(WAIT):
+            await running
