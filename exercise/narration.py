@@ -106,6 +106,18 @@ class Narrator:
         parts = [f"{verb} {self.listing(ids)}" for verb, ids in terms.items() if ids]
         return " and ".join(parts) or "nothing"
 
+    def bargain(self, maker: str, give: dict[str, list[str]],
+                want: dict[str, list[str]]) -> str:
+        """An offer's terms in words, ``maker`` its subject ("we", or a delegation's name):
+        "we will accept X if you table Y", or with one side empty "we will accept X, asking
+        nothing in return" / "we ask you to accept Y, promising nothing in return"."""
+        if not any(want.values()):
+            return f"{maker} will {self.terms(give)}, asking nothing in return"
+        if not any(give.values()):
+            verb = "ask" if maker == "we" else "asks"
+            return f"{maker} {verb} you to {self.terms(want)}, promising nothing in return"
+        return f"{maker} will {self.terms(give)} if you {self.terms(want)}"
+
     def talk(self, event: Event) -> str | None:
         """A line for an event of the side talks, or None when it is not one."""
         d = event.data
@@ -116,8 +128,8 @@ class Narrator:
             until = f" (open until the end of round {d['until']})" \
                 if d.get("until", event.round) != event.round else " (open this round)"
             return (f"OFFER {d['offer']}: {self.party(d['party'])} to "
-                    f"{self.audience(d['to'])}: we will {self.terms(d['give'])} if you "
-                    f"{self.terms(d['want'])}{until}.")
+                    f"{self.audience(d['to'])}: {self.bargain('we', d['give'], d['want'])}"
+                    f"{until}.")
         if kind is EventKind.OFFER_ANSWERED:
             verb = "accepts" if d["accept"] else "declines"
             reason = f" — {d['reason']}" if d.get("reason") else ""

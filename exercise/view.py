@@ -561,9 +561,10 @@ def _legal(room: Room, viewer: str) -> Legal:
         for state in talks.offers:
             if state.status == "open" and seat in state.to and seat not in state.answers:
                 answer.append(OfferRow(state.number, state.party, (
-                    f"{narrator.party(state.party)} will {narrator.terms(state.give.to_data())}"
-                    f" if you {narrator.terms(state.want.to_data())} (open until the end of "
-                    f"round {state.until})"), to=state.to, give=state.give.items(),
+                    narrator.bargain(narrator.party(state.party), state.give.to_data(),
+                                     state.want.to_data())
+                    + f" (open until the end of round {state.until})"), to=state.to,
+                    give=state.give.items(),
                     want=state.want.items(), until=state.until, made_in=state.made_in))
     closable: list[tuple[str, ...]] = []
     if runs_room and game.book.talks_enabled and not game.is_over:

@@ -538,3 +538,26 @@ def test_the_debrief_shows_the_talks_tab_to_every_seat():
     document = view(room, "turkey").debrief.document  # type: ignore[union-attr]
     tabs = dict(debrief_tabs(document))
     assert "We can live with" in tabs["Talks"] and "OFFER" not in tabs["Outcome"]
+
+
+def test_an_offer_with_one_side_empty_reads_as_a_gift_or_a_request():
+    """Rule 'Offers' allows one side empty (give or want): the feed and the answer row say
+    "asking nothing in return" / "promising nothing in return", never "if you nothing"."""
+    room = people_room()
+    room.act("ukraine", Offer("ukraine", ("russia",), Terms(accept=("moratorium",)), Terms()))
+    room.act("us", Offer("us", ("russia",), Terms(), Terms(accept=("dmz",)), until=2))
+    g = room.conductor.game
+    narrator = Narrator(room.conductor.scenario)
+    made = [narrator.talk(e) for e in g.events if e.kind is EventKind.OFFER_MADE]
+    assert made == [
+        "OFFER 1: Ukraine to Russia: we will accept NATO moratorium, asking nothing in return "
+        "(open this round).",
+        "OFFER 2: United States to Russia: we ask you to accept Buffer zone, promising nothing "
+        "in return (open until the end of round 2)."]
+    rows = view(room, "russia").legal.answer
+    assert [r.text for r in rows] == [
+        "Ukraine will accept NATO moratorium, asking nothing in return (open until the end "
+        "of round 1)",
+        "United States asks you to accept Buffer zone, promising nothing in return (open "
+        "until the end of round 2)"]
+    assert all("if you nothing" not in t and "will nothing" not in t for t in made)

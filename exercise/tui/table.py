@@ -462,17 +462,27 @@ class TableScreen(RoomScreen):
             await self.answer_as(seat)
 
     async def answer_as(self, seat: str) -> None:
-        """``seat`` (at the keyboard already) answers its open offers, one by one, until
-        none is left or it goes back."""
+        """``seat`` (at the keyboard already) answers its open offers: the one there is, or
+        the one it picks from the list of them, again until none is left or it goes back."""
         answered: set[int] = set()
         while True:
             view = self.station.view(seat)
             offers = [o for o in view.legal.answer if o.number not in answered]
             if not offers:
                 break
-            answered.add(offers[0].number)
+            offer = offers[0]
+            if len(offers) > 1:
+                picked = await self.app.push_screen_wait(SeatPick(
+                    [(str(o.number), f"Offer {o.number} from {view.name(o.party)}: {o.text}")
+                     for o in offers], "Which offer do you answer? (esc: none now)"))
+                if picked is None:
+                    break
+                offer = next(o for o in offers if str(o.number) == picked)
             move = await self.app.push_screen_wait(
-                AnswerDialog(view, lambda m: self.station.check(seat, m), offers[0]))
+                AnswerDialog(view, lambda m: self.station.check(seat, m), offer))
+            if move is None and len(offers) > 1:
+                continue  # back to the list of offers
+            answered.add(offer.number)
             if move is None or not self.act(seat, move):
                 break
             self.turns.mark_read(self.station.view(seat))

@@ -58,11 +58,47 @@ async def test_a_solo_seat_answers_a_computer_offer_with_a_key():
         assert waiting, "no computer offer to Ukraine in this game"
         await pilot.press("a")
         await settle(pilot)
+        if len(waiting) > 1:  # which offer: the first is highlighted
+            await pilot.press("enter")
+            await settle(pilot)
         assert isinstance(app.screen, AnswerDialog)
         assert f"Offer {waiting[0].number}" in screen_text(app)
         await pilot.press("y")
         await settle(pilot)
         assert waiting[0].answers == {"ukraine": True}
+
+
+async def test_with_several_offers_waiting_the_person_picks_which_to_answer():
+    """Two offers to Ukraine wait: `a` lists them, the person answers the later one first
+    (the earlier is not forced on it), and then the one left opens by itself."""
+    from exercise.tui.dialogs import SeatPick
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        for _ in range(2):  # as the computer's Russia would (the room's own way in)
+            app.room._push(Offer("russia", ("ukraine",), Terms(accept=("freeze",)),
+                                 Terms(accept=("nato-pause",))), "russia")
+        await settle(pilot)
+        talks = app.conductor.game.session.talks
+        waiting = [o for o in talks.offers if "ukraine" in o.to and o.status == "open"]
+        assert len(waiting) >= 2
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, SeatPick)
+        assert all(f"Offer {o.number} from" in screen_text(app) for o in waiting)
+        await pilot.press(*["down"] * (len(waiting) - 1), "enter")  # the last one
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerDialog)
+        assert app.screen.offer.number == waiting[-1].number
+        await pilot.press("n")
+        await settle(pilot)
+        assert waiting[-1].status == "declined" and waiting[0].status == "open"
+        await pilot.press("escape")  # the list again (or the one left): none now
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TableScreen) and waiting[0].status == "open"
 
 
 async def test_the_console_pauses_and_resumes_the_talks():
