@@ -34,7 +34,7 @@ from exercise.engine.moves import ROOM, CloseChannel
 from exercise.room import Room
 from exercise.sessions.log import LogWriteError
 from exercise.tui.dialogs import ConfirmDialog, SeatPick
-from exercise.tui.literal import literal, md_escape, styled
+from exercise.tui.literal import PlainInput, literal, md_escape, styled
 from exercise.tui.literal_markdown import LiteralMarkdown
 from exercise.view import View
 
@@ -231,7 +231,7 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="dialog"):
             yield Label("Observation (enter saves it to the log and the report)",
                         classes="dialog-title")
-            yield Input(placeholder="What did you see?", id="note-text", max_length=2000)
+            yield PlainInput(placeholder="What did you see?", id="note-text", max_length=2000)
             yield Footer()
 
     @on(Input.Submitted, "#note-text")

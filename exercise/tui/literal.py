@@ -17,8 +17,11 @@ through :func:`md_escape`; Markdown fields are shown by
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.content import Content
+from textual.widgets import Input
 
 from exercise.text import escape_controls, markdown_text, one_line
 
@@ -67,3 +70,16 @@ def md_escape(text: str) -> str:
     """A text field for a Markdown document the program writes, shown exactly as written
     (see :func:`exercise.text.markdown_text`)."""
     return markdown_text(text)
+
+
+_TYPED_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+class PlainInput(Input):
+    """A text field for what a person types (a message, a note): a control character typed
+    or pasted into it is dropped as it arrives, so the field never holds one, and so never
+    draws one to the terminal (Textual draws a field's text as it is)."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Replace ``start``..``end`` with ``text`` less its control characters."""
+        super().replace(_TYPED_CONTROL.sub("", text), start, end)

@@ -41,7 +41,7 @@ from textual.widgets.selection_list import Selection
 from exercise.engine import Answer, IllegalMoveError, Move, Offer, Say, Terms
 from exercise.engine.moves import MAX_MESSAGE, ROOM
 from exercise.tui.dialogs import Check, MoveDialog, _checked, _refusal, _warn, value_label
-from exercise.tui.literal import rich_text, styled
+from exercise.tui.literal import PlainInput, rich_text, styled
 from exercise.view import OfferRow, View
 
 VERBS: tuple[str | None, ...] = (None, "accept", "table")
@@ -163,7 +163,7 @@ class TalkDialog(MoveDialog):
                         classes="dialog-title")
             with TabbedContent(id="mode", initial=SAY):
                 with TabPane("Say", id=SAY):
-                    yield Input(placeholder=f"Your message (at most {MAX_MESSAGE} "
+                    yield PlainInput(placeholder=f"Your message (at most {MAX_MESSAGE} "
                                             "characters)",
                                 max_length=MAX_MESSAGE, id="text", compact=True)
                     yield Static("enter or ctrl+s sends · tab: to whom · ctrl+o: make an "

@@ -623,3 +623,25 @@ async def test_help_names_the_channels_key():
         assert isinstance(app.screen, HelpScreen)
         assert ("c", "Channels") in app.screen.keys
         assert "`c` shows each channel you are in" in RULES_HELP
+
+
+async def test_a_pasted_control_character_never_enters_the_message_field():
+    """Untrusted words (issue 13, promise 6): a paste holding ESC, a C1 CSI and a newline
+    reaches the message field without them, so the field never draws a control to the
+    terminal; the rest of the words are kept as typed, and the message goes out plain."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        field = app.screen.query_one("#text", Input)
+        field.post_message(events.Paste("x\x1b]52;c;aGk=\x07 \x9b31m[b]y\n"))
+        await settle(pilot)
+        assert field.value == "x]52;c;aGk= 31m[b]y"
+        await pilot.press("tab", "space", "ctrl+s")  # to the whole room
+        await settle(pilot)
+        said = [e.data["text"] for e in app.conductor.game.events if e.kind is EventKind.SAID]
+        assert said == ["x]52;c;aGk= 31m[b]y"]
