@@ -29,10 +29,15 @@ from textual.widgets.option_list import Option
 from exercise.bots import PERSONAS
 from exercise.engine import (
     CallVote,
+    CloseChannel,
+    PauseTalks,
     Phase,
     Player,
+    ResumeTalks,
 )
+from exercise.engine.moves import ROOM
 from exercise.station import FACILITATOR, PUBLIC, Station
+from exercise.tui.channels import ChannelAction, ChannelsScreen
 from exercise.tui.dialogs import ConfirmDialog, InfoDialog
 from exercise.tui.facilitator import RoomRunner
 from exercise.tui.following import RoomScreen
@@ -133,6 +138,8 @@ class DashboardScreen(RoomScreen):
         Binding("c", "to_computer", "To computer", id="to-computer"),
         Binding("g", "to_person", "To a person", id="to-person"),
         Binding("w", "keep_waiting", "Wait", id="wait"),
+        Binding("t", "channels", "Talks", id="channels",
+                tooltip="The side talks, channel by channel: close one, or pause them"),
         Binding("k", "show_code", "Code", id="code"),
         Binding("n", "new_code", "New code", id="new-code"),
         Binding("question_mark", "help", "Help", id="help"),
@@ -373,6 +380,19 @@ class DashboardScreen(RoomScreen):
         self.app.push_screen(InfoDialog(
             f"# {md_escape(code)}\n\nThe new code of **{md_escape(name)}**'s screen.",
             title=f"New join code — {name}"))
+
+    @work(exclusive=True, group="flow")
+    async def action_channels(self) -> None:
+        """Every channel of the side talks, live; the facilitator may close the highlighted
+        one (x) or pause or resume the talks (p) from there."""
+        view = self.station.view()
+        action = await self.app.push_screen_wait(
+            ChannelsScreen(view, title="Side talks — every channel"))
+        if isinstance(action, ChannelAction):
+            if action.kind == "close":
+                self.runner.move(CloseChannel(action.members or ROOM))
+            else:
+                self.runner.move(ResumeTalks() if view.legal.resume_talks else PauseTalks())
 
     @work(exclusive=True, group="flow")
     async def action_console(self) -> None:

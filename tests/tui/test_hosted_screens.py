@@ -157,3 +157,44 @@ async def test_the_projector_shows_the_public_table_and_never_a_secret():
         await settle(pilot)
         assert "Ballots in:" in screen_text(app)
     room.close()
+
+
+async def test_the_dashboard_shows_every_channel_live_and_closes_one():
+    """Issue 13, channels: the hosted facilitator sees every channel of the side talks from
+    the dashboard (t), a private one between two seats included, and closes it there (x);
+    the room then refuses a message on it."""
+    from exercise.engine import IllegalMoveError, Say
+    from exercise.tui.channels import ChannelsScreen
+
+    room = hosted_room()
+    room.start(asyncio.get_running_loop())
+    room.pause(FACILITATOR, False)
+    room.connected("ukraine")
+    room.connected("turkey")
+    app = app_of(room, FACILITATOR, Controls())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(50):
+            if room.view("ukraine").legal.talk:
+                break
+            await asyncio.sleep(0.05)
+        room.act("ukraine", Say("ukraine", ("turkey",), "[b]Ankara[/b], a word"))
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ChannelsScreen)
+        members = [c.members for c in app.screen.channels]
+        assert ("turkey", "ukraine") in members
+        await pilot.press(*["down"] * members.index(("turkey", "ukraine")))
+        await settle(pilot)
+        assert "“[b]Ankara[/b], a word”" in screen_text(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert ("turkey", "ukraine") in room.conductor.game.session.talks.closed
+        try:
+            room.act("ukraine", Say("ukraine", ("turkey",), "again"))
+        except IllegalMoveError as refused:
+            assert "closed" in str(refused)
+        else:
+            raise AssertionError("a message on a closed channel was taken")
+    room.close()
