@@ -1,40 +1,52 @@
 """How a computer delegation bargains: the offers it makes, its answers, its promises.
 
 Everything here is a function of what the seat may see (its own values and walk-away,
-public stances, the table, the talks it is party to) and of its persona; nothing is drawn
-at random, so a game's talks are the same whatever order they are asked in, and a
-simulation's memoized states stay valid (the talks are part of the state it keys on).
+public stances, the table, the turn order, the talks it is party to) and of its persona;
+nothing is drawn at random, so a game's talks are the same whatever order they are asked
+in, and a simulation's memoized states stay valid (the talks are part of the state it keys
+on).
 
-* **Offers.** During discussion, each computer seat looks at the tabled elements for a
-  trade: an element it gains by (``want``) that another delegation does not publicly
-  support, against one that delegation supports in public (``give``), such that the two
-  together raise its own score. It keeps the deal signable: it never asks for an element
-  that a party whose signature the deal needs has said in public it opposes. At most one
-  offer a seat a round, to one delegation.
-* **Answers.** A seat weighs an offer by what its terms are worth to it (a promise to
-  table counts half: a tabled element may still fall), its persona's bar, its walk-away
-  in the last round, and the promises the offering party has broken before.
-* **Promises.** At the vote, a seat keeps a promise to accept when keeping it costs no
-  more than its persona's ``fidelity``; otherwise it votes its own interest, and the
-  promise is broken.
+* **Offers.** During discussion, each computer seat looks for a trade with each other
+  delegation: something that delegation supports in public (a tabled element it will
+  accept, or an open one it will table when it next proposes) against something the seat
+  gains by (a tabled element the other does not support, or an open one the other will
+  table at its next turn to propose). Under package voting the tabled element is the
+  package: "I accept the package if you table Z", "I table W if you accept the package".
+  A trade must raise the seat's own score if both keep their word (a promise to table
+  counts at :data:`_TABLE_WEIGHT`), and keep the deal signable: it never asks for an
+  element that a party whose signature the deal needs has said in public it opposes. An
+  offer with a promise to table runs until the round that promise falls due. At most one
+  offer a seat a round, to one delegation; never to a delegation that broke more promises
+  than the seat forgives, nor one that declined the same offer before.
+* **Answers.** A seat weighs an offer by what its terms are worth to it: a promise to
+  accept at its value (under package voting, the whole package's), a promise to table by
+  its value times the seat's estimate that it would then be adopted, and nothing when
+  the party that would table it proposes in no round before the offer runs out. Then its
+  persona's bar, its walk-away in the last round, and the promises the offering party
+  has broken before.
+* **Promises.** A seat keeps a promise to accept (at the vote) or to table (at its turn to
+  propose) when keeping it costs no more than its persona's ``fidelity``; otherwise it
+  votes, or tables, in its own interest, and the promise is broken.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exercise.engine.game import Game
 from exercise.engine.moves import Answer, Offer, Terms
 from exercise.engine.phases import Phase
+from exercise.engine.rulebook import Rulebook
 from exercise.engine.session import Status
-from exercise.engine.talks import ACCEPTED, OPEN, OfferState
+from exercise.engine.talks import ACCEPTED, DECLINED, OPEN, OfferState
 from exercise.narration import and_join
 
 if TYPE_CHECKING:
     from exercise.bots.player import ComputerPlayer, Decision
 
-_TABLE_WEIGHT = 0.5  # a promise to table is worth half a promise to accept
+_TABLE_WEIGHT = 0.5  # an offering seat's guess: a promise to table is worth half one to accept
 
 
 def promise_on(game: Game, party: str, elements: tuple[str, ...]) -> tuple[int, str] | None:
@@ -51,6 +63,18 @@ def promise_on(game: Game, party: str, elements: tuple[str, ...]) -> tuple[int, 
                     promise.verb == "accept" and promise.element in elements:
                 return state.number, promise.element
     return None
+
+
+def table_promises(game: Game, party: str) -> list[tuple[int, str]]:
+    """Every untested promise of ``party`` to table an element, in accepted offers still
+    within their rounds: (the offer's number, the element), in the order made."""
+    talks = game.session.talks
+    if not talks.offers:
+        return []
+    return [(state.number, promise.element) for state in talks.offers
+            if state.status == ACCEPTED and state.until >= game.round
+            for promise in state.promises
+            if promise.result is None and promise.party == party and promise.verb == "table"]
 
 
 def promise_audience(game: Game, party: str) -> tuple[str, ...] | None:
@@ -71,26 +95,50 @@ def promise_audience(game: Game, party: str) -> tuple[str, ...] | None:
 
 
 def keeps(player: ComputerPlayer, game: Game, elements: tuple[str, ...]) -> bool:
-    """Whether ``player`` keeps its promise to accept ``elements`` at this vote: when what
-    accepting them costs it is within its persona's fidelity."""
+    """Whether ``player`` keeps its promise to accept ``elements`` at this vote, or to table
+    them at its turn to propose (it accepts what it tables): when what adopting them costs
+    it is within its persona's fidelity."""
     values = game.session.values[player.party]
     cost = -sum(values.get(e, 0) for e in elements) / player.scale
     return cost <= player.persona.fidelity
 
 
-def _worth(player: ComputerPlayer, game: Game, terms: Terms) -> float:
-    values = game.session.values[player.party]
-    return (sum(values.get(e, 0) for e in terms.accept)
-            + _TABLE_WEIGHT * sum(values.get(e, 0) for e in terms.table))
+def _worth(player: ComputerPlayer, game: Game, terms: Terms, by: str, until: int) -> float:
+    """What ``by`` keeping ``terms`` is worth to ``player``: each element it promises to
+    accept at its value (under package voting, accepting a tabled element is accepting the
+    package: the package's value, once), each it promises to table at its value times the
+    chance ``player`` sees of it then being adopted, or nothing if ``by`` proposes in no
+    round before ``until``."""
+    s = game.session
+    values = s.values[player.party]
+    total = 0.0
+    accept = list(terms.accept)
+    if game.book.package_voting and any(e in s.tabled for e in accept):
+        total += sum(values.get(e, 0) for e in s.tabled)
+        accept = [e for e in accept if e not in s.tabled]
+    total += sum(values.get(e, 0) for e in accept)
+    if terms.table and _proposes_by(game, by, until):
+        total += sum(values.get(e, 0) * player._pass_chance(game, (e,)) for e in terms.table)
+    return total
 
 
-def _listing(player: ComputerPlayer, terms: Terms) -> str:
+def _proposes_by(game: Game, party: str, until: int) -> bool:
+    """Whether ``party`` has a turn to propose from now to the end of round ``until``."""
+    s = game.session
+    if s.state is Phase.PROPOSAL and s.proposer == party:
+        return True
+    turn = next_turn(game.book, party, s.round)
+    return turn is not None and turn <= until
+
+
+def _listing(player: ComputerPlayer, terms: Terms, until: int) -> str:
     titles = player.profile.titles
     parts = []
     if terms.accept:
         parts.append("accepting " + and_join([titles[e] for e in terms.accept]))
     if terms.table:
-        parts.append("tabling " + and_join([titles[e] for e in terms.table]))
+        parts.append("tabling " + and_join([titles[e] for e in terms.table])
+                     + f" by round {until}")
     return " and ".join(parts) or "nothing"
 
 
@@ -108,11 +156,11 @@ def answer(player: ComputerPlayer, game: Game, state: OfferState) -> Decision:
         return Decision(Answer(me, number, False),
                         f"{head} declines offer {number}: {by} has broken {broken} "
                         f"promise{'s' * (broken != 1)} already.")
-    gain = _worth(player, game, state.give)
-    cost = _worth(player, game, state.want)
+    gain = _worth(player, game, state.give, state.party, state.until)
+    cost = _worth(player, game, state.want, me, state.until)
     net = gain + cost
-    get = f"{by} {_listing(player, state.give)}"
-    give = _listing(player, state.want)
+    get = f"{by} {_listing(player, state.give, state.until)}"
+    give = _listing(player, state.want, state.until)
     score, floor = s.scores.get(me, 0.0), s.walk_away.get(me, 0.0)
     if game.round >= game.book.rounds and net < 0 and score + net < floor:
         return Decision(Answer(me, number, False),
@@ -136,45 +184,256 @@ def _stance(game: Game, element: str, party: str) -> str:
     return game.session.stances.get(element, {}).get(party, "")
 
 
-def propose_trade(player: ComputerPlayer, game: Game) -> Decision | None:
-    """A trade ``player`` offers over the tabled elements, or None when it sees none that
-    raises its own score."""
-    from exercise.bots.player import Decision
+def next_turn(book: Rulebook, party: str, after: int) -> int | None:
+    """The first round after ``after`` in which ``party`` proposes (the turn order wraps),
+    or None when it proposes in no round left."""
+    turns = book.cache.get("bot-turns")
+    if turns is None:
+        turns = book.cache["bot-turns"] = {}
+    key = (party, after)
+    if key not in turns:
+        turns[key] = next((r for r in range(after + 1, book.rounds + 1)
+                           if book.proposer_for(r) == party), None)
+    found: int | None = turns[key]
+    return found
 
-    s = game.session
-    book = game.book
-    if book.package_voting or len(s.tabled) < 2:
-        return None  # a trade needs two elements voted on apart
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """An offer a seat might make, before the talks so far are weighed: its worth to the
+    seat (its own values, a promise to table counted at :data:`_TABLE_WEIGHT`), the move,
+    and how its reason reads (``kind``: "swap", "accept-for-table", "table-for-accept",
+    "package-for-table" or "table-for-package"; ``turn``: the round the promise to table
+    falls due)."""
+
+    net: float
+    move: Offer
+    kind: str
+    turn: int | None
+
+
+_OFFERS_KEPT = 4  # the best trades remembered per seat and state (the talks strike some)
+
+
+def _best(values: Mapping[str, float], elements: list[str]) -> str | None:
+    """The element of ``elements`` this seat values most (the first, on a tie)."""
+    best: str | None = None
+    for element in elements:
+        if best is None or values.get(element, 0) > values.get(best, 0):
+            best = element
+    return best
+
+
+def trades(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
+    """The best trades ``player`` could offer now, best first: at most one per delegation
+    and kind, each raising its own score if both sides keep their word, and none asking for
+    an element a required signer opposes in public (the deal must stay signable).
+
+    They depend on the public state and this seat's values only, so they are worked out
+    once per state (a simulation meets the same states thousands of times); the talks so
+    far (offers declined, promises broken) strike some of them in :func:`propose_trade`.
+    In each trade the choice of what to give and what to ask for are independent (what the
+    other supports, against what it does not), so each side is the best of its kind: the
+    search is linear in the elements, not quadratic.
+    """
+    view = player._fresh(game)
+    memo = game.book.cache.get(("bot-memo", "offers", ""))
+    if memo is None:
+        memo = game.book.cache[("bot-memo", "offers", "")] = {}
+    key = (view.token, player.party, player.persona.name)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= 100_000:
+            memo.clear()
+        found = memo[key] = _search(player, game)
+    return found
+
+
+def _search(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
+    s, book = game.session, game.book
     me = player.party
     values = s.values[me]
+    required = [p for p in book.required if p != me]
+    stances = s.stances
+
+    def signable(element: str) -> bool:
+        return not any(stances[element].get(p) == "oppose" for p in required)
+
+    # What it gives, it means to give: nothing whose adoption costs it more than its
+    # fidelity (it would break that promise at once).
+    bearable = -player.persona.fidelity * player.scale
     tabled = [e for e in s.tabled if s.status[e] is Status.OPEN]
-    best: tuple[float, str, str, str] | None = None
-    for want in tabled:
-        mine = values.get(want, 0)
-        if mine <= 0:
+    later = [e for e in game.tableable() if e not in s.tabled]
+    gives = [e for e in tabled if values.get(e, 0) >= bearable]
+    pledges = [e for e in later if values.get(e, 0) >= bearable]
+    wants = [e for e in tabled if values.get(e, 0) > 0 and signable(e)]
+    asks = [e for e in later if values.get(e, 0) > 0 and signable(e)]
+    if not wants and not asks:
+        return ()  # nothing it could ask for
+    if book.package_voting:
+        found = _package_trades(player, game, tabled, pledges, asks, signable, bearable)
+    else:
+        found = _element_trades(player, game, gives, pledges, wants, asks)
+    found.sort(key=lambda t: -t.net)  # stable: on a tie, the order they were found in
+    return tuple(found[:_OFFERS_KEPT])
+
+
+def _needed(game: Game, element: str, party: str) -> bool:
+    """Whether a seat needs ``party``'s vote for ``element``: ``party`` holds a veto over
+    it (consent) or opposes it in public (a vote to win over)."""
+    return party in game.book.consent[element] or _stance(game, element, party) == "oppose"
+
+
+def _sooner(game: Game, party: str, than: int | None) -> int | None:
+    """``party``'s next turn to propose, if it comes before round ``than`` (None: never):
+    a seat asks another to table only what it could not table sooner itself."""
+    turn = next_turn(game.book, party, game.session.round)
+    return turn if turn is not None and (than is None or turn < than) else None
+
+
+def _element_trades(player: ComputerPlayer, game: Game, gives: list[str],
+                    pledges: list[str], wants: list[str], asks: list[str]) -> list[Trade]:
+    """Trades when elements are voted on one by one, with each delegation whose vote or
+    turn to propose the seat needs: "I accept X (which you support) if you accept Y", "I
+    table W (which you support) when I next propose if you accept Y now", "I accept X now
+    if you table Z when you next propose"."""
+    s, book = game.session, game.book
+    me = player.party
+    values = s.values[me]
+    stances = s.stances
+    my_turn = next_turn(book, me, s.round)
+    found: list[Trade] = []
+    for other in book.voters:
+        if other == me:
             continue
-        if any(_stance(game, want, p) == "oppose" for p in book.required if p != me):
-            continue  # the deal must stay signable: nothing a required signer opposes
-        for other in book.voters:
-            if other == me or _stance(game, want, other) == "support":
-                continue
-            for give in tabled:
-                if give == want or _stance(game, give, other) != "support":
-                    continue
-                net = mine + values.get(give, 0)
-                if net <= 0:
-                    continue  # the trade must raise its own score
-                if best is None or net > best[0]:
-                    best = (net, want, other, give)
-    if best is None:
+        backed = _best(values, [e for e in gives if stances[e].get(other) == "support"])
+        want = _best(values, [e for e in wants if _needed(game, e, other)])
+        if want is not None:
+            if backed is not None and values.get(want, 0) + values.get(backed, 0) > 0:
+                found.append(Trade(values.get(want, 0) + values.get(backed, 0),
+                                   Offer(me, (other,), Terms(accept=(backed,)),
+                                         Terms(accept=(want,))), "swap", None))
+            pledge = _best(values, [e for e in pledges if stances[e].get(other) == "support"])
+            if my_turn is not None and pledge is not None:
+                net = values.get(want, 0) + _TABLE_WEIGHT * values.get(pledge, 0)
+                if net > 0:
+                    found.append(Trade(net, Offer(me, (other,), Terms(table=(pledge,)),
+                                                  Terms(accept=(want,)), my_turn),
+                                       "table-for-accept", my_turn))
+        turn = _sooner(game, other, my_turn)
+        if backed is not None and turn is not None:
+            ask = _best(values, [e for e in asks if stances[e].get(other) != "oppose"])
+            if ask is not None:
+                net = values.get(backed, 0) + _TABLE_WEIGHT * values.get(ask, 0)
+                if net > 0:
+                    found.append(Trade(net, Offer(me, (other,), Terms(accept=(backed,)),
+                                                  Terms(table=(ask,)), turn),
+                                       "accept-for-table", turn))
+    return found
+
+
+def _package_trades(player: ComputerPlayer, game: Game, tabled: list[str],
+                    pledges: list[str], asks: list[str],
+                    signable: Callable[[str], bool], bearable: float) -> list[Trade]:
+    """Trades when the tabled package is voted on as one: "I accept the package (which you
+    back) if you table Z when you next propose", "I table W (which you support) when I
+    next propose if you accept the package"."""
+    s, book = game.session, game.book
+    me = player.party
+    values = s.values[me]
+    stances = s.stances
+    package = tuple(tabled)
+    if not package:
+        return []
+    worth = sum(values.get(e, 0) for e in package)
+    wanted = worth > 0 and all(signable(e) for e in package)
+    my_turn = next_turn(book, me, s.round)
+    found: list[Trade] = []
+    for other in book.voters:
+        if other == me:
+            continue
+        said = [stances[e].get(other, "") for e in package]
+        backs = "support" in said and "oppose" not in said
+        turn = _sooner(game, other, my_turn)
+        if backs and turn is not None and worth >= bearable:
+            ask = _best(values, [e for e in asks if stances[e].get(other) != "oppose"])
+            if ask is not None and worth + _TABLE_WEIGHT * values.get(ask, 0) > 0:
+                found.append(Trade(worth + _TABLE_WEIGHT * values.get(ask, 0),
+                                   Offer(me, (other,), Terms(accept=package),
+                                         Terms(table=(ask,)), turn),
+                                   "package-for-table", turn))
+        if wanted and my_turn is not None and any(_needed(game, e, other) for e in package):
+            pledge = _best(values, [e for e in pledges if stances[e].get(other) == "support"])
+            if pledge is not None and worth + _TABLE_WEIGHT * values.get(pledge, 0) > 0:
+                found.append(Trade(worth + _TABLE_WEIGHT * values.get(pledge, 0),
+                                   Offer(me, (other,), Terms(table=(pledge,)),
+                                         Terms(accept=package), my_turn),
+                                   "table-for-package", my_turn))
+    return found
+
+
+def _struck(player: ComputerPlayer, game: Game, move: Offer) -> bool:
+    """Whether the talks so far rule this offer out: its recipient broke more promises than
+    this seat's persona forgives, or declined the same offer before, or the same offer
+    stands already."""
+    talks = game.session.talks
+    other = move.to[0]
+    if talks.broken_by(other) > player.persona.forgives:
+        return True
+    return any(o.party == move.party and o.to == move.to and o.give == move.give
+               and o.want == move.want and (o.status == DECLINED or (
+                   o.status in (OPEN, ACCEPTED) and o.until >= game.round))
+               for o in talks.offers)
+
+
+def propose_trade(player: ComputerPlayer, game: Game) -> Decision | None:
+    """The trade ``player`` offers now, or None when it sees none that raises its own score
+    (see :func:`trades`); with its reason, naming the elements and the rounds."""
+    from exercise.bots.player import Decision
+
+    if game.session.talks.offers:
+        found = next((t for t in trades(player, game)
+                      if not _struck(player, game, t.move)), None)
+    else:
+        found = next(iter(trades(player, game)), None)
+    if found is None:
         return None
-    _, want, other, give = best
-    move = Offer(me, (other,), Terms(accept=(give,)), Terms(accept=(want,)))
+    return Decision(found.move, explain=lambda: _offer_reason(player, game.book, found))
+
+
+def _offer_reason(player: ComputerPlayer, book: Rulebook, trade: Trade) -> str:
+    """Why a seat offers a trade, in plain words: what it gives, what it asks, and when."""
     titles, names = player.profile.titles, player.profile.names
-    reason = (f"{player.name} offers {names[other]} a trade: it will accept {titles[give]}, "
-              f"which {names[other]} supports, if {names[other]} accepts {titles[want]}; "
-              f"both adopted would leave {player.name} better off than neither.")
-    return Decision(move, reason)
+    move = trade.move
+    other = names[move.to[0]]
+    me = player.name
+    head = f"{me} offers {other} a trade: it will"
+    if trade.kind == "swap":
+        give, want = titles[move.give.accept[0]], titles[move.want.accept[0]]
+        return (f"{head} accept {give}, which {other} supports, if {other} accepts {want}; "
+                f"both adopted would leave {me} better off than neither.")
+    when = f"when it next proposes, in round {trade.turn}"
+    package = "the package (" + and_join([titles[e] for e in move.want.accept
+                                          or move.give.accept]) + ")"
+    if trade.kind == "accept-for-table":
+        give, want = titles[move.give.accept[0]], titles[move.want.table[0]]
+        return (f"{head} accept {give}, which {other} supports, in this round's vote if "
+                f"{other} tables {want} {when}; {give} adopted and {want} tabled would "
+                f"leave {me} better off than neither.")
+    if trade.kind == "table-for-accept":
+        give, want = titles[move.give.table[0]], titles[move.want.accept[0]]
+        return (f"{head} table {give}, which {other} supports, {when}, if {other} accepts "
+                f"{want} in this round's vote; {want} adopted and {give} tabled would "
+                f"leave {me} better off than neither.")
+    if trade.kind == "package-for-table":
+        want = titles[move.want.table[0]]
+        return (f"{head} accept {package}, which {other} backs, in this round's vote if "
+                f"{other} tables {want} {when}; the package adopted and {want} tabled "
+                f"would leave {me} better off than neither.")
+    give = titles[move.give.table[0]]
+    return (f"{head} table {give}, which {other} supports, {when}, if {other} accepts "
+            f"{package} in this round's vote; the package adopted and {give} tabled would "
+            f"leave {me} better off than neither.")
 
 
 def next_talk(game: Game, players: Mapping[str, ComputerPlayer]
