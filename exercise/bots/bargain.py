@@ -35,8 +35,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from exercise.bots.view import view_of
+from exercise.engine.errors import IllegalMoveError
 from exercise.engine.game import Game
-from exercise.engine.moves import Answer, Offer, Terms
+from exercise.engine.moves import Answer, Move, Offer, Terms
 from exercise.engine.phases import Phase
 from exercise.engine.rulebook import Rulebook
 from exercise.engine.session import Status
@@ -52,16 +54,11 @@ _TABLE_WEIGHT = 0.5  # an offering seat's guess: a promise to table is worth hal
 def promise_on(game: Game, party: str, elements: tuple[str, ...]) -> tuple[int, str] | None:
     """The first untested promise of ``party`` to accept one of ``elements``, in an
     accepted offer still within its rounds: (the offer's number, the element)."""
-    talks = game.session.talks
-    if not talks.offers:
+    if not game.session.talks.offers:
         return None
-    for state in talks.offers:
-        if state.status != ACCEPTED or state.until < game.round:
-            continue
-        for promise in state.promises:
-            if promise.result is None and promise.party == party and \
-                    promise.verb == "accept" and promise.element in elements:
-                return state.number, promise.element
+    for number, element in view_of(game.session).accept_promises(party):
+        if element in elements:
+            return number, element
     return None
 
 
@@ -436,6 +433,70 @@ def _offer_reason(player: ComputerPlayer, book: Rulebook, trade: Trade) -> str:
             f"leave {me} better off than neither.")
 
 
+def _next_answer(game: Game, players: Mapping[str, ComputerPlayer]
+                 ) -> tuple[str, Decision] | None:
+    """The first answer a computer seat owes to an open offer (in the order made)."""
+    for state in game.session.talks.offers:
+        if state.status != OPEN:
+            continue
+        for party in state.to:
+            if party in players and party not in state.answers:
+                decision = answer(players[party], game, state)
+                if game.is_legal(decision.move):
+                    return party, decision
+    return None
+
+
+def bargain(game: Game, players: Mapping[str, ComputerPlayer]) -> None:
+    """Make every talk move the computer seats make now, exactly as :func:`next_talk`
+    asked again and again would (a simulation's discussion), in one pass over the seats.
+
+    Within a discussion the talks can only strike a seat's trades, never add one (broken
+    promises are counted at votes and proposals, not here), so a seat that had no offer
+    to make has none later in the same discussion: each seat is asked once.
+    """
+    if game.is_over or not game.book.talks_enabled or game.session.talks.paused:
+        return
+    _answer_all(game, players)
+    if game.phase is not Phase.DISCUSSION:
+        return
+    this_round = {o.party for o in game.session.talks.offers if o.made_in == game.round}
+    for party in game.book.voters:
+        player = players.get(party)
+        if player is None or party in this_round:
+            continue
+        offered = propose_trade(player, game)
+        if offered is not None and _pushed(game, offered.move):
+            _answer_all(game, players)
+
+
+def _pushed(game: Game, move: Move) -> bool:
+    """Make ``move`` if it is legal (an illegal move leaves the game unchanged)."""
+    try:
+        game.push(move)
+    except IllegalMoveError:
+        return False
+    return True
+
+
+def _answer_all(game: Game, players: Mapping[str, ComputerPlayer]) -> None:
+    """Every answer the computer seats owe, in the order :func:`_next_answer` gives them."""
+    offers = game.session.talks.offers
+    again = True
+    while again:
+        again = False
+        for state in offers:
+            if state.status != OPEN:
+                continue
+            for party in state.to:
+                if party in players and party not in state.answers and \
+                        _pushed(game, answer(players[party], game, state).move):
+                    again = True
+                    break
+            if again:
+                break
+
+
 def next_talk(game: Game, players: Mapping[str, ComputerPlayer]
               ) -> tuple[str, Decision] | None:
     """The next talk move a computer seat makes now, or None: answers to open offers first
@@ -444,14 +505,9 @@ def next_talk(game: Game, players: Mapping[str, ComputerPlayer]
     if game.is_over or not game.book.talks_enabled or game.session.talks.paused:
         return None
     talks = game.session.talks
-    for state in talks.offers:
-        if state.status != OPEN:
-            continue
-        for party in state.to:
-            if party in players and party not in state.answers:
-                decision = answer(players[party], game, state)
-                if game.is_legal(decision.move):
-                    return party, decision
+    owed = _next_answer(game, players)
+    if owed is not None:
+        return owed
     if game.phase is not Phase.DISCUSSION:
         return None
     this_round = {o.party for o in talks.offers if o.made_in == game.round}

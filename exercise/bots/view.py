@@ -47,8 +47,8 @@ def danger(book: Rulebook, tracks: dict[str, float],
 class PublicView:
     """The public state of one game at one version, with lazily derived numbers."""
 
-    __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_reject", "_token", "book",
-                 "session", "version")
+    __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_promises", "_reject",
+                 "_token", "book", "session", "version")
 
     def __init__(self, session: Session):
         self.session = session
@@ -61,6 +61,7 @@ class PublicView:
         self._opposed: dict[str, tuple[str, ...]] = {}
         self._key: tuple[object, ...] | None = None
         self._token: int | None = None
+        self._promises: dict[str, list[tuple[int, str]]] | None = None
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -135,6 +136,26 @@ class PublicView:
             found = self._opposed[element] = tuple(dict.fromkeys(
                 p for p in self.book.required if stances.get(p) == "oppose"))
         return found
+
+
+    def accept_promises(self, party: str) -> list[tuple[int, str]]:
+        """``party``'s untested promises to accept, in accepted offers still within their
+        rounds: (offer, element), in the order made (every seat reads them at every vote;
+        the talks change only with an event, which makes a new view)."""
+        found = self._promises
+        if found is None:
+            from exercise.engine.talks import ACCEPTED
+
+            found = self._promises = {}
+            now = self.session.round
+            for state in self.session.talks.offers:
+                if state.status != ACCEPTED or state.until < now:
+                    continue
+                for promise in state.promises:
+                    if promise.result is None and promise.verb == "accept":
+                        found.setdefault(promise.party, []).append(
+                            (state.number, promise.element))
+        return found.get(party, [])
 
 
 def view_of(session: Session) -> PublicView:
