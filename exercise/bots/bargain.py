@@ -264,7 +264,9 @@ def _search(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
     gives = [e for e in tabled if values.get(e, 0) >= bearable]
     pledges = [e for e in later if values.get(e, 0) >= bearable]
     wants = [e for e in tabled if values.get(e, 0) > 0 and signable(e)]
-    asks = [e for e in later if values.get(e, 0) > 0 and signable(e)]
+    # It asks another to table only what the room has not voted down: a turn to propose
+    # is worth trading for to get an element heard, not to hear a refusal again.
+    asks = [e for e in later if values.get(e, 0) > 0 and signable(e) and not s.rejections[e]]
     if not wants and not asks:
         return ()  # nothing it could ask for
     if book.package_voting:
@@ -276,16 +278,21 @@ def _search(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
 
 
 def _needed(game: Game, element: str, party: str) -> bool:
-    """Whether a seat needs ``party``'s vote for ``element``: ``party`` holds a veto over
-    it (consent) or opposes it in public (a vote to win over)."""
-    return party in game.book.consent[element] or _stance(game, element, party) == "oppose"
+    """Whether a seat needs to win ``party``'s vote on ``element``: ``party`` opposes it in
+    public, or holds a veto over it (consent) and has not said it is for it or indifferent
+    (a vote that would come anyway is not bargained for)."""
+    stance = _stance(game, element, party)
+    return stance == "oppose" or (
+        party in game.book.consent[element] and stance not in ("support", "neutral"))
 
 
-def _sooner(game: Game, party: str, than: int | None) -> int | None:
-    """``party``'s next turn to propose, if it comes before round ``than`` (None: never):
-    a seat asks another to table only what it could not table sooner itself."""
-    turn = next_turn(game.book, party, game.session.round)
-    return turn if turn is not None and (than is None or turn < than) else None
+def _turn_for(game: Game, party: str, mine: int | None) -> int | None:
+    """``party``'s next turn to propose, when a seat whose own next turn is ``mine`` would
+    ask it to table something: only when the seat has no turn of its own left (what it
+    could table itself, it does not trade for)."""
+    if mine is not None:
+        return None
+    return next_turn(game.book, party, game.session.round)
 
 
 def _element_trades(player: ComputerPlayer, game: Game, gives: list[str],
@@ -317,7 +324,7 @@ def _element_trades(player: ComputerPlayer, game: Game, gives: list[str],
                     found.append(Trade(net, Offer(me, (other,), Terms(table=(pledge,)),
                                                   Terms(accept=(want,)), my_turn),
                                        "table-for-accept", my_turn))
-        turn = _sooner(game, other, my_turn)
+        turn = _turn_for(game, other, my_turn)
         if backed is not None and turn is not None:
             ask = _best(values, [e for e in asks if stances[e].get(other) != "oppose"])
             if ask is not None:
@@ -351,7 +358,7 @@ def _package_trades(player: ComputerPlayer, game: Game, tabled: list[str],
             continue
         said = [stances[e].get(other, "") for e in package]
         backs = "support" in said and "oppose" not in said
-        turn = _sooner(game, other, my_turn)
+        turn = _turn_for(game, other, my_turn)
         if backs and turn is not None and worth >= bearable:
             ask = _best(values, [e for e in asks if stances[e].get(other) != "oppose"])
             if ask is not None and worth + _TABLE_WEIGHT * values.get(ask, 0) > 0:
