@@ -31,7 +31,7 @@ on).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -226,9 +226,10 @@ def trades(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
     and kind, each raising its own score if both sides keep their word, and none asking for
     an element a required signer opposes in public (the deal must stay signable).
 
-    They depend on the public state and this seat's values only, so they are worked out
-    once per state (a simulation meets the same states thousands of times); the talks so
-    far (offers declined, promises broken) strike some of them in :func:`propose_trade`.
+    They depend on part of the public state and this seat's values only, so they are
+    worked out once per such state (``PublicView.trade_key``; a simulation meets the same
+    ones thousands of times); the talks so far (offers declined, promises broken) strike
+    some of them in :func:`propose_trade`.
     In each trade the choice of what to give and what to ask for are independent (what the
     other supports, against what it does not), so each side is the best of its kind: the
     search is linear in the elements, not quadratic.
@@ -237,7 +238,7 @@ def trades(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
     memo = game.book.cache.get(("bot-memo", "offers", ""))
     if memo is None:
         memo = game.book.cache[("bot-memo", "offers", "")] = {}
-    key = (view.token, player.party, player.persona.name)
+    key = (view.trade_key, player.party, player.persona.name)
     found = memo.get(key)
     if found is None:
         if len(memo) >= 100_000:
@@ -256,23 +257,32 @@ def _search(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
     def signable(element: str) -> bool:
         return not any(stances[element].get(p) == "oppose" for p in required)
 
+    tabled = [e for e in s.tabled if s.status[e] is Status.OPEN]
+    if not tabled:
+        return ()  # every trade gives or asks for something on the table
+    my_turn = next_turn(book, me, s.round)
     # What it gives, it means to give: nothing whose adoption costs it more than its
     # fidelity (it would break that promise at once).
     bearable = -player.persona.fidelity * player.scale
-    tabled = [e for e in s.tabled if s.status[e] is Status.OPEN]
-    later = [e for e in game.tableable() if e not in s.tabled]
-    gives = [e for e in tabled if values.get(e, 0) >= bearable]
-    pledges = [e for e in later if values.get(e, 0) >= bearable]
-    wants = [e for e in tabled if values.get(e, 0) > 0 and signable(e)]
+    if book.package_voting:
+        wants = tabled if sum(values.get(e, 0) for e in tabled) > 0 and all(
+            signable(e) for e in tabled) else []
+    else:
+        wants = [e for e in tabled if values.get(e, 0) > 0 and signable(e)]
+    if my_turn is not None and not wants:
+        return ()  # it asks no vote, and asks no one to table (it has a turn of its own)
+    later = [e for e in player._fresh(game).tableable(game) if e not in s.tabled]
+    pledges = [e for e in later if values.get(e, 0) >= bearable] if my_turn else []
     # It asks another to table only what the room has not voted down: a turn to propose
     # is worth trading for to get an element heard, not to hear a refusal again.
-    asks = [e for e in later if values.get(e, 0) > 0 and signable(e) and not s.rejections[e]]
-    if not wants and not asks:
-        return ()  # nothing it could ask for
+    asks = [e for e in later if values.get(e, 0) > 0 and signable(e)
+            and not s.rejections[e]] if my_turn is None else []
     if book.package_voting:
-        found = _package_trades(player, game, tabled, pledges, asks, signable, bearable)
+        found = _package_trades(player, game, tabled, bool(wants), pledges, asks, my_turn,
+                                bearable)
     else:
-        found = _element_trades(player, game, gives, pledges, wants, asks)
+        gives = [e for e in tabled if values.get(e, 0) >= bearable]
+        found = _element_trades(player, game, gives, pledges, wants, asks, my_turn)
     found.sort(key=lambda t: -t.net)  # stable: on a tie, the order they were found in
     return tuple(found[:_OFFERS_KEPT])
 
@@ -296,7 +306,8 @@ def _turn_for(game: Game, party: str, mine: int | None) -> int | None:
 
 
 def _element_trades(player: ComputerPlayer, game: Game, gives: list[str],
-                    pledges: list[str], wants: list[str], asks: list[str]) -> list[Trade]:
+                    pledges: list[str], wants: list[str], asks: list[str],
+                    my_turn: int | None) -> list[Trade]:
     """Trades when elements are voted on one by one, with each delegation whose vote or
     turn to propose the seat needs: "I accept X (which you support) if you accept Y", "I
     table W (which you support) when I next propose if you accept Y now", "I accept X now
@@ -304,41 +315,83 @@ def _element_trades(player: ComputerPlayer, game: Game, gives: list[str],
     s, book = game.session, game.book
     me = player.party
     values = s.values[me]
-    stances = s.stances
-    my_turn = next_turn(book, me, s.round)
+    who = _who(game, player)
+    backed = _best_by(values, gives, who, 0)  # the best each delegation supports
+    want = _best_by(values, wants, who, 2)  # the best whose vote must be won from each
+    pledge = _best_by(values, pledges, who, 0) if my_turn is not None else {}
+    asks = sorted(asks, key=lambda e: -values.get(e, 0))  # stable: file order on a tie
     found: list[Trade] = []
     for other in book.voters:
         if other == me:
             continue
-        backed = _best(values, [e for e in gives if stances[e].get(other) == "support"])
-        want = _best(values, [e for e in wants if _needed(game, e, other)])
-        if want is not None:
-            if backed is not None and values.get(want, 0) + values.get(backed, 0) > 0:
-                found.append(Trade(values.get(want, 0) + values.get(backed, 0),
-                                   Offer(me, (other,), Terms(accept=(backed,)),
-                                         Terms(accept=(want,))), "swap", None))
-            pledge = _best(values, [e for e in pledges if stances[e].get(other) == "support"])
-            if my_turn is not None and pledge is not None:
-                net = values.get(want, 0) + _TABLE_WEIGHT * values.get(pledge, 0)
+        give = backed.get(other)
+        wanted = want.get(other)
+        if wanted is not None:
+            if give is not None and values.get(wanted, 0) + values.get(give, 0) > 0:
+                found.append(Trade(values.get(wanted, 0) + values.get(give, 0),
+                                   Offer(me, (other,), Terms(accept=(give,)),
+                                         Terms(accept=(wanted,))), "swap", None))
+            table = pledge.get(other)
+            if my_turn is not None and table is not None:
+                net = values.get(wanted, 0) + _TABLE_WEIGHT * values.get(table, 0)
                 if net > 0:
-                    found.append(Trade(net, Offer(me, (other,), Terms(table=(pledge,)),
-                                                  Terms(accept=(want,)), my_turn),
+                    found.append(Trade(net, Offer(me, (other,), Terms(table=(table,)),
+                                                  Terms(accept=(wanted,)), my_turn),
                                        "table-for-accept", my_turn))
-        turn = _turn_for(game, other, my_turn)
-        if backed is not None and turn is not None:
-            ask = _best(values, [e for e in asks if stances[e].get(other) != "oppose"])
+        if give is not None and (turn := _turn_for(game, other, my_turn)) is not None:
+            ask = next((e for e in asks if other not in who[e][1]), None)
             if ask is not None:
-                net = values.get(backed, 0) + _TABLE_WEIGHT * values.get(ask, 0)
+                net = values.get(give, 0) + _TABLE_WEIGHT * values.get(ask, 0)
                 if net > 0:
-                    found.append(Trade(net, Offer(me, (other,), Terms(accept=(backed,)),
+                    found.append(Trade(net, Offer(me, (other,), Terms(accept=(give,)),
                                                   Terms(table=(ask,)), turn),
                                        "accept-for-table", turn))
     return found
 
 
-def _package_trades(player: ComputerPlayer, game: Game, tabled: list[str],
-                    pledges: list[str], asks: list[str],
-                    signable: Callable[[str], bool], bearable: float) -> list[Trade]:
+_Who = dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]]
+
+
+def _who(game: Game, player: ComputerPlayer) -> _Who:
+    """For each element: who supports it in public, who opposes it, and whose vote on it
+    must be won (:func:`_needed`). Stances change only when an inject fires, so this is
+    worked out once for each set of injects fired, and shared by every seat."""
+    fired = player._fresh(game).trade_key[4]
+    memo = game.book.cache.get(("bot-memo", "who", ""))
+    if memo is None:
+        memo = game.book.cache[("bot-memo", "who", "")] = {}
+    found: _Who | None = memo.get(fired)
+    if found is None:
+        if len(memo) >= 1000:
+            memo.clear()
+        found = {}
+        for element, stances in game.session.stances.items():
+            found[element] = (
+                frozenset(p for p, st in stances.items() if st == "support"),
+                frozenset(p for p, st in stances.items() if st == "oppose"),
+                frozenset(p for p in game.book.voters if _needed(game, element, p)))
+        memo[fired] = found
+    return found
+
+
+def _best_by(values: Mapping[str, float], elements: list[str], who: _Who, kind: int
+             ) -> dict[str, str]:
+    """For each delegation, the element of ``elements`` this seat values most (the first,
+    on a tie) among those the delegation supports (``kind`` 0) or whose vote on it must be
+    won (``kind`` 2)."""
+    best: dict[str, str] = {}
+    for element in elements:
+        worth = values.get(element, 0)
+        for party in who[element][kind]:
+            held = best.get(party)
+            if held is None or worth > values.get(held, 0):
+                best[party] = element
+    return best
+
+
+def _package_trades(player: ComputerPlayer, game: Game, tabled: list[str], wanted: bool,
+                    pledges: list[str], asks: list[str], my_turn: int | None,
+                    bearable: float) -> list[Trade]:
     """Trades when the tabled package is voted on as one: "I accept the package (which you
     back) if you table Z when you next propose", "I table W (which you support) when I
     next propose if you accept the package"."""
@@ -347,11 +400,7 @@ def _package_trades(player: ComputerPlayer, game: Game, tabled: list[str],
     values = s.values[me]
     stances = s.stances
     package = tuple(tabled)
-    if not package:
-        return []
     worth = sum(values.get(e, 0) for e in package)
-    wanted = worth > 0 and all(signable(e) for e in package)
-    my_turn = next_turn(book, me, s.round)
     found: list[Trade] = []
     for other in book.voters:
         if other == me:

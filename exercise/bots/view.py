@@ -14,6 +14,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from exercise.engine.game import Game
     from exercise.engine.rulebook import Rulebook
     from exercise.engine.session import Session
 
@@ -48,7 +49,7 @@ class PublicView:
     """The public state of one game at one version, with lazily derived numbers."""
 
     __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_promises", "_reject",
-                 "_token", "book", "session", "version")
+                 "_tableable", "_token", "_trade_key", "book", "session", "version")
 
     def __init__(self, session: Session):
         self.session = session
@@ -62,6 +63,8 @@ class PublicView:
         self._key: tuple[object, ...] | None = None
         self._token: int | None = None
         self._promises: dict[str, list[tuple[int, str]]] | None = None
+        self._tableable: tuple[str, ...] | None = None
+        self._trade_key: tuple[object, ...] | None = None
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -78,6 +81,18 @@ class PublicView:
                          tuple(s.fire_count.values()), s.tabled_fired,
                          tuple(sorted(s.blocked.items())))
         return self._key
+
+    @property
+    def trade_key(self) -> tuple[object, ...]:
+        """What the trades a seat could offer depend on (:func:`exercise.bots.bargain.trades`):
+        the round (whose turns to propose are left), the table, the statuses and rejections,
+        and the injects fired (values and stances); not the tracks, scores or blocks, which
+        change at every vote, so the trades of one state serve many."""
+        if self._trade_key is None:
+            s = self.session
+            self._trade_key = (s.round, s.tabled, tuple(s.status.values()),
+                               tuple(s.rejections.values()), tuple(s.fire_count.values()))
+        return self._trade_key
 
     @property
     def token(self) -> int:
@@ -137,6 +152,12 @@ class PublicView:
                 p for p in self.book.required if stances.get(p) == "oppose"))
         return found
 
+
+    def tableable(self, game: Game) -> tuple[str, ...]:
+        """What may be tabled now (the engine's ``Game.tableable``), asked once a view."""
+        if self._tableable is None:
+            self._tableable = game.tableable()
+        return self._tableable
 
     def accept_promises(self, party: str) -> list[tuple[int, str]]:
         """``party``'s untested promises to accept, in accepted offers still within their
