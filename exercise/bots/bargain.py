@@ -234,55 +234,88 @@ def trades(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
     other supports, against what it does not), so each side is the best of its kind: the
     search is linear in the elements, not quadratic.
     """
-    view = player._fresh(game)
+    token = player._fresh(game).trade_token
     memo = game.book.cache.get(("bot-memo", "offers", ""))
     if memo is None:
         memo = game.book.cache[("bot-memo", "offers", "")] = {}
-    key = (view.trade_key, player.party, player.persona.name)
+    key = (token, player.party, player.persona.name)
     found = memo.get(key)
     if found is None:
         if len(memo) >= 100_000:
             memo.clear()
-        found = memo[key] = _search(player, game)
+        found = memo[key] = _search(player, game, _floor(game, token))
     return found
 
 
-def _search(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
-    s, book = game.session, game.book
-    me = player.party
-    values = s.values[me]
-    required = [p for p in book.required if p != me]
-    stances = s.stances
+@dataclass(frozen=True, slots=True)
+class _Floor:
+    """What every seat's search for trades reads, worked out once per state for them all:
+    the open tabled elements, those that could be tabled next, those of them the room has
+    not voted down, who supports, opposes and must be won over on each element, which
+    required signers oppose each, and each delegation's next turn to propose."""
 
-    def signable(element: str) -> bool:
-        return not any(stances[element].get(p) == "oppose" for p in required)
+    tabled: tuple[str, ...]
+    later: tuple[str, ...]
+    fresh: tuple[str, ...]
+    who: _Who
+    vetoed_by: dict[str, frozenset[str]]
+    turns: dict[str, int | None]
 
-    tabled = [e for e in s.tabled if s.status[e] is Status.OPEN]
+
+def _floor(game: Game, token: int) -> _Floor:
+    memo = game.book.cache.get(("bot-memo", "floor", ""))
+    if memo is None:
+        memo = game.book.cache[("bot-memo", "floor", "")] = {}
+    found: _Floor | None = memo.get(token)
+    if found is None:
+        if len(memo) >= 10_000:
+            memo.clear()
+        s, book = game.session, game.book
+        later = tuple(e for e in game.tableable() if e not in s.tabled)
+        who = _who(game)
+        required = frozenset(book.required)
+        found = memo[token] = _Floor(
+            tabled=tuple(e for e in s.tabled if s.status[e] is Status.OPEN),
+            later=later, fresh=tuple(e for e in later if not s.rejections[e]), who=who,
+            vetoed_by={e: who[e][1] & required for e in book.element_ids},
+            turns={p: next_turn(book, p, s.round) for p in book.voters})
+    return found
+
+
+def _search(player: ComputerPlayer, game: Game, floor: _Floor) -> tuple[Trade, ...]:
+    tabled = floor.tabled
     if not tabled:
         return ()  # every trade gives or asks for something on the table
-    my_turn = next_turn(book, me, s.round)
+    me = player.party
+    values = game.session.values[me]
+    vetoed_by = floor.vetoed_by
+
+    def signable(element: str) -> bool:
+        opposed = vetoed_by[element]
+        return not opposed or opposed == {me}
+
+    my_turn = floor.turns[me]
     # What it gives, it means to give: nothing whose adoption costs it more than its
     # fidelity (it would break that promise at once).
     bearable = -player.persona.fidelity * player.scale
-    if book.package_voting:
-        wants = tabled if sum(values.get(e, 0) for e in tabled) > 0 and all(
+    package_voting = game.book.package_voting
+    if package_voting:
+        wants = list(tabled) if sum(values.get(e, 0) for e in tabled) > 0 and all(
             signable(e) for e in tabled) else []
     else:
         wants = [e for e in tabled if values.get(e, 0) > 0 and signable(e)]
     if my_turn is not None and not wants:
         return ()  # it asks no vote, and asks no one to table (it has a turn of its own)
-    later = [e for e in player._fresh(game).tableable(game) if e not in s.tabled]
-    pledges = [e for e in later if values.get(e, 0) >= bearable] if my_turn else []
+    pledges = [e for e in floor.later if values.get(e, 0) >= bearable] if my_turn else []
     # It asks another to table only what the room has not voted down: a turn to propose
     # is worth trading for to get an element heard, not to hear a refusal again.
-    asks = [e for e in later if values.get(e, 0) > 0 and signable(e)
-            and not s.rejections[e]] if my_turn is None else []
-    if book.package_voting:
-        found = _package_trades(player, game, tabled, bool(wants), pledges, asks, my_turn,
-                                bearable)
+    asks = [e for e in floor.fresh if values.get(e, 0) > 0 and signable(e)
+            ] if my_turn is None else []
+    if package_voting:
+        found = _package_trades(player, game, floor, bool(wants), pledges, asks, bearable)
     else:
         gives = [e for e in tabled if values.get(e, 0) >= bearable]
-        found = _element_trades(player, game, gives, pledges, wants, asks, my_turn)
+        found = _element_trades(player, game, floor, gives, pledges, wants, asks)
     found.sort(key=lambda t: -t.net)  # stable: on a tie, the order they were found in
     return tuple(found[:_OFFERS_KEPT])
 
@@ -296,26 +329,18 @@ def _needed(game: Game, element: str, party: str) -> bool:
         party in game.book.consent[element] and stance not in ("support", "neutral"))
 
 
-def _turn_for(game: Game, party: str, mine: int | None) -> int | None:
-    """``party``'s next turn to propose, when a seat whose own next turn is ``mine`` would
-    ask it to table something: only when the seat has no turn of its own left (what it
-    could table itself, it does not trade for)."""
-    if mine is not None:
-        return None
-    return next_turn(game.book, party, game.session.round)
-
-
-def _element_trades(player: ComputerPlayer, game: Game, gives: list[str],
-                    pledges: list[str], wants: list[str], asks: list[str],
-                    my_turn: int | None) -> list[Trade]:
+def _element_trades(player: ComputerPlayer, game: Game, floor: _Floor, gives: list[str],
+                    pledges: list[str], wants: list[str], asks: list[str]) -> list[Trade]:
     """Trades when elements are voted on one by one, with each delegation whose vote or
     turn to propose the seat needs: "I accept X (which you support) if you accept Y", "I
-    table W (which you support) when I next propose if you accept Y now", "I accept X now
-    if you table Z when you next propose"."""
-    s, book = game.session, game.book
+    table W (which you support) when I next propose if you accept Y now", and, when the
+    seat has no turn of its own left (what it could table itself, it does not trade for),
+    "I accept X now if you table Z when you next propose"."""
+    book = game.book
     me = player.party
-    values = s.values[me]
-    who = _who(game, player)
+    values = game.session.values[me]
+    who = floor.who
+    my_turn = floor.turns[me]
     backed = _best_by(values, gives, who, 0)  # the best each delegation supports
     want = _best_by(values, wants, who, 2)  # the best whose vote must be won from each
     pledge = _best_by(values, pledges, who, 0) if my_turn is not None else {}
@@ -338,7 +363,7 @@ def _element_trades(player: ComputerPlayer, game: Game, gives: list[str],
                     found.append(Trade(net, Offer(me, (other,), Terms(table=(table,)),
                                                   Terms(accept=(wanted,)), my_turn),
                                        "table-for-accept", my_turn))
-        if give is not None and (turn := _turn_for(game, other, my_turn)) is not None:
+        if give is not None and my_turn is None and (turn := floor.turns[other]) is not None:
             ask = next((e for e in asks if other not in who[e][1]), None)
             if ask is not None:
                 net = values.get(give, 0) + _TABLE_WEIGHT * values.get(ask, 0)
@@ -352,11 +377,11 @@ def _element_trades(player: ComputerPlayer, game: Game, gives: list[str],
 _Who = dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]]
 
 
-def _who(game: Game, player: ComputerPlayer) -> _Who:
+def _who(game: Game) -> _Who:
     """For each element: who supports it in public, who opposes it, and whose vote on it
     must be won (:func:`_needed`). Stances change only when an inject fires, so this is
     worked out once for each set of injects fired, and shared by every seat."""
-    fired = player._fresh(game).trade_key[4]
+    fired = view_of(game.session).trade_key[4]
     memo = game.book.cache.get(("bot-memo", "who", ""))
     if memo is None:
         memo = game.book.cache[("bot-memo", "who", "")] = {}
@@ -389,17 +414,18 @@ def _best_by(values: Mapping[str, float], elements: list[str], who: _Who, kind: 
     return best
 
 
-def _package_trades(player: ComputerPlayer, game: Game, tabled: list[str], wanted: bool,
-                    pledges: list[str], asks: list[str], my_turn: int | None,
-                    bearable: float) -> list[Trade]:
-    """Trades when the tabled package is voted on as one: "I accept the package (which you
-    back) if you table Z when you next propose", "I table W (which you support) when I
-    next propose if you accept the package"."""
+def _package_trades(player: ComputerPlayer, game: Game, floor: _Floor, wanted: bool,
+                    pledges: list[str], asks: list[str], bearable: float) -> list[Trade]:
+    """Trades when the tabled package is voted on as one: "I table W (which you support)
+    when I next propose if you accept the package", and, when the seat has no turn of its
+    own left, "I accept the package (which you back) if you table Z when you next
+    propose"."""
     s, book = game.session, game.book
     me = player.party
     values = s.values[me]
     stances = s.stances
-    package = tuple(tabled)
+    package = floor.tabled
+    my_turn = floor.turns[me]
     worth = sum(values.get(e, 0) for e in package)
     found: list[Trade] = []
     for other in book.voters:
@@ -407,7 +433,7 @@ def _package_trades(player: ComputerPlayer, game: Game, tabled: list[str], wante
             continue
         said = [stances[e].get(other, "") for e in package]
         backs = "support" in said and "oppose" not in said
-        turn = _turn_for(game, other, my_turn)
+        turn = floor.turns[other] if my_turn is None else None
         if backs and turn is not None and worth >= bearable:
             ask = _best(values, [e for e in asks if stances[e].get(other) != "oppose"])
             if ask is not None and worth + _TABLE_WEIGHT * values.get(ask, 0) > 0:
@@ -415,7 +441,7 @@ def _package_trades(player: ComputerPlayer, game: Game, tabled: list[str], wante
                                    Offer(me, (other,), Terms(accept=package),
                                          Terms(table=(ask,)), turn),
                                    "package-for-table", turn))
-        if wanted and my_turn is not None and any(_needed(game, e, other) for e in package):
+        if wanted and my_turn is not None and any(other in floor.who[e][2] for e in package):
             pledge = _best(values, [e for e in pledges if stances[e].get(other) == "support"])
             if pledge is not None and worth + _TABLE_WEIGHT * values.get(pledge, 0) > 0:
                 found.append(Trade(worth + _TABLE_WEIGHT * values.get(pledge, 0),

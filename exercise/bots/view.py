@@ -14,7 +14,6 @@ import itertools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from exercise.engine.game import Game
     from exercise.engine.rulebook import Rulebook
     from exercise.engine.session import Session
 
@@ -49,7 +48,7 @@ class PublicView:
     """The public state of one game at one version, with lazily derived numbers."""
 
     __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_promises", "_reject",
-                 "_tableable", "_token", "_trade_key", "book", "session", "version")
+                 "_token", "_trade_key", "_trade_token", "book", "session", "version")
 
     def __init__(self, session: Session):
         self.session = session
@@ -63,8 +62,8 @@ class PublicView:
         self._key: tuple[object, ...] | None = None
         self._token: int | None = None
         self._promises: dict[str, list[tuple[int, str]]] | None = None
-        self._tableable: tuple[str, ...] | None = None
         self._trade_key: tuple[object, ...] | None = None
+        self._trade_token: int | None = None
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -93,6 +92,21 @@ class PublicView:
             self._trade_key = (s.round, s.tabled, tuple(s.status.values()),
                                tuple(s.rejections.values()), tuple(s.fire_count.values()))
         return self._trade_key
+
+    @property
+    def trade_token(self) -> int:
+        """A number standing for :attr:`trade_key`, as :attr:`token` for :attr:`key` (a key
+        of statuses is slow to hash: each seat looks its trades up by this number)."""
+        if self._trade_token is None:
+            table = self.book.cache.setdefault("trade-tokens", {})
+            key = self.trade_key
+            token = table.get(key)
+            if token is None:
+                if len(table) >= _STATES_KEPT:
+                    table.clear()
+                token = table[key] = next(_NUMBERS)
+            self._trade_token = token
+        return self._trade_token
 
     @property
     def token(self) -> int:
@@ -152,12 +166,6 @@ class PublicView:
                 p for p in self.book.required if stances.get(p) == "oppose"))
         return found
 
-
-    def tableable(self, game: Game) -> tuple[str, ...]:
-        """What may be tabled now (the engine's ``Game.tableable``), asked once a view."""
-        if self._tableable is None:
-            self._tableable = game.tableable()
-        return self._tableable
 
     def accept_promises(self, party: str) -> list[tuple[int, str]]:
         """``party``'s untested promises to accept, in accepted offers still within their
