@@ -31,6 +31,7 @@ on).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -209,6 +210,7 @@ class Trade:
     turn: int | None
 
 
+_FLOORS = itertools.count()
 _OFFERS_KEPT = 4  # the best trades remembered per seat and state (the talks strike some)
 
 
@@ -238,12 +240,13 @@ def trades(player: ComputerPlayer, game: Game) -> tuple[Trade, ...]:
     memo = game.book.cache.get(("bot-memo", "offers", ""))
     if memo is None:
         memo = game.book.cache[("bot-memo", "offers", "")] = {}
-    key = (token, player.party, player.persona.name)
+    floor = _floor(game, token)
+    key = (floor.ident, player.party, player.persona.name)
     found = memo.get(key)
     if found is None:
         if len(memo) >= 100_000:
             memo.clear()
-        found = memo[key] = _search(player, game, _floor(game, token))
+        found = memo[key] = _search(player, game, floor)
     return found
 
 
@@ -260,6 +263,7 @@ class _Floor:
     who: _Who
     vetoed_by: dict[str, frozenset[str]]
     turns: dict[str, int | None]
+    ident: int  # the same for every state with the same floor: the trades found are its
 
 
 def _floor(game: Game, token: int) -> _Floor:
@@ -271,14 +275,23 @@ def _floor(game: Game, token: int) -> _Floor:
         if len(memo) >= 10_000:
             memo.clear()
         s, book = game.session, game.book
+        tabled = tuple(e for e in s.tabled if s.status[e] is Status.OPEN)
         later = tuple(e for e in game.tableable() if e not in s.tabled)
+        fresh = tuple(e for e in later if not s.rejections[e])
+        fired = view_of(s).trade_key[4]
+        idents = book.cache.setdefault("bot-floors", {})
+        if len(idents) >= 100_000:
+            idents.clear()
+        floor_key = (s.round, tabled, later, fresh, fired)
+        ident = idents.get(floor_key)
+        if ident is None:  # a number never reused, though the table starts afresh
+            ident = idents[floor_key] = next(_FLOORS)
         who = _who(game)
         required = frozenset(book.required)
         found = memo[token] = _Floor(
-            tabled=tuple(e for e in s.tabled if s.status[e] is Status.OPEN),
-            later=later, fresh=tuple(e for e in later if not s.rejections[e]), who=who,
+            tabled=tabled, later=later, fresh=fresh, who=who,
             vetoed_by={e: who[e][1] & required for e in book.element_ids},
-            turns={p: next_turn(book, p, s.round) for p in book.voters})
+            turns={p: next_turn(book, p, s.round) for p in book.voters}, ident=ident)
     return found
 
 
