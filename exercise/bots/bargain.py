@@ -211,7 +211,7 @@ class Trade:
 
 
 _FLOORS = itertools.count()
-_OFFERS_KEPT = 4  # the best trades remembered per seat and state (the talks strike some)
+_OFFERS_KEPT = 6  # the best trades remembered per seat and state (the talks strike some)
 
 
 def _best(values: Mapping[str, float], elements: list[str]) -> str | None:
@@ -467,15 +467,26 @@ def _package_trades(player: ComputerPlayer, game: Game, floor: _Floor, wanted: b
 def _struck(player: ComputerPlayer, game: Game, move: Offer) -> bool:
     """Whether the talks so far rule this offer out: its recipient broke more promises than
     this seat's persona forgives, or declined the same offer before, or the same offer
-    stands already."""
+    stands already, or the recipient has already promised what it asks (and the promise is
+    still to be tested)."""
     talks = game.session.talks
     other = move.to[0]
     if talks.broken_by(other) > player.persona.forgives:
         return True
-    return any(o.party == move.party and o.to == move.to and o.give == move.give
-               and o.want == move.want and (o.status == DECLINED or (
-                   o.status in (OPEN, ACCEPTED) and o.until >= game.round))
-               for o in talks.offers)
+    asked = set(move.want.items())
+    now = game.round
+    for o in talks.offers:
+        if o.until < now:
+            continue
+        if o.party == move.party and o.to == move.to and o.give == move.give \
+                and o.want == move.want and o.status in (OPEN, ACCEPTED):
+            return True
+        if o.status == ACCEPTED and any(p.result is None and p.party == other
+                                        and (p.verb, p.element) in asked
+                                        for p in o.promises):
+            return True
+    return any(o.status == DECLINED and o.party == move.party and o.to == move.to
+               and o.give == move.give and o.want == move.want for o in talks.offers)
 
 
 def propose_trade(player: ComputerPlayer, game: Game) -> Decision | None:
