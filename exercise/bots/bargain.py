@@ -334,12 +334,13 @@ def _search(player: ComputerPlayer, game: Game, floor: _Floor) -> tuple[Trade, .
 
 
 def _needed(game: Game, element: str, party: str) -> bool:
-    """Whether a seat needs to win ``party``'s vote on ``element``: ``party`` opposes it in
-    public, or holds a veto over it (consent) and has not said it is for it or indifferent
-    (a vote that would come anyway is not bargained for)."""
+    """Whether a seat has a vote to win from ``party`` on ``element``: ``party`` opposes it
+    in public, or holds a veto over it and has said nothing of it. A delegation for it, or
+    one that says it is indifferent, votes so without a trade; bargaining for those votes
+    made elements the room already backs all but certain (sketch-2024's freeze and
+    no-US-troops, Berlin's diplomacy first), which the balance tests rule out."""
     stance = _stance(game, element, party)
-    return stance == "oppose" or (
-        party in game.book.consent[element] and stance not in ("support", "neutral"))
+    return stance == "oppose" or (not stance and party in game.book.consent[element])
 
 
 def _element_trades(player: ComputerPlayer, game: Game, floor: _Floor, gives: list[str],
