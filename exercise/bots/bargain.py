@@ -335,12 +335,20 @@ def _search(player: ComputerPlayer, game: Game, floor: _Floor) -> tuple[Trade, .
 
 def _needed(game: Game, element: str, party: str) -> bool:
     """Whether a seat has a vote to win from ``party`` on ``element``: ``party`` opposes it
-    in public, or holds a veto over it and has said nothing of it. A delegation for it, or
-    one that says it is indifferent, votes so without a trade; bargaining for those votes
-    made elements the room already backs all but certain (sketch-2024's freeze and
-    no-US-troops, Berlin's diplomacy first), which the balance tests rule out."""
+    in public; or holds a veto over it and has said nothing of it; or is a delegation
+    whose signature the deal needs, holds no veto over it and says it is indifferent (its
+    vote is one the majority may need, and it must sign what passes). A delegation for it
+    votes so without a trade, and a veto holder that does not oppose lets it pass (the
+    computer players' "consent-open" rule). Bargaining for every indifferent vote made
+    elements the room already backs all but certain (sketch-2024's freeze and no-US-troops,
+    Berlin's diplomacy first), which the balance tests rule out."""
     stance = _stance(game, element, party)
-    return stance == "oppose" or (not stance and party in game.book.consent[element])
+    if stance == "oppose":
+        return True
+    consent = party in game.book.consent[element]
+    if not stance:
+        return consent
+    return stance == "neutral" and not consent and party in game.book.required
 
 
 def _element_trades(player: ComputerPlayer, game: Game, floor: _Floor, gives: list[str],
