@@ -24,6 +24,7 @@ from exercise.engine import (
     EventKind,
     Game,
     Offer,
+    Pass,
     Rulebook,
     Table,
     Terms,
@@ -231,3 +232,192 @@ def test_simulate_no_talks_reports_what_bargaining_does(tmp_path: Path):
     assert effect["agreement_rate"] == [0.0, 1.0]
     ukraine = next(p for p in effect["parties"] if p["id"] == "ukraine")
     assert ukraine["change"] > 0
+
+
+# --- promises to table, offers across rounds, package voting --------------------------------
+
+
+def table_data(**changes: Any) -> dict[str, Any]:
+    """Ukraine wants the buffer zone tabled, and never proposes (two rounds: the United
+    States, then Russia); the United States tables the moratorium, which Russia supports
+    and which is worth nothing to Ukraine. The buffer zone needs Russia's consent and costs
+    it a quarter of its typical value: without talks it is never tabled."""
+    data = scenario_data(**{"rounds": 2, "turn_order": ["us", "russia", "ukraine"],
+                            **changes})
+    data["elements"] = [
+        {"id": "moratorium", "title": "NATO moratorium", "summary": "s",
+         "values": {"ukraine": 0, "russia": 4, "us": 1}, "stances": {"russia": "support"}},
+        {"id": "dmz", "title": "Buffer zone", "summary": "s", "consent": ["russia"],
+         "values": {"ukraine": 3, "russia": -1, "us": 0}},
+        {"id": "monitoring", "title": "US monitoring", "summary": "s"},
+    ]
+    for party in data["parties"]:
+        party["walk_away"] = 0
+    return data
+
+
+def test_a_computer_offers_to_accept_now_if_the_next_proposer_tables_what_it_wants():
+    """In discussion Ukraine, which values the untabled buffer zone and has no turn to
+    propose left, offers Russia, whose turn comes in round 2: it accepts the moratorium
+    (which Russia supports) now if Russia tables the buffer zone then; the offer runs to
+    round 2, and its reason names the elements and the round. Russia accepts it."""
+    game = Game(load(table_data()), seed=1)
+    game.push(Table("us", ("moratorium",)))
+    ukraine = ComputerPlayer(game, "ukraine", noise=0)
+    decision = propose_trade(ukraine, game)
+    assert decision is not None
+    assert decision.move == Offer("ukraine", ("russia",), Terms(accept=("moratorium",)),
+                                  Terms(table=("dmz",)), until=2)
+    assert decision.reason == (
+        "Ukraine offers Russia a trade: it will accept NATO moratorium, which Russia "
+        "supports, in this round's vote if Russia tables Buffer zone when it next proposes, "
+        "in round 2; NATO moratorium adopted and Buffer zone tabled would leave Ukraine "
+        "better off than neither.")
+    game.push(decision.move)
+    russia = ComputerPlayer(game, "russia", noise=0)
+    reply = answer(russia, game, game.session.talks.offers[0])
+    assert reply.move == Answer("russia", 1, True)
+    assert "tabling Buffer zone by round 2" in reply.reason
+
+
+def _settled(game: Game) -> list[tuple[int, str, str, str]]:
+    return [(e.round, e.data["party"], e.data["verb"], e.data["result"]) for e in game.events
+            if e.kind is EventKind.PROMISE_SETTLED]
+
+
+@pytest.mark.parametrize(("persona", "kept"), [
+    ("cooperative", True), ("pragmatist", True), ("hardliner", False)])
+def test_a_promise_to_table_is_kept_or_broken_by_persona_a_round_later(persona, kept):
+    """Rule: a promise to table is tested at the party's next proposal within the offer's
+    rounds. Russia promised in round 1 to table the buffer zone in round 2, at a cost of a
+    quarter of its typical value: the cooperative and the pragmatist (fidelity 1) table it,
+    the hardliner (fidelity 0) does not, and the promise is settled so in round 2."""
+    game = Game(load(table_data()), seed=1)
+    game.push(Table("us", ("moratorium",)))
+    game.push(Offer("ukraine", ("russia",), Terms(accept=("moratorium",)),
+                    Terms(table=("dmz",)), until=2))
+    game.push(Answer("russia", 1, True))
+    game.push(CallVote())
+    for party in ("ukraine", "russia", "us"):
+        game.push(Vote(party, {"moratorium": "accept"}))
+    assert _settled(game) == [(1, "ukraine", "accept", "kept")]
+    assert game.round == 2 and game.session.proposer == "russia"
+    russia = ComputerPlayer(game, "russia", persona=persona, noise=0)
+    decision = russia.decide(game)
+    assert decision is not None
+    assert ("dmz" in getattr(decision.move, "elements", ())) is kept
+    assert "offer" not in decision.reason  # the room hears the proposal, not the promise
+    game.push(decision.move)
+    assert _settled(game)[-1] == (2, "russia", "table", "kept" if kept else "broken")
+
+
+def test_a_promise_to_table_what_was_adopted_since_is_moot_not_broken():
+    """Rule (engine/talks.py, test_proposal): an element adopted before the party's turn
+    cannot be tabled; the promise to table it is settled untested, not broken."""
+    game = Game(load(table_data()), seed=1)
+    game.push(Table("us", ("moratorium", "dmz")))
+    game.push(Offer("ukraine", ("russia",), Terms(accept=("moratorium",)),
+                    Terms(table=("dmz",)), until=2))
+    game.push(Answer("russia", 1, True))
+    game.push(CallVote())
+    for party in ("ukraine", "russia", "us"):
+        game.push(Vote(party, {"moratorium": "accept", "dmz": "accept"}))
+    game.push(Pass("russia"))
+    assert _settled(game)[-1] == (2, "russia", "table", "untested")
+    assert game.session.talks.broken_by("russia") == 0
+
+
+def package_data(**changes: Any) -> dict[str, Any]:
+    """Package voting, four rounds. The United States tables the buffer zone (Russia's
+    consent needed; it costs Russia) and monitoring; Ukraine proposes in rounds 2 and 4 and
+    could table the moratorium, which Russia supports and which costs Ukraine its typical
+    value."""
+    data = scenario_data(**{"rounds": 4, "turn_order": ["us", "ukraine", "russia", "ukraine"],
+                            "voting": "package", **changes})
+    data["elements"] = [
+        {"id": "dmz", "title": "Buffer zone", "summary": "s", "consent": ["russia"],
+         "values": {"ukraine": 3, "russia": -1, "us": 1}, "stances": {"ukraine": "support"}},
+        {"id": "monitoring", "title": "US monitoring", "summary": "s",
+         "values": {"ukraine": 1, "russia": 0, "us": 1}},
+        {"id": "moratorium", "title": "NATO moratorium", "summary": "s",
+         "values": {"ukraine": -1, "russia": 3, "us": 0}, "stances": {"russia": "support"}},
+    ]
+    for party in data["parties"]:
+        party["walk_away"] = 0
+    return data
+
+
+@pytest.mark.parametrize(("persona", "kept"), [("pragmatist", True), ("hardliner", False)])
+def test_under_package_voting_computers_trade_a_table_promise_for_the_package(persona, kept):
+    """With one vote on the package, Ukraine offers Russia (whose consent the buffer zone
+    needs) to table the moratorium at its turn in round 2 if Russia accepts the package;
+    Russia accepts, its promise is tested on its package ballot, and Ukraine's promise to
+    table at its proposal: kept by a faithful Ukraine, broken by a hardliner (the
+    moratorium costs it more than its fidelity, nothing)."""
+    game = Game(load(package_data()), seed=1)
+    game.push(Table("us", ("dmz", "monitoring")))
+    ukraine = ComputerPlayer(game, "ukraine", noise=0)
+    decision = propose_trade(ukraine, game)
+    assert decision is not None
+    assert decision.move == Offer("ukraine", ("russia",), Terms(table=("moratorium",)),
+                                  Terms(accept=("dmz", "monitoring")), until=2)
+    assert ("it will table NATO moratorium, which Russia supports, when it next proposes, in "
+            "round 2, if Russia accepts the package (Buffer zone and US monitoring)"
+            ) in decision.reason
+    game.push(decision.move)
+    russia = ComputerPlayer(game, "russia", noise=0)
+    reply = answer(russia, game, game.session.talks.offers[0])
+    assert reply.move.accept is True, reply.reason
+    game.push(reply.move)
+    game.push(CallVote())
+    vote = russia.decide(game)
+    assert vote is not None and isinstance(vote.move, Vote)
+    assert vote.move.votes == {"package": "accept"}
+    assert "keeps its promise of offer 1" in vote.reason
+    game.push(vote.move)
+    for party in ("ukraine", "us"):
+        game.push(Vote(party, {"package": "accept"}))
+    assert _settled(game) == [(1, "russia", "accept", "kept")] * 2
+    proposer = ComputerPlayer(game, "ukraine", persona=persona, noise=0)
+    move = proposer.decide(game)
+    assert move is not None
+    game.push(move.move)
+    assert _settled(game)[-1] == (2, "ukraine", "table", "kept" if kept else "broken")
+
+
+def test_under_package_voting_a_hardliner_offers_no_promise_it_would_break():
+    """A hardliner (fidelity 0) never offers to table what costs it: in the same state it
+    makes no offer at all."""
+    game = Game(load(package_data()), seed=1)
+    game.push(Table("us", ("dmz", "monitoring")))
+    assert propose_trade(ComputerPlayer(game, "ukraine", persona="hardliner", noise=0),
+                         game) is None
+
+
+def test_computer_delegations_bargain_in_a_package_voting_game():
+    """Whole computer games voted as one package have offers in them, and every promise to
+    accept that met a vote was tested on the package ballot."""
+    from exercise.simulate.memo import Simulator
+
+    book = Rulebook(load(package_data()))
+    offers = 0
+    for seed in range(20):
+        played = Simulator(book).play(seed)
+        offers += len(played.session.talks.offers)
+        for state in played.session.talks.offers:
+            for promise in state.promises:
+                if promise.verb != "accept" or promise.result not in ("kept", "broken"):
+                    continue
+                record = next(r for r in played.records if r.round == promise.round)
+                ballot = record.ballots[promise.party]
+                assert set(ballot) == {"package"}
+                assert (ballot["package"] == "accept") is (promise.result == "kept")
+    assert offers > 0
+
+
+def test_a_table_promise_raises_the_offering_bots_expected_score():
+    """Over the same simulated games, Ukraine, which never proposes, gets the buffer zone
+    tabled by trading its vote for Russia's turn: its mean score rises with talks."""
+    book = Rulebook(load(table_data()))
+    without, with_talks = _mean_scores(book, False), _mean_scores(book, True)
+    assert with_talks["ukraine"] > without["ukraine"]

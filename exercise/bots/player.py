@@ -25,7 +25,7 @@ from math import nextafter
 from statistics import median
 from typing import Any
 
-from exercise.bots.bargain import keeps, promise_on
+from exercise.bots.bargain import keeps, promise_on, table_promises
 from exercise.bots.personas import PERSONAS, Persona, persona_for
 from exercise.bots.reasons import Scene, passing, tabling, why
 from exercise.bots.view import STANCE_LEAN, PublicView, view_of
@@ -45,6 +45,7 @@ _LEANS = {
     Ballot.ABSTAIN: "is indifferent to",
 }
 _NEVER = -1e9  # the worth of an element a seat would never table
+_PLEDGED = 1e9  # the worth of an element a seat has promised to table, and keeps its word
 _STANCE_WEIGHT = 0.4  # an indifferent seat leans toward what it has said in public
 
 
@@ -622,7 +623,8 @@ class ComputerPlayer:
         is tabled, or in what order, the plan holds the move itself.
         """
         view = self._fresh(game)
-        key = (view.token, self.party, self.noise)
+        pledged = self._pledged(game)
+        key = (view.token, self.party, self.noise, pledged)
         plan = self._plans.get(key)
         if plan is not None:
             return plan
@@ -633,6 +635,9 @@ class ComputerPlayer:
         blocked = game.session.blocked
         stamp = game.session.change_stamp() if blocked else None
         for element in game.tableable():
+            if element in pledged:  # a promise it keeps: tabled first, whatever it is worth
+                options.append((_PLEDGED, element, self._detail(game, element, 2)))
+                continue
             if blocked and self._still_blocked(blocked.get(element), stamp):
                 continue
             worth, chance = self._worth_base(game, view, element)
@@ -665,6 +670,14 @@ class ComputerPlayer:
         chosen = self._greedy(game, bar, [(w, e) for w, e, _ in options]) if settled else None
         plan = _keep(self._plans, key, ProposalPlan(bar, tuple(options), simple, chosen))
         return plan
+
+    def _pledged(self, game: Game) -> tuple[str, ...]:
+        """The elements this seat has promised to table (in offers still within their
+        rounds) and will: those whose adoption costs it no more than its fidelity."""
+        promised = table_promises(game, self.party)
+        if not promised:
+            return ()
+        return tuple(dict.fromkeys(e for _, e in promised if keeps(self, game, (e,))))
 
     def _still_blocked(self, block: tuple[tuple[str, ...], int, int] | None,
                        stamp: tuple[int, int] | None) -> bool:
@@ -745,6 +758,9 @@ class ComputerPlayer:
         return self.settle_ballot(self.ballot_plan(game), self._base)
 
     def _propose(self, game: Game) -> Decision:
+        # The reason is read by the whole room: it never names a promise to table that the
+        # proposal keeps or breaks (the offer is its parties' secret; the talks' own event
+        # tells them how the promise came out).
         move = self.proposal_move(game)
         if isinstance(move, Pass):
             s = game.session

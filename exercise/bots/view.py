@@ -47,8 +47,8 @@ def danger(book: Rulebook, tracks: dict[str, float],
 class PublicView:
     """The public state of one game at one version, with lazily derived numbers."""
 
-    __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_reject", "_token", "book",
-                 "session", "version")
+    __slots__ = ("_acc", "_adopt", "_key", "_lean", "_opposed", "_promises", "_reject",
+                 "_token", "_trade_key", "_trade_token", "book", "session", "version")
 
     def __init__(self, session: Session):
         self.session = session
@@ -61,6 +61,9 @@ class PublicView:
         self._opposed: dict[str, tuple[str, ...]] = {}
         self._key: tuple[object, ...] | None = None
         self._token: int | None = None
+        self._promises: dict[str, list[tuple[int, str]]] | None = None
+        self._trade_key: tuple[object, ...] | None = None
+        self._trade_token: int | None = None
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -77,6 +80,33 @@ class PublicView:
                          tuple(s.fire_count.values()), s.tabled_fired,
                          tuple(sorted(s.blocked.items())))
         return self._key
+
+    @property
+    def trade_key(self) -> tuple[object, ...]:
+        """What the trades a seat could offer depend on (:func:`exercise.bots.bargain.trades`):
+        the round (whose turns to propose are left), the table, the statuses and rejections,
+        and the injects fired (values and stances); not the tracks, scores or blocks, which
+        change at every vote, so the trades of one state serve many."""
+        if self._trade_key is None:
+            s = self.session
+            self._trade_key = (s.round, s.tabled, tuple(s.status.values()),
+                               tuple(s.rejections.values()), tuple(s.fire_count.values()))
+        return self._trade_key
+
+    @property
+    def trade_token(self) -> int:
+        """A number standing for :attr:`trade_key`, as :attr:`token` for :attr:`key` (a key
+        of statuses is slow to hash: each seat looks its trades up by this number)."""
+        if self._trade_token is None:
+            table = self.book.cache.setdefault("trade-tokens", {})
+            key = self.trade_key
+            token = table.get(key)
+            if token is None:
+                if len(table) >= _STATES_KEPT:
+                    table.clear()
+                token = table[key] = next(_NUMBERS)
+            self._trade_token = token
+        return self._trade_token
 
     @property
     def token(self) -> int:
@@ -135,6 +165,26 @@ class PublicView:
             found = self._opposed[element] = tuple(dict.fromkeys(
                 p for p in self.book.required if stances.get(p) == "oppose"))
         return found
+
+
+    def accept_promises(self, party: str) -> list[tuple[int, str]]:
+        """``party``'s untested promises to accept, in accepted offers still within their
+        rounds: (offer, element), in the order made (every seat reads them at every vote;
+        the talks change only with an event, which makes a new view)."""
+        found = self._promises
+        if found is None:
+            from exercise.engine.talks import ACCEPTED
+
+            found = self._promises = {}
+            now = self.session.round
+            for state in self.session.talks.offers:
+                if state.status != ACCEPTED or state.until < now:
+                    continue
+                for promise in state.promises:
+                    if promise.result is None and promise.verb == "accept":
+                        found.setdefault(promise.party, []).append(
+                            (state.number, promise.element))
+        return found.get(party, [])
 
 
 def view_of(session: Session) -> PublicView:

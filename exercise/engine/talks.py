@@ -349,13 +349,22 @@ def test_votes(s: Any) -> None:
 
 
 def test_proposal(s: Any, party: str, tabled: tuple[str, ...]) -> None:
-    """At a proposal: each untested promise of the proposer's to table an element meets it."""
+    """At a proposal: each untested promise of the proposer's to table an element meets it.
+
+    An element no longer open by then (adopted on another's proposal, say) cannot be
+    tabled: the promise is moot, and settled untested rather than broken.
+    """
     if not s.talks.offers:
         return
+    from exercise.engine.session import Status
+
     for state in _live(s):
         for i, promise in enumerate(state.promises):
             if promise.result is None and promise.verb == "table" and promise.party == party:
-                _settle(s, state, i, KEPT if promise.element in tabled else BROKEN)
+                if s.status.get(promise.element) is not Status.OPEN:
+                    _settle(s, state, i, UNTESTED)
+                else:
+                    _settle(s, state, i, KEPT if promise.element in tabled else BROKEN)
 
 
 def lapse(s: Any, *, ending: bool = False) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from exercise.bots import ComputerPlayer
-from exercise.bots.bargain import next_talk
+from exercise.bots.bargain import bargain
 from exercise.bots.player import forget
 from exercise.engine import CallVote, Game, Move, Pass, Phase, Rulebook, Table, Vote
 from exercise.engine.chance import DRAW_SALT, mix, unit
@@ -40,6 +40,7 @@ from exercise.engine.moves import PACKAGE, Ballot
 from exercise.engine.phases import Trigger
 from exercise.engine.rules import verdicts
 from exercise.engine.session import RoundRecord, Session
+from exercise.engine.talks import ACCEPTED, OPEN, OfferState, TalkState
 from exercise.simulate.stats import Ending, vote_adds
 
 MAX_NODES = 10_000  # states kept before the memory starts afresh (results do not change)
@@ -205,12 +206,13 @@ class Simulator:
 
     def _bargain(self, game: Game) -> None:
         """The computer players' talks in discussion, as the room has them make them
-        (:func:`exercise.bots.bargain.next_talk`, noise-free: the edge stays one move)."""
-        while (found := next_talk(game, self.players)) is not None:
-            game.push(found[1].move)
+        (:func:`exercise.bots.bargain.bargain`, noise-free: the edge stays one move)."""
+        bargain(game, self.players)
         game.session.bot_view = None
 
     def _intern(self, session: Session) -> Node:
+        if session.talks.offers and type(session.talks) is not _Talks:
+            session.talks = _Talks(session.talks)
         key = state_key(session)
         node = self.nodes.get(key)
         if node is None:
@@ -431,6 +433,33 @@ class Played:
     seed: int
     session: Session
     records: list[RoundRecord]
+
+
+class _Talks(TalkState):
+    """The talks of a remembered state, copied cheaply for each transition out of it.
+
+    An offer that is settled (declined, expired, or accepted with every promise settled)
+    is never changed again by the rules, so the copies share it; only the others are
+    copied. Thousands of transitions copy a state's talks, and by the late rounds a game
+    of a large scenario holds a score of offers.
+    """
+
+    def __init__(self, talks: TalkState):
+        super().__init__(talks.paused, talks.closed, talks.offers)
+
+    def copy(self) -> TalkState:
+        """An independent copy, sharing the offers no rule will change again."""
+        offers = [o if _settled(o) else OfferState(
+            o.number, o.party, o.to, o.give, o.want, o.made_in, o.until, o.status,
+            dict(o.answers), o.accepted_in, list(o.promises)) for o in self.offers]
+        return _Talks(TalkState(self.paused, set(self.closed), offers))
+
+
+def _settled(offer: OfferState) -> bool:
+    """Whether no rule will change ``offer`` again."""
+    if offer.status == OPEN:
+        return False
+    return offer.status != ACCEPTED or all(p.result is not None for p in offer.promises)
 
 
 class _Vote:
