@@ -140,6 +140,13 @@ def test_talk_dialog_offer(snap_compare):
 def test_answer_dialog(snap_compare):
     """A computer delegation's offer to a person: who, until when, both sides' promises
     and each element's worth to the person's seat."""
+    app = make_app("tutorial", ["ukraine"], seed=1)  # two offers wait: the first is picked
+    assert snap_compare(app, terminal_size=(100, 30),
+                        run_before=keys("enter", "a", "enter", quiet=True))
+
+
+def test_which_offer(snap_compare):
+    """Two computer offers wait for a person: `a` lists them, each in words, to pick one."""
     app = make_app("tutorial", ["ukraine"], seed=1)
     assert snap_compare(app, terminal_size=(100, 30),
                         run_before=keys("enter", "a", quiet=True))
