@@ -561,3 +561,26 @@ def test_an_offer_with_one_side_empty_reads_as_a_gift_or_a_request():
         "United States asks you to accept Buffer zone, promising nothing in return (open "
         "until the end of round 2)"]
     assert all("if you nothing" not in t and "will nothing" not in t for t in made)
+
+
+def test_a_promise_to_table_needs_a_turn_to_propose_within_the_offer():
+    """Side talks rule 'Offers': a promise to table is kept or broken at the promising
+    party's proposal within the offer's rounds, so a party with no proposal left by
+    ``until`` cannot make one (or be asked for one); this round's counts while its
+    proposal is still to come."""
+    g = game()  # ukraine proposes in round 1, russia in 2, us in 3
+    assert g.session.proposer == "ukraine"
+    g.push(Offer("ukraine", ("russia",), Terms(table=("dmz",)), Terms(accept=("dmz",))))
+    g.push(Table("ukraine", ("dmz",)))
+    with pytest.raises(IllegalMoveError, match="give.table: ukraine has no turn to propose in "
+                                               "round 1"):
+        g.push(Offer("ukraine", ("russia",), Terms(table=("moratorium",)),
+                     Terms(accept=("dmz",))))
+    with pytest.raises(IllegalMoveError, match="want.table: us has no turn to propose in "
+                                               "rounds 1 to 2"):
+        g.push(Offer("russia", ("us",), Terms(accept=("dmz",)), Terms(table=("moratorium",)),
+                     until=2))
+    g.push(Offer("russia", ("us",), Terms(table=("moratorium",)), Terms(accept=("dmz",)),
+                 until=2))  # russia proposes in round 2
+    g.push(Offer("russia", ("us",), Terms(accept=("dmz",)), Terms(table=("moratorium",)),
+                 until=3))  # the us in round 3

@@ -42,7 +42,7 @@ from exercise.engine.moves import (
     Terms,
     describe,
 )
-from exercise.engine.phases import LIVE
+from exercise.engine.phases import LIVE, Phase
 from exercise.text import first_control
 
 OPEN, ACCEPTED, DECLINED, EXPIRED = "open", "accepted", "declined", "expired"
@@ -207,6 +207,15 @@ def check_offer(game: Any, move: Offer) -> None:
     if not s.round <= until <= book.rounds:
         raise _refuse(move, f"until {until} is not a round still to play",
                       f"a round from {s.round} to {book.rounds}")
+    for side, parties in (("give", (move.party,)), ("want", move.to)):
+        if (move.give if side == "give" else move.want).table:
+            for party in parties:
+                if not _proposes_by(game, party, until):
+                    rounds = f"round {until}" if until == s.round else \
+                        f"rounds {s.round} to {until}"
+                    raise _refuse(move, f"{side}.table: {party} has no turn to propose in "
+                                        f"{rounds}, so it could not keep a promise to table",
+                                  "a later until, or a promise to accept")
     limit = book.offers_per_round
     if limit is not None:
         made = sum(1 for o in s.talks.offers if o.party == move.party and o.made_in == s.round)
@@ -214,6 +223,15 @@ def check_offer(game: Any, move: Offer) -> None:
             raise _refuse(move, f"{move.party} has made {made} offer{'s' * (made != 1)} this "
                                 f"round; this scenario allows {limit} per round",
                           "an offer next round")
+
+
+def _proposes_by(game: Any, party: str, until: int) -> bool:
+    """Whether ``party`` has a proposal still to make by the end of round ``until``: this
+    round's, if it is the proposer and has not proposed yet, or a later round's."""
+    s = game.session
+    if s.proposer == party and game.phase is Phase.PROPOSAL:
+        return True
+    return any(game.book.proposer_for(r) == party for r in range(s.round + 1, until + 1))
 
 
 def _why_not_promisable(game: Any, element: str) -> str | None:
