@@ -287,10 +287,9 @@ def _floor(game: Game, token: int) -> _Floor:
         if ident is None:  # a number never reused, though the table starts afresh
             ident = idents[floor_key] = next(_FLOORS)
         who = _who(game)
-        required = frozenset(book.required)
         found = memo[token] = _Floor(
             tabled=tabled, later=later, fresh=fresh, who=who,
-            vetoed_by={e: who[e][1] & required for e in book.element_ids},
+            vetoed_by=_sides(game)[1],
             turns={p: next_turn(book, p, s.round) for p in book.voters}, ident=ident)
     return found
 
@@ -401,23 +400,30 @@ _Who = dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]]
 
 def _who(game: Game) -> _Who:
     """For each element: who supports it in public, who opposes it, and whose vote on it
-    must be won (:func:`_needed`). Stances change only when an inject fires, so this is
-    worked out once for each set of injects fired, and shared by every seat."""
+    must be won (:func:`_needed`)."""
+    return _sides(game)[0]
+
+
+def _sides(game: Game) -> tuple[_Who, dict[str, frozenset[str]]]:
+    """:func:`_who`, and for each element the required signers that oppose it in public.
+    Stances change only when an inject fires, so both are worked out once for each set of
+    injects fired, and shared by every seat and state."""
     fired = view_of(game.session).trade_key[4]
     memo = game.book.cache.get(("bot-memo", "who", ""))
     if memo is None:
         memo = game.book.cache[("bot-memo", "who", "")] = {}
-    found: _Who | None = memo.get(fired)
+    found: tuple[_Who, dict[str, frozenset[str]]] | None = memo.get(fired)
     if found is None:
         if len(memo) >= 1000:
             memo.clear()
-        found = {}
+        who: _Who = {}
         for element, stances in game.session.stances.items():
-            found[element] = (
+            who[element] = (
                 frozenset(p for p, st in stances.items() if st == "support"),
                 frozenset(p for p, st in stances.items() if st == "oppose"),
                 frozenset(p for p in game.book.voters if _needed(game, element, p)))
-        memo[fired] = found
+        required = frozenset(game.book.required)
+        found = memo[fired] = (who, {e: sides[1] & required for e, sides in who.items()})
     return found
 
 

@@ -107,6 +107,9 @@ def simulate(
                 done += len(part)
                 if on_progress:
                     on_progress(done)
+            # Its states go while the collector is paused (nothing in them is a cycle): a
+            # collector resumed with them alive walks them all once, for nothing.
+            del sim
         return tally
     if source is None:
         raise ValueError("other processes need the scenario's source")
