@@ -572,11 +572,11 @@ def test_a_promise_to_table_needs_a_turn_to_propose_within_the_offer():
     assert g.session.proposer == "ukraine"
     g.push(Offer("ukraine", ("russia",), Terms(table=("dmz",)), Terms(accept=("dmz",))))
     g.push(Table("ukraine", ("dmz",)))
-    with pytest.raises(IllegalMoveError, match="give.table: ukraine has no turn to propose in "
+    with pytest.raises(IllegalMoveError, match=r"give\.table: ukraine has no turn to propose in "
                                                "round 1"):
         g.push(Offer("ukraine", ("russia",), Terms(table=("moratorium",)),
                      Terms(accept=("dmz",))))
-    with pytest.raises(IllegalMoveError, match="want.table: us has no turn to propose in "
+    with pytest.raises(IllegalMoveError, match=r"want\.table: us has no turn to propose in "
                                                "rounds 1 to 2"):
         g.push(Offer("russia", ("us",), Terms(accept=("dmz",)), Terms(table=("moratorium",)),
                      until=2))

@@ -530,8 +530,8 @@ async def test_hostile_names_and_titles_are_literal_in_the_offer_and_answer_dial
             assert words in text, words
         await pilot.press("escape")
         await settle(pilot)
-        await _answer_dialog(pilot, app, Offer(
-            "russia", ("ukraine",), Terms(table=("nato-pause",)), Terms(accept=("freeze",)),
+        await _answer_dialog(pilot, app, Offer(  # Ukraine proposes in round 2
+            "russia", ("ukraine",), Terms(accept=("freeze",)), Terms(table=("nato-pause",)),
             until=2))
         text = look(app)
         for words in (f"From Russia {QUIT}, to you alone", f"Russia {QUIT} will:",
@@ -550,13 +550,13 @@ async def test_an_offers_terms_reach_only_the_seat_it_is_made_to():
     async with app.run_test(size=(120, 40)) as pilot:
         await _at_discussion(pilot, app)
         app.room.act("russia", Offer("russia", ("ukraine",), Terms(table=("dmz-europe",)),
-                                     Terms(accept=("freeze",)), until=2))
+                                     Terms(accept=("freeze",)), until=3))  # Russia's turn
         await settle(pilot)
         station = app.station
         assert station is not None
         rows = [r for r in station.view("ukraine").legal.answer if r.party == "russia"]
         assert [(r.to, r.give, r.want, r.until, r.made_in) for r in rows] == [
-            (("ukraine",), (("table", "dmz-europe"),), (("accept", "freeze"),), 2,
+            (("ukraine",), (("table", "dmz-europe"),), (("accept", "freeze"),), 3,
              app.conductor.game.round)]
         for viewer in ("russia", PUBLIC, FACILITATOR):  # its maker is asked nothing
             assert not any(r.party == "russia" for r in station.view(viewer).legal.answer)
