@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator, Callable, Collection
 from pathlib import Path
 
@@ -236,8 +237,18 @@ class RoomRig(Rig):
             marker = f"Round {view.round}/{view.rounds}"
             phase = str(view.phase).capitalize()
             latest = view.feed[-1].text[:24] if view.feed else ""
-        await client.shows(lambda text: marker in text and phase in text and latest in text,
+        wrapped = _wrapped(latest)
+        await client.shows(lambda text: marker in text and phase in text
+                           and wrapped.search(" ".join(text.split())) is not None,
                            f"{marker}, {phase} and {latest!r}")
+
+
+def _wrapped(words: str) -> re.Pattern[str]:
+    """``words`` as the screen may show them wrapped: in order, across a line's end, with
+    whatever stands beside the feed on the next rows (a scrollbar, another panel's words)
+    between them, a few at most."""
+    between = r"\s+(?:\S+\s+){0,8}?"
+    return re.compile(between.join(re.escape(w) for w in words.split()) if words else "")
 
 
 def is_running(room: Room) -> bool:
