@@ -18,7 +18,8 @@ RULES_HELP = """\
 3. **Discussion** — delegations argue while the timer runs; the facilitator (or a solo player)
    opens voting when ready. The timer warns; it never decides. Between the votes a delegation
    can talk (`t`): to the room, privately to chosen delegations, or with an offer ("we accept
-   this if you accept that"); `a` answers an offer; `c` shows each channel you are in (the
+   or table this if you accept or table that", open until a round you choose: `ctrl+o`, then
+   `g` and `w` on each element); `a` answers an offer; `c` shows each channel you are in (the
    room, and each set of delegations), newest line last. Each kept or broken promise is told
    at the vote that tests it, to the offer's parties; the facilitator sees every channel. At
    a shared screen a private message waits behind its reader's hand-over.
