@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
 from textual.widgets import (
     Button,
     Footer,
@@ -26,7 +27,7 @@ from textual.widgets import (
     SelectionList,
     Static,
 )
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from exercise.engine import PACKAGE, Ballot, IllegalMoveError, Move, Pass, Sign, Table, Vote
@@ -77,6 +78,25 @@ def _checked(screen: ModalScreen[Move | None], check: Check, view: View, move: M
     screen.dismiss(move)
 
 
+
+class ChoiceList(SelectionList[str]):
+    """A list to choose several from, whose boxes say which are chosen (✓), not only by their
+    colour: a monochrome terminal, a screen reader or a screen capture reads the choice."""
+
+    def render_line(self, y: int) -> Strip:
+        """The line, its box marked ✓ when its option is chosen, blank when not."""
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) < 2 or segments[1].text != "X":
+            return strip
+        mark = "✓" if option.value in self.selected else " "
+        segments[1] = segments[1]._replace(text=mark)
+        return Strip(segments, strip.cell_length)
+
 class MoveDialog(ModalScreen[Move | None]):
     """A dialog in which a seat makes a move: its view, the seat, and the room's check of
     the move before the dialog closes with it."""
@@ -117,7 +137,7 @@ class ProposalDialog(MoveDialog):
                                              row.id))
                 elif row.id in blocked:
                     refused.append(f"✖ {row.title}: {blocked[row.id].removeprefix('it ')}")
-            yield SelectionList[str](*options, id="choices")
+            yield ChoiceList(*options, id="choices")
             if refused:
                 with VerticalScroll(id="blocked"):
                     yield Static(literal("Not available now:\n" + "\n".join(refused)),

@@ -40,7 +40,15 @@ from textual.widgets.selection_list import Selection
 
 from exercise.engine import Answer, IllegalMoveError, Move, Offer, Say, Terms
 from exercise.engine.moves import MAX_MESSAGE, ROOM
-from exercise.tui.dialogs import Check, MoveDialog, _checked, _refusal, _warn, value_label
+from exercise.tui.dialogs import (
+    Check,
+    ChoiceList,
+    MoveDialog,
+    _checked,
+    _refusal,
+    _warn,
+    value_label,
+)
 from exercise.tui.literal import PlainInput, rich_text, styled
 from exercise.view import OfferRow, View
 
@@ -179,7 +187,7 @@ class TalkDialog(MoveDialog):
                     yield Static("g: we will… · w: if you… (— accept table, or click) · "
                                  "ctrl+o offers", classes="hint")
             yield Label("To whom (space chooses):", classes="hint")
-            yield SelectionList[str](
+            yield ChoiceList(
                 Selection("The whole room (public)", ROOM),
                 *(Selection(styled(view.name(p)), p) for p in legal.talk_to), id="to")
             yield Static("", id="problem", classes="problem")

@@ -4,6 +4,7 @@ one, the facilitator's console pausing the talks; a student's words shown litera
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from exercise.engine import EventKind, Offer, Phase, Terms
@@ -645,3 +646,20 @@ async def test_a_pasted_control_character_never_enters_the_message_field():
         await settle(pilot)
         said = [e.data["text"] for e in app.conductor.game.events if e.kind is EventKind.SAID]
         assert said == ["x]52;c;aGk= 31m[b]y"]
+
+
+async def test_the_chosen_recipients_are_marked_in_words_not_only_colour():
+    """A chosen delegation's box holds a ✓ and the others are blank, so a monochrome
+    terminal, a screen reader or a screen capture tells the choice (the proposal dialog's
+    list is the same widget)."""
+    app = make_app("tutorial", ["ukraine"], seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _at_discussion(pilot, app)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("tab", "down", "space")  # Russia
+        await settle(pilot)
+        rows = [" ".join(row.split()) for row in screen_rows(app)]
+        assert any(re.search(r"▐✓▌ ?Russia", row) for row in rows)
+        assert any(re.search(r"▐ ?▌ ?The whole room", row) for row in rows)
+        assert not any("▐X▌" in row for row in rows)
