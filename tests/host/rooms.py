@@ -237,13 +237,13 @@ class RoomRig(Rig):
             marker = f"Round {view.round}/{view.rounds}"
             phase = str(view.phase).capitalize()
             latest = view.feed[-1].text[:24] if view.feed else ""
-        wrapped = _wrapped(latest)
+        wrapped = wrapped_words(latest)
         await client.shows(lambda text: marker in text and phase in text
                            and wrapped.search(" ".join(text.split())) is not None,
                            f"{marker}, {phase} and {latest!r}")
 
 
-def _wrapped(words: str) -> re.Pattern[str]:
+def wrapped_words(words: str) -> re.Pattern[str]:
     """``words`` as the screen may show them wrapped: in order, across a line's end, with
     whatever stands beside the feed on the next rows (a scrollbar, another panel's words)
     between them, a few at most."""

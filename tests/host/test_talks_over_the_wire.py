@@ -21,7 +21,7 @@ from exercise.conduct import FACILITATOR, PUBLIC
 from exercise.engine import Phase
 from exercise.room import Change
 
-from .rooms import ENTER, Client, RoomRig, serve_room, until
+from .rooms import ENTER, ESC, Client, RoomRig, serve_room, until, wrapped_words
 
 MARKUP = "[bold]x[/] [@click=app.quit]y"
 """What Ukraine writes to Russia: Rich markup and a Textual action, to be shown as typed."""
@@ -244,8 +244,20 @@ async def test_an_offer_over_the_wire_is_answered_by_key_and_kept_at_the_vote(
         for seat, kept in ((russia, "PROMISE KEPT: Russia promised to accept"),
                            (ukraine, "PROMISE KEPT: Ukraine promised to accept")):
             await rig.read_cards(seat)  # round 2's news comes over the table
-            await until(lambda s=seat, k=kept: any(k in line for line in s.view.ever),
-                        f"{kept!r} on {seat}'s screen")
+            await until(lambda s=seat, k=kept: any(k in item.text for item in
+                                                   room.view(s.viewer).feed),
+                        f"{kept!r} in {seat}'s feed")
+            # On the screen: the seat's channel with the other (its feed may have moved on
+            # under round 2's news, out of the rows it has room for).
+            channels = [c.members for c in room.view(seat.viewer).channels]
+            await seat.press("c")
+            await seat.shows("Side talks of")
+            await seat.press(DOWN * channels.index(("russia", "ukraine")))
+            words = wrapped_words(kept)
+            await seat.shows(lambda text, w=words: w.search(" ".join(text.split())) is not None,
+                             f"{kept!r} in {seat}'s channel with the other")
+            await seat.press(ESC)
+            await seat.hides("Side talks of")
         for text in (f"OFFER {ours.number}", accepted, "PROMISE KEPT: Russia"):
             assert never_shown(turkey, text), text
         answers = talk_moves(rig.log_path, "answer")
