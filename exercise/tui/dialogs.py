@@ -109,6 +109,22 @@ class MoveDialog(ModalScreen[Move | None]):
         self.party: str = view.seat
         self.check = check
 
+    def closing_rows(self, *actions: tuple[str, str, str]) -> ComposeResult:
+        """The dialog's last rows: the line a refusal is shown on, a button for each of
+        ``actions`` ((label, id, action), the first the primary one) and Back (esc), then
+        the footer."""
+        yield Static("", id="problem", classes="problem")
+        with Horizontal(classes="buttons"):
+            for n, (label, button_id, action) in enumerate(actions):
+                yield Button(label, id=button_id, action=action,
+                             variant="primary" if n == 0 else "default", compact=True)
+            yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
+        yield Footer()
+
+    def action_cancel(self) -> None:
+        """Close without moving."""
+        self.dismiss(None)
+
 
 class ProposalDialog(MoveDialog):
     """The proposer chooses what to table, or passes. Only legal elements can be chosen."""
@@ -144,13 +160,8 @@ class ProposalDialog(MoveDialog):
                                  classes="hint")
             yield Static("Tabling: nothing yet — space selects the highlighted element",
                          id="picked", classes="hint")
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Table selected (t)", id="do-table",
-                             action="screen.table", variant="primary", compact=True)
-                yield Button("Pass (x)", id="do-pass", action="screen.pass_turn", compact=True)
-                yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
-            yield Footer()
+            yield from self.closing_rows(("Table selected (t)", "do-table", "screen.table"),
+                                         ("Pass (x)", "do-pass", "screen.pass_turn"))
 
     @on(SelectionList.SelectedChanged, "#choices")
     def show_picked(self) -> None:
@@ -175,10 +186,6 @@ class ProposalDialog(MoveDialog):
     def action_pass_turn(self) -> None:
         """Table nothing this round."""
         _checked(self, self.check, self.view, Pass(self.party))
-
-    def action_cancel(self) -> None:
-        """Close without moving."""
-        self.dismiss(None)
 
 
 class VoteDialog(MoveDialog):
@@ -225,12 +232,7 @@ class VoteDialog(MoveDialog):
             yield Static("", id="ballot-summary")
             yield Static("a accept · r reject · s abstain on the focused line; c casts the vote",
                          classes="hint")
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Cast vote (c)", id="do-cast",
-                             action="screen.cast", variant="primary", compact=True)
-                yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
-            yield Footer()
+            yield from self.closing_rows(("Cast vote (c)", "do-cast", "screen.cast"))
 
     def on_mount(self) -> None:
         self.query(RadioSet).first().focus()
@@ -293,10 +295,6 @@ class VoteDialog(MoveDialog):
         _checked(self, self.check, self.view,
                  Vote(self.party, {t: b for t, b in ballots.items() if b is not None}))
 
-    def action_cancel(self) -> None:
-        """Close without voting."""
-        self.dismiss(None)
-
 
 class SignDialog(MoveDialog):
     """Ratification by choice: the seat signs the deal or refuses to, seeing what the deal
@@ -326,22 +324,12 @@ class SignDialog(MoveDialog):
             yield Static(literal(f"Worth to you: {score:+g}   ·   your walk-away: {floor:+g}\n"
                                  + verdict), id="sign-worth")
             yield Static("y signs · n refuses · esc goes back", classes="hint")
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Sign (y)", id="do-sign", action="screen.sign(True)",
-                             variant="primary", compact=True)
-                yield Button("Refuse (n)", id="do-refuse", action="screen.sign(False)",
-                             compact=True)
-                yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
-            yield Footer()
+            yield from self.closing_rows(("Sign (y)", "do-sign", "screen.sign(True)"),
+                                         ("Refuse (n)", "do-refuse", "screen.sign(False)"))
 
     def action_sign(self, signs: bool) -> None:
         """Sign, or refuse to."""
         _checked(self, self.check, self.view, Sign(self.party, signs))
-
-    def action_cancel(self) -> None:
-        """Close without choosing."""
-        self.dismiss(None)
 
 
 def element_markdown(view: View, element_id: str) -> str:

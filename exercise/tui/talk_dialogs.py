@@ -25,7 +25,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -190,14 +189,8 @@ class TalkDialog(MoveDialog):
             yield ChoiceList(
                 Selection("The whole room (public)", ROOM),
                 *(Selection(styled(view.name(p)), p) for p in legal.talk_to), id="to")
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Send (ctrl+s)", id="do-send", action="screen.send",
-                             variant="primary", compact=True)
-                yield Button("Offer (ctrl+o)", id="do-offer", action="screen.offer",
-                             compact=True)
-                yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
-            yield Footer()
+            yield from self.closing_rows(("Send (ctrl+s)", "do-send", "screen.send"),
+                                         ("Offer (ctrl+o)", "do-offer", "screen.offer"))
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
@@ -301,9 +294,6 @@ class TalkDialog(MoveDialog):
                     text = f"⚠ {party.name} " + text.removeprefix(f"⚠ {spelled} ")
         return text
 
-    def action_cancel(self) -> None:
-        """Close without talking."""
-        self.dismiss(None)
 
 
 def offer_side(view: View, items: tuple[tuple[str, str], ...]) -> RichTable:
@@ -373,19 +363,10 @@ class AnswerDialog(MoveDialog):
                     yield Static(rich_text(offer.text))
             yield Static("y accepts (your promise is tested at the vote) · n declines · "
                          "esc back", classes="hint answer-hint")
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Accept (y)", id="do-accept", action="screen.answer(True)",
-                             variant="primary", compact=True)
-                yield Button("Decline (n)", id="do-decline", action="screen.answer(False)",
-                             compact=True)
-                yield Button("Back (esc)", id="do-cancel", action="screen.cancel", compact=True)
-            yield Footer()
+            yield from self.closing_rows(("Accept (y)", "do-accept", "screen.answer(True)"),
+                                         ("Decline (n)", "do-decline", "screen.answer(False)"))
 
     def action_answer(self, accept: bool) -> None:
         """Accept or decline."""
         _checked(self, self.check, self.view, Answer(self.party, self.offer.number, accept))
 
-    def action_cancel(self) -> None:
-        """Close without answering."""
-        self.dismiss(None)
