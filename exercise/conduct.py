@@ -210,14 +210,7 @@ class Conductor:
         assert step.kind is StepKind.COMPUTER and step.party is not None
         decision = self.players[step.party].decide(self.game)
         assert decision is not None
-        self._note_reason(decision.move, decision.reason)
-        made_in = self.game.round
-        events = self.game.push(decision.move)
-        if self.log is not None:
-            self.log.move(decision.move, "computer", events, round_number=made_in,
-                          reason=decision.reason)
-        self._record(decision.move, "computer", made_in, events, decision.reason, step.party)
-        self._absorb()
+        self._computer_push(step.party, decision)
         return decision
 
     def talk_move(self) -> tuple[str, Decision] | None:
@@ -227,6 +220,11 @@ class Conductor:
         if found is None:
             return None
         party, decision = found
+        self._computer_push(party, decision)
+        return party, decision
+
+    def _computer_push(self, party: str, decision: Decision) -> None:
+        """Make a computer seat's move, with its reason: noted, pushed, logged, recorded."""
         self._note_reason(decision.move, decision.reason)
         made_in = self.game.round
         events = self.game.push(decision.move)
@@ -235,7 +233,6 @@ class Conductor:
                           reason=decision.reason)
         self._record(decision.move, "computer", made_in, events, decision.reason, party)
         self._absorb()
-        return party, decision
 
     def talk_due(self) -> bool:
         """Whether a computer seat has a talk move to make now."""

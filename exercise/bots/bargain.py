@@ -125,7 +125,7 @@ def _proposes_by(game: Game, party: str, until: int) -> bool:
     s = game.session
     if s.state is Phase.PROPOSAL and s.proposer == party:
         return True
-    turn = next_turn(game.book, party, s.round)
+    turn = game.book.next_turn(party, s.round)
     return turn is not None and turn <= until
 
 
@@ -180,20 +180,6 @@ def answer(player: ComputerPlayer, game: Game, state: OfferState) -> Decision:
 
 def _stance(game: Game, element: str, party: str) -> str:
     return game.session.stances.get(element, {}).get(party, "")
-
-
-def next_turn(book: Rulebook, party: str, after: int) -> int | None:
-    """The first round after ``after`` in which ``party`` proposes (the turn order wraps),
-    or None when it proposes in no round left."""
-    turns = book.cache.get("bot-turns")
-    if turns is None:
-        turns = book.cache["bot-turns"] = {}
-    key = (party, after)
-    if key not in turns:
-        turns[key] = next((r for r in range(after + 1, book.rounds + 1)
-                           if book.proposer_for(r) == party), None)
-    found: int | None = turns[key]
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +276,7 @@ def _floor(game: Game, token: int) -> _Floor:
         found = memo[token] = _Floor(
             tabled=tabled, later=later, fresh=fresh, who=who,
             vetoed_by=_sides(game)[1],
-            turns={p: next_turn(book, p, s.round) for p in book.voters}, ident=ident)
+            turns={p: book.next_turn(p, s.round) for p in book.voters}, ident=ident)
     return found
 
 

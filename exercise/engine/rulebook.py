@@ -198,6 +198,17 @@ class Rulebook:
         """Who proposes in a round (the turn order wraps)."""
         return self.proposers[(round_number - 1) % len(self.proposers)]
 
+    def next_turn(self, party: str, after: int) -> int | None:
+        """The first round after ``after`` in which ``party`` proposes, or None when it
+        proposes in no round left (remembered: the bots ask it in every discussion)."""
+        turns = self.cache.setdefault("next-turn", {})
+        key = (party, after)
+        if key not in turns:
+            turns[key] = next((r for r in range(after + 1, self.rounds + 1)
+                               if self.proposer_for(r) == party), None)
+        found: int | None = turns[key]
+        return found
+
     def ballot_targets(self, tabled: tuple[str, ...]) -> tuple[str, ...]:
         """What a ballot covers when ``tabled`` is on the table: each element, or the
         package."""

@@ -231,7 +231,8 @@ def _proposes_by(game: Any, party: str, until: int) -> bool:
     s = game.session
     if s.proposer == party and game.phase is Phase.PROPOSAL:
         return True
-    return any(game.book.proposer_for(r) == party for r in range(s.round + 1, until + 1))
+    later = game.book.next_turn(party, s.round)
+    return later is not None and later <= until
 
 
 def _why_not_promisable(game: Any, element: str) -> str | None:
